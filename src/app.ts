@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import type { Config } from './platform/config.ts';
+import type { AppContext } from './platform/context.ts';
+import { type Database, openDatabase } from './platform/db/database.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { healthRoutes } from './platform/http/health.routes.ts';
+import { type App, buildServer, type HttpPlugin } from './platform/http/server.ts';
+import { JobRunner } from './platform/jobs/job-runner.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+import { registryRoutes } from './registry/registry.routes.ts';
+import { registerRegistryJobs } from './registry/registry.jobs.ts';
+import { seedPopulation } from './synthetic/seed.ts';
+import { buildTerritory } from './territory/territory.builder.ts';
+import { installTerritory } from './territory/territory.repository.ts';
+import { territoryRoutes } from './territory/territory.routes.ts';
+import { webRoutes } from './web/web.routes.ts';
+
+/** Every context's HTTP routes, in one list: adding a context means adding it here. */
+export function httpPlugins(ctx: AppContext): HttpPlugin[] {
+  registerRegistryJobs(ctx);
+  return [healthRoutes, territoryRoutes, registryRoutes, webRoutes];
+}
+
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  return openDatabase({ url: config.DATABASE_URL, dataDir: resolve(config.DATA_DIR, 'pglite') });
+}
+
+/** Migrates, installs the territory and, on an empty registry, the demo population. */
+export async function prepareDatabase(database: Database, config: Config, logger: Logger): Promise<void> {
+  const applied = await migrate(database);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  await installTerritory(database.db, buildTerritory('khorezm'));
+  const existing = await database.db
+    .selectFrom('household')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  if (Number(existing.n) === 0 && config.DEMO && config.SEED_HOUSEHOLDS > 0) {
+    logger.info({ households: config.SEED_HOUSEHOLDS, seed: config.SEED }, 'empty registry: seeding demo population');
+    const report = await seedPopulation(database, {
+      households: config.SEED_HOUSEHOLDS,
+      seed: config.SEED,
+      scope: 'khorezm',
+      progress: false,
+    });
+    logger.info(report, 'demo population seeded');
+  }
+}
+
+export interface RunningApp {
+  app: App;
+  ctx: AppContext;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config): Promise<RunningApp> {
+  const logger = createLogger(config);
+  const database = await openConfiguredDatabase(config);
+  await prepareDatabase(database, config, logger);
+  const jobs = new JobRunner(database, logger);
+  const ctx: AppContext = { config, database, logger, jobs };
+  const app = await buildServer(ctx, httpPlugins(ctx));
+  await jobs.start({ work: config.JOBS });
+  const url = await app.listen({ port: config.PORT, host: config.HOST });
+  logger.info({ url, database: database.kind }, 'Himoya is listening');
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      // Order matters: stop taking requests, let running jobs finish, then close the database.
+      await app.close();
+      await jobs.stop();
+      await database.close();
+    })();
+    return stopping;
+  };
+  return { app, ctx, url, stop };
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * The one typed configuration object. Every variable has a description so that a bad value at boot
+ * names the variable and what it should be; the server refuses to start rather than guess.
+ */
+const booleanString = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port the server listens on'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('Interface the server binds to'),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./data')
+    .describe('Folder where the embedded database (PGlite) keeps its files when DATABASE_URL is not set'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .describe('PostgreSQL connection URL; when absent the embedded PGlite database is used'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level'),
+  SEED_HOUSEHOLDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20000)
+    .describe('Households of the synthetic Khorezm population seeded when the database is empty (0 = none)'),
+  SEED: z.coerce.number().int().default(2026).describe('Random seed of the synthetic population'),
+  DEMO: booleanString.optional().describe('Demo mode (demo data and accounts); default true unless production'),
+  JOBS: booleanString.default(true).describe('Run the durable job workers in this process'),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { DEMO: boolean };
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? '');
+        const description = ConfigSchema.shape[key as keyof typeof ConfigSchema.shape]?.description ?? '';
+        return `${key}: ${issue.message}${description ? ` (${description})` : ''}`;
+      }),
+    );
+  }
+  return { ...parsed.data, DEMO: parsed.data.DEMO ?? parsed.data.NODE_ENV !== 'production' };
+}

@@ -1,0 +1,169 @@
+import { mkdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { ConnectionLock, PGliteDialect } from './pglite-dialect.ts';
+import type { DB } from './schema.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** Raw access for the few places that need it: migrations, COPY, the job runner. */
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<DB>;
+  /** Runs one or more parameterless statements. */
+  exec(statements: string): Promise<void>;
+  /** Runs one parameterised statement outside Kysely (pg-boss uses this). */
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+  /** Bulk-loads text-format COPY data (tab-separated, \N for null) produced chunk by chunk. */
+  copyIn(table: string, columns: readonly string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres:// URL; when absent PGlite is used. */
+  url?: string | undefined;
+  /** PGlite folder; absent = in memory. */
+  dataDir?: string | undefined;
+  /** A schema of its own (tests): created if missing and put first on the search path. */
+  schema?: string | undefined;
+  poolSize?: number;
+}
+
+// Dates stay 'YYYY-MM-DD' strings (no time-zone drift); int8 counts and so'm amounts fit a double.
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+pg.types.setTypeParser(DATE_OID, (v: string) => v);
+pg.types.setTypeParser(INT8_OID, (v: string) => Number(v));
+pg.types.setTypeParser(NUMERIC_OID, (v: string) => Number(v));
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+    throw new Error(`Invalid schema name: ${options.schema}`);
+  }
+  return options.url ? openPostgres(options.url, options) : openPGlite(options);
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
+  const schema = options.schema;
+  if (schema) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`create schema if not exists ${schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+  });
+  pool.on('error', () => {
+    // An idle client died (server restart); the pool replaces it on next use.
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    async exec(statements) {
+      await pool.query(statements);
+    },
+    async query<R>(text: string, values: unknown[] = []) {
+      const result = await pool.query(text, values);
+      return { rows: result.rows as R[] };
+    },
+    async copyIn(table, columns, chunks) {
+      const client = await pool.connect();
+      try {
+        const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+        await pipeline(Readable.from(chunks), stream);
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPGlite(options: OpenOptions): Promise<Database> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    extensions: { btree_gist, pg_trgm },
+    parsers: {
+      [DATE_OID]: (v: string) => v,
+      [INT8_OID]: (v: string) => Number(v),
+      [NUMERIC_OID]: (v: string) => Number(v),
+    },
+  });
+  if (options.schema) {
+    await pglite.exec(`create schema if not exists ${options.schema}; set search_path = ${options.schema}, public;`);
+  }
+  const lock = new ConnectionLock();
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
+  return {
+    kind: 'pglite',
+    db,
+    exec: (statements) => lock.run(async () => void (await pglite.exec(statements))),
+    query: <R>(text: string, values: unknown[] = []) =>
+      lock.run(async () => {
+        // Parameterless multi-statement SQL (pg-boss's schema) must go through exec.
+        if (values.length === 0 && text.includes(';')) {
+          const results = await pglite.exec(text);
+          return { rows: (results.at(-1)?.rows ?? []) as R[] };
+        }
+        const result = await pglite.query<R>(text, values);
+        return { rows: result.rows };
+      }),
+    async copyIn(table, columns, chunks) {
+      // PGlite reads COPY data from a Blob; feeding it in slices keeps memory flat for big loads.
+      let parts: string[] = [];
+      let size = 0;
+      const flush = async () => {
+        if (size === 0) return;
+        const blob = new Blob(parts);
+        parts = [];
+        size = 0;
+        await lock.run(() =>
+          pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob }),
+        );
+      };
+      for await (const chunk of chunks) {
+        parts.push(chunk);
+        size += chunk.length;
+        if (size > 8 * 1024 * 1024) await flush();
+      }
+      await flush();
+    },
+    async close() {
+      await db.destroy();
+      await lock.run(() => pglite.close());
+    },
+  };
+}
+
+/** Drops a test schema and everything in it (PostgreSQL only; PGlite test databases live in memory). */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`Invalid schema name: ${schema}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+export { sql };

@@ -1,0 +1,246 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * Hand-kept table types, one per table of the migrations. Dates are 'YYYY-MM-DD' strings; so'm
+ * amounts are numbers (int8 parsed to a double is exact up to 9e15).
+ */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type DefaultedText<T extends string = string> = ColumnType<T, T | undefined, T>;
+
+export interface RegionTable {
+  code: string;
+  name_uz_latn: string;
+  name_uz_cyrl: string;
+  name_ru: string;
+  name_en: string;
+  population: number;
+}
+
+export interface DistrictTable {
+  code: string;
+  region_code: string;
+  kind: 'district' | 'city';
+  name_uz_latn: string;
+  name_uz_cyrl: string;
+  name_ru: string;
+  name_en: string;
+  population: number;
+  remote: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface MahallaTable {
+  code: string;
+  district_code: string;
+  name_uz_latn: string;
+  name_uz_cyrl: string;
+  name_ru: string;
+  name_en: string;
+  population: number;
+}
+
+export type Sex = 'M' | 'F';
+export type Education = 'none' | 'preschool' | 'school' | 'vocational' | 'college' | 'university' | 'graduated';
+export type Employment =
+  | 'none'
+  | 'child'
+  | 'student'
+  | 'employed_formal'
+  | 'employed_informal'
+  | 'self_employed'
+  | 'unemployed'
+  | 'retired'
+  | 'homemaker'
+  | 'military';
+export type EmploymentSector = 'public' | 'private' | 'security';
+
+export interface PersonTable {
+  id: string;
+  pinfl: string | null;
+  last_name: string;
+  first_name: string;
+  patronymic: string | null;
+  name_key: string;
+  sex: Sex;
+  birth_date: string;
+  death_date: string | null;
+  phone: string | null;
+  education: DefaultedText<Education>;
+  employment: DefaultedText<Employment>;
+  employment_sector: EmploymentSector | null;
+  merged_into: string | null;
+  source: string;
+  source_ref: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface PersonHistoryTable {
+  id: Generated<number>;
+  person_id: string;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  change_request_id: string | null;
+  source: string;
+  changed_at: Generated<Date>;
+}
+
+export interface HouseholdTable {
+  id: string;
+  district_code: string;
+  mahalla_code: string;
+  address: string;
+  created_on: string;
+  dissolved_on: string | null;
+  source: string;
+  source_ref: string | null;
+  created_at: Generated<Date>;
+}
+
+export type Relationship =
+  | 'head'
+  | 'spouse'
+  | 'child'
+  | 'parent'
+  | 'sibling'
+  | 'grandchild'
+  | 'grandparent'
+  | 'child_in_law'
+  | 'other';
+
+export interface MembershipTable {
+  id: Generated<number>;
+  household_id: string;
+  person_id: string;
+  relationship: Relationship;
+  valid_from: string;
+  valid_to: string | null;
+  source: string;
+  change_request_id: string | null;
+}
+
+export type IncomeKind = 'wage' | 'pension' | 'business' | 'agriculture' | 'remittance' | 'allowance' | 'other';
+
+export interface IncomeTable {
+  id: Generated<number>;
+  person_id: string;
+  kind: IncomeKind;
+  monthly_amount: number;
+  valid_from: string;
+  valid_to: string | null;
+  source: string;
+}
+
+export interface DwellingTable {
+  id: Generated<number>;
+  household_id: string;
+  owner_person_id: string | null;
+  cadastre_number: string;
+  kind: 'residential' | 'non_residential';
+  area_m2: number;
+  source: string;
+}
+
+export interface VehicleTable {
+  id: Generated<number>;
+  owner_person_id: string;
+  plate: string;
+  make: string;
+  model_year: number;
+  source: string;
+}
+
+export interface BankDepositTable {
+  id: Generated<number>;
+  person_id: string;
+  balance: number;
+  as_of: string;
+  source: string;
+}
+
+export type DisabilityGroup = 'I' | 'II' | 'III' | 'child';
+
+export interface DisabilityTable {
+  id: Generated<number>;
+  person_id: string;
+  disability_group: DisabilityGroup;
+  valid_from: string;
+  valid_to: string | null;
+  source: string;
+}
+
+export type ChangeRequestType =
+  | 'add_member'
+  | 'remove_member'
+  | 'change_head'
+  | 'split_household'
+  | 'merge_households'
+  | 'correct_personal_data';
+export type ChangeRequestStatus = 'pending' | 'applied' | 'rejected';
+
+export interface ChangeRequestTable {
+  id: string;
+  type: ChangeRequestType;
+  household_id: string | null;
+  person_id: string | null;
+  payload: ColumnType<unknown, string, string>;
+  payload_hash: string;
+  effective_date: string;
+  status: DefaultedText<ChangeRequestStatus>;
+  submitted_by: string;
+  source: string;
+  submitted_at: Generated<Date>;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+  result: ColumnType<unknown, string | null, string | null>;
+}
+
+export type DuplicateStatus = 'pending' | 'duplicate' | 'distinct';
+
+export interface DuplicateCandidateTable {
+  id: Generated<number>;
+  person_a: string;
+  person_b: string;
+  reason: string;
+  score: number;
+  status: DefaultedText<DuplicateStatus>;
+  detected_at: Generated<Date>;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  note: string | null;
+}
+
+export interface SeedRunTable {
+  id: Generated<number>;
+  seed: number;
+  households: number;
+  persons: number;
+  scope: string;
+  reference_date: string;
+  seconds: number;
+  finished_at: Generated<Date>;
+}
+
+export interface DB {
+  region: RegionTable;
+  district: DistrictTable;
+  mahalla: MahallaTable;
+  person: PersonTable;
+  person_history: PersonHistoryTable;
+  household: HouseholdTable;
+  membership: MembershipTable;
+  income: IncomeTable;
+  dwelling: DwellingTable;
+  vehicle: VehicleTable;
+  bank_deposit: BankDepositTable;
+  disability: DisabilityTable;
+  change_request: ChangeRequestTable;
+  duplicate_candidate: DuplicateCandidateTable;
+  seed_run: SeedRunTable;
+}
+
+export type PersonRow = Selectable<PersonTable>;
+export type NewPerson = Insertable<PersonTable>;
+export type HouseholdRow = Selectable<HouseholdTable>;
+export type MembershipRow = Selectable<MembershipTable>;

@@ -1,0 +1,217 @@
+/**
+ * The one error catalogue. Services throw `DomainError` with a catalogue code; only the HTTP layer
+ * maps them to a status. Messages exist in every language the portal speaks, so a citizen never
+ * sees an English stack trace.
+ */
+export type Language = 'uz-Latn' | 'uz-Cyrl' | 'ru' | 'en';
+export const LANGUAGES: readonly Language[] = ['uz-Latn', 'uz-Cyrl', 'ru', 'en'];
+
+interface CatalogueEntry {
+  status: number;
+  message: Record<Language, string>;
+}
+
+const entry = (status: number, en: string, uzLatn: string, uzCyrl: string, ru: string): CatalogueEntry => ({
+  status,
+  message: { en, 'uz-Latn': uzLatn, 'uz-Cyrl': uzCyrl, ru },
+});
+
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: entry(
+    400,
+    'The request is not valid.',
+    "So'rov noto'g'ri to'ldirilgan.",
+    'Сўров нотўғри тўлдирилган.',
+    'Запрос заполнен неверно.',
+  ),
+  PINFL_INVALID: entry(
+    400,
+    'The personal number (PINFL) is not valid.',
+    "JShShIR noto'g'ri.",
+    'ЖШШИР нотўғри.',
+    'ПИНФЛ указан неверно.',
+  ),
+  PINFL_MISMATCH: entry(
+    422,
+    'The personal number (PINFL) does not agree with the birth date or sex.',
+    "JShShIR tug'ilgan sana yoki jinsga mos emas.",
+    'ЖШШИР туғилган сана ёки жинсга мос эмас.',
+    'ПИНФЛ не соответствует дате рождения или полу.',
+  ),
+  PINFL_TAKEN: entry(
+    409,
+    'A person with this personal number is already registered.',
+    "Bu JShShIR bilan shaxs allaqachon ro'yxatda bor.",
+    'Бу ЖШШИР билан шахс аллақачон рўйхатда бор.',
+    'Человек с таким ПИНФЛ уже зарегистрирован.',
+  ),
+  NOT_FOUND: entry(404, 'Not found.', 'Topilmadi.', 'Топилмади.', 'Не найдено.'),
+  PERSON_NOT_FOUND: entry(404, 'Person not found.', 'Shaxs topilmadi.', 'Шахс топилмади.', 'Человек не найден.'),
+  HOUSEHOLD_NOT_FOUND: entry(
+    404,
+    'Household not found.',
+    'Oila topilmadi.',
+    'Оила топилмади.',
+    'Домохозяйство не найдено.',
+  ),
+  MAHALLA_UNKNOWN: entry(
+    422,
+    'The mahalla code is not known.',
+    "Mahalla kodi noma'lum.",
+    'Маҳалла коди номаълум.',
+    'Неизвестный код махалли.',
+  ),
+  TERRITORY_NOT_FOUND: entry(
+    404,
+    'Territorial unit not found.',
+    'Hudud topilmadi.',
+    'Ҳудуд топилмади.',
+    'Территория не найдена.',
+  ),
+  PERSON_IN_OTHER_HOUSEHOLD: entry(
+    409,
+    'The person already lives in another household on that date.',
+    "Shaxs shu sanada boshqa oilada ro'yxatda turibdi.",
+    'Шахс шу санада бошқа оилада рўйхатда турибди.',
+    'На эту дату человек уже состоит в другом домохозяйстве.',
+  ),
+  PERSON_NOT_MEMBER: entry(
+    422,
+    'The person is not a member of this household on that date.',
+    "Shaxs shu sanada bu oila a'zosi emas.",
+    'Шахс шу санада бу оила аъзоси эмас.',
+    'На эту дату человек не состоит в этом домохозяйстве.',
+  ),
+  HEAD_REMOVAL_REQUIRES_NEW_HEAD: entry(
+    422,
+    'The head of the household cannot leave while others remain: name a new head.',
+    "Boshqa a'zolar qolganda oila boshlig'i chiqarilmaydi: yangi boshliqni ko'rsating.",
+    'Бошқа аъзолар қолганда оила бошлиғи чиқарилмайди: янги бошлиқни кўрсатинг.',
+    'Глава не может выбыть, пока в домохозяйстве остаются другие: укажите нового главу.',
+  ),
+  HEAD_ALREADY_SET: entry(
+    409,
+    'The household already has a head; use a change of head instead.',
+    "Oilaning boshlig'i bor: boshliqni almashtirish so'rovidan foydalaning.",
+    'Оиланинг бошлиғи бор: бошлиқни алмаштириш сўровидан фойдаланинг.',
+    'У домохозяйства уже есть глава: используйте смену главы.',
+  ),
+  HOUSEHOLD_DISSOLVED: entry(
+    409,
+    'The household no longer exists on that date.',
+    "Bu sanada oila mavjud emas.",
+    'Бу санада оила мавжуд эмас.',
+    'На эту дату домохозяйство не существует.',
+  ),
+  EFFECTIVE_DATE_BEFORE_HISTORY: entry(
+    422,
+    'The effective date is earlier than the latest recorded change; changes are applied in date order.',
+    "Kuchga kirish sanasi oxirgi o'zgarishdan oldin.",
+    'Кучга кириш санаси охирги ўзгаришдан олдин.',
+    'Дата вступления в силу раньше последнего зарегистрированного изменения.',
+  ),
+  PERSON_DECEASED: entry(
+    422,
+    'The person is recorded as deceased.',
+    "Shaxs vafot etgan deb qayd etilgan.",
+    'Шахс вафот этган деб қайд этилган.',
+    'Человек зарегистрирован как умерший.',
+  ),
+  CHANGE_REQUEST_CONFLICT: entry(
+    409,
+    'A different change request was already submitted with this id.',
+    "Bu identifikator bilan boshqa so'rov yuborilgan.",
+    'Бу идентификатор билан бошқа сўров юборилган.',
+    'С этим идентификатором уже отправлен другой запрос.',
+  ),
+  CHANGE_REQUEST_NOT_PENDING: entry(
+    409,
+    'The change request has already been decided.',
+    "So'rov allaqachon ko'rib chiqilgan.",
+    'Сўров аллақачон кўриб чиқилган.',
+    'Запрос уже рассмотрен.',
+  ),
+  CHANGE_REQUEST_NOT_FOUND: entry(
+    404,
+    'Change request not found.',
+    "So'rov topilmadi.",
+    'Сўров топилмади.',
+    'Запрос не найден.',
+  ),
+  DUPLICATE_CANDIDATE_NOT_FOUND: entry(
+    404,
+    'Duplicate candidate not found.',
+    'Takroriy yozuv nomzodi topilmadi.',
+    'Такрорий ёзув номзоди топилмади.',
+    'Кандидат в дубликаты не найден.',
+  ),
+  DUPLICATE_ALREADY_REVIEWED: entry(
+    409,
+    'This pair has already been reviewed.',
+    "Bu juftlik allaqachon ko'rib chiqilgan.",
+    'Бу жуфтлик аллақачон кўриб чиқилган.',
+    'Эта пара уже рассмотрена.',
+  ),
+  JOB_UNKNOWN: entry(
+    404,
+    'Job not found.',
+    'Vazifa topilmadi.',
+    'Вазифа топилмади.',
+    'Задание не найдено.',
+  ),
+  PAYLOAD_TOO_LARGE: entry(
+    413,
+    'The request is too large.',
+    "So'rov juda katta.",
+    'Сўров жуда катта.',
+    'Запрос слишком большой.',
+  ),
+  RATE_LIMITED: entry(
+    429,
+    'Too many requests; try again later.',
+    "So'rovlar juda ko'p; keyinroq urinib ko'ring.",
+    'Сўровлар жуда кўп; кейинроқ уриниб кўринг.',
+    'Слишком много запросов; попробуйте позже.',
+  ),
+  INTERNAL: entry(
+    500,
+    'Something went wrong on our side. The error has been logged.',
+    "Tizimda xatolik yuz berdi. Xato qayd etildi.",
+    'Тизимда хатолик юз берди. Хато қайд этилди.',
+    'Произошла ошибка на нашей стороне. Ошибка записана.',
+  ),
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class DomainError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(ERROR_CATALOGUE[code].message.en);
+    this.name = 'DomainError';
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+}
+
+export function messageFor(code: ErrorCode, language: Language): string {
+  return ERROR_CATALOGUE[code].message[language];
+}
+
+/** Picks the best language from an Accept-Language header; Uzbek Latin is the portal's default. */
+export function languageFromHeader(header: string | undefined): Language {
+  if (!header) return 'uz-Latn';
+  const tags = header
+    .split(',')
+    .map((part) => part.trim().split(';')[0]?.toLowerCase() ?? '')
+    .filter(Boolean);
+  for (const tag of tags) {
+    if (tag === 'uz-cyrl' || tag.startsWith('uz-cyrl')) return 'uz-Cyrl';
+    if (tag.startsWith('uz')) return 'uz-Latn';
+    if (tag.startsWith('ru')) return 'ru';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'uz-Latn';
+}

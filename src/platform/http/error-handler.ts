@@ -1,0 +1,48 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError, type ErrorCode, languageFromHeader, messageFor } from '../errors.ts';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId: string; details?: Record<string, unknown> };
+}
+
+function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+  status: number,
+  details?: Record<string, unknown>,
+) {
+  const body: ErrorBody = {
+    error: {
+      code,
+      message: messageFor(code, languageFromHeader(request.headers['accept-language'])),
+      requestId: request.id,
+      ...(details ? { details } : {}),
+    },
+  };
+  return reply.status(status).type('application/json').send(body);
+}
+
+/** Maps every failure to the catalogue: a stable code, a status and a human message; never a stack. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) return send(request, reply, error.code, error.status, error.details);
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => ({
+        where: error.validationContext ?? 'body',
+        path: v.instancePath || '/',
+        message: v.message ?? 'invalid',
+      }));
+      return send(request, reply, 'VALIDATION_FAILED', 400, { issues });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(request, reply, 'PAYLOAD_TOO_LARGE', 413);
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, unsupported media type, empty body.
+      return send(request, reply, 'VALIDATION_FAILED', 400, { reason: error.message });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return send(request, reply, 'INTERNAL', 500);
+  });
+  app.setNotFoundHandler((request, reply) => send(request, reply, 'NOT_FOUND', 404, { path: request.url }));
+}

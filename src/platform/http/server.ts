@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppContext } from '../context.ts';
+import { installErrorHandling } from './error-handler.ts';
+
+/** The Fastify instance every context registers its routes on: zod schemas type requests and replies. */
+export type ZodApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+export type HttpPlugin = (app: ZodApp, ctx: AppContext) => void | Promise<void>;
+
+export type App = FastifyInstance;
+
+export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Himoya API',
+        description:
+          'Social Registry and proactive social protection services of the Khorezm region. ' +
+          'Errors always have the shape {"error":{"code","message","requestId","details"}}.',
+        version: '0.1.0',
+      },
+      tags: [
+        { name: 'platform', description: 'Health and service information' },
+        { name: 'territory', description: 'Regions, districts, cities and mahallas' },
+        { name: 'registry', description: 'Persons, households and their history' },
+        { name: 'change-requests', description: 'Validated changes to households and persons' },
+        { name: 'duplicates', description: 'Possible duplicate persons awaiting review' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  for (const plugin of plugins) await plugin(typed, ctx);
+  return app;
+}

@@ -1,0 +1,100 @@
+import PgBoss from 'pg-boss';
+import type { Database } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+
+export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Promise<void>;
+
+export interface JobStatus {
+  id: string;
+  name: string;
+  state: string;
+  data: unknown;
+  output: unknown;
+  createdOn: Date;
+  completedOn: Date | null;
+}
+
+export interface SendOptions {
+  /** Same key while a job of that key is queued or active = no second job (idempotent triggers). */
+  singletonKey?: string;
+  retryLimit?: number;
+}
+
+/**
+ * Durable jobs on pg-boss, stored in the same database as the data (PGlite or PostgreSQL), so queued
+ * work survives a restart. pg-boss reaches the database through our connection (`executeSql`), which on
+ * PGlite shares the one connection lock with Kysely.
+ */
+export class JobRunner {
+  private readonly boss: PgBoss;
+  private readonly handlers = new Map<string, JobHandler<unknown>>();
+  private started = false;
+
+  constructor(
+    database: Database,
+    private readonly logger: Logger,
+    options: { schema?: string; pollingIntervalSeconds?: number } = {},
+  ) {
+    this.boss = new PgBoss({
+      db: { executeSql: (text: string, values: unknown[]) => database.query(text, values) },
+      schema: options.schema ?? 'pgboss',
+      supervise: true,
+      schedule: false,
+    });
+    this.boss.on('error', (error: Error) => this.logger.error({ err: error }, 'job runner error'));
+    this.pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
+  }
+
+  private readonly pollingIntervalSeconds: number;
+
+  register<T>(name: string, handler: JobHandler<T>): void {
+    this.handlers.set(name, handler as JobHandler<unknown>);
+  }
+
+  /** Creates pg-boss's tables and the queues; with `work` also starts polling for registered handlers. */
+  async start({ work }: { work: boolean }): Promise<void> {
+    if (this.started) return;
+    await this.boss.start();
+    for (const name of this.handlers.keys()) await this.boss.createQueue(name);
+    this.started = true;
+    if (!work) return;
+    for (const [name, handler] of this.handlers) {
+      await this.boss.work(name, { pollingIntervalSeconds: this.pollingIntervalSeconds }, async (jobs) => {
+        for (const job of jobs) {
+          this.logger.info({ job: job.id, name }, 'job started');
+          await handler(job.data, { id: job.id, name });
+          this.logger.info({ job: job.id, name }, 'job done');
+        }
+      });
+    }
+  }
+
+  async send(name: string, data: object, options: SendOptions = {}): Promise<string | null> {
+    if (!this.handlers.has(name)) throw new Error(`No handler registered for job ${name}`);
+    return this.boss.send(name, data, {
+      retryLimit: options.retryLimit ?? 3,
+      retryBackoff: true,
+      ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+    });
+  }
+
+  async status(name: string, id: string): Promise<JobStatus | undefined> {
+    const job = await this.boss.getJobById(name, id);
+    if (!job) return undefined;
+    return {
+      id: job.id,
+      name: job.name,
+      state: job.state,
+      data: job.data,
+      output: job.output,
+      createdOn: job.createdOn,
+      completedOn: job.completedOn ?? null,
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+}

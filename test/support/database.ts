@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { type Database, dropSchema, openDatabase } from '../../src/platform/db/database.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
+import { buildTerritory } from '../../src/territory/territory.builder.ts';
+import { installTerritory } from '../../src/territory/territory.repository.ts';
+
+export interface TestDatabase {
+  database: Database;
+  /** Schema created for this test file (PostgreSQL); PGlite runs are in memory. */
+  schema: string;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A database of the test's own: on PostgreSQL (DATABASE_URL set) a fresh schema that is dropped
+ * afterwards, so leftovers on a shared server never change a result; otherwise an in-memory PGlite.
+ * Migrated, with the Khorezm territory installed unless `territory: false`.
+ */
+export async function createTestDatabase(options: { territory?: boolean } = {}): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL || undefined;
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const database = await openDatabase({ url, schema: url ? schema : undefined, poolSize: 4 });
+  await migrate(database);
+  if (options.territory !== false) await installTerritory(database.db, buildTerritory('khorezm'));
+  return {
+    database,
+    schema,
+    async cleanup() {
+      await database.close();
+      if (url) {
+        await dropSchema(url, schema);
+        await dropSchema(url, `${schema}_jobs`);
+      }
+    },
+  };
+}
