@@ -7,8 +7,8 @@ import { healthRoutes } from './platform/http/health.routes.ts';
 import { type App, buildServer, type HttpPlugin } from './platform/http/server.ts';
 import { JobRunner } from './platform/jobs/job-runner.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
-import { registryRoutes } from './registry/registry.routes.ts';
 import { registerRegistryJobs } from './registry/registry.jobs.ts';
+import { registryRoutes } from './registry/registry.routes.ts';
 import { seedPopulation } from './synthetic/seed.ts';
 import { buildTerritory } from './territory/territory.builder.ts';
 import { installTerritory } from './territory/territory.repository.ts';
@@ -22,7 +22,11 @@ export function httpPlugins(ctx: AppContext): HttpPlugin[] {
 }
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  return openDatabase({ url: config.DATABASE_URL, dataDir: resolve(config.DATA_DIR, 'pglite') });
+  return openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: resolve(config.DATA_DIR, 'pglite'),
+    schema: config.DATABASE_SCHEMA,
+  });
 }
 
 /** Migrates, installs the territory and, on an empty registry, the demo population. */
@@ -35,7 +39,10 @@ export async function prepareDatabase(database: Database, config: Config, logger
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   if (Number(existing.n) === 0 && config.DEMO && config.SEED_HOUSEHOLDS > 0) {
-    logger.info({ households: config.SEED_HOUSEHOLDS, seed: config.SEED }, 'empty registry: seeding demo population');
+    logger.info(
+      { households: config.SEED_HOUSEHOLDS, seed: config.SEED },
+      'empty registry: seeding demo population',
+    );
     const report = await seedPopulation(database, {
       households: config.SEED_HOUSEHOLDS,
       seed: config.SEED,
@@ -57,7 +64,9 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const logger = createLogger(config);
   const database = await openConfiguredDatabase(config);
   await prepareDatabase(database, config, logger);
-  const jobs = new JobRunner(database, logger);
+  const jobs = new JobRunner(database, logger, {
+    schema: config.DATABASE_SCHEMA ? `${config.DATABASE_SCHEMA}_jobs` : 'pgboss',
+  });
   const ctx: AppContext = { config, database, logger, jobs };
   const app = await buildServer(ctx, httpPlugins(ctx));
   await jobs.start({ work: config.JOBS });

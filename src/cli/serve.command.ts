@@ -4,7 +4,8 @@ import type { CliCommand } from './command.ts';
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Start the web app and API (seeds a demo population into an empty database)',
-  usage: 'himoya serve\n\nConfigured by environment: PORT, DATA_DIR, DATABASE_URL, SEED_HOUSEHOLDS, DEMO, LOG_LEVEL.',
+  usage:
+    'himoya serve\n\nConfigured by environment: PORT, DATA_DIR, DATABASE_URL, SEED_HOUSEHOLDS, DEMO, LOG_LEVEL.',
   async run(_args, config) {
     const running = await startApp(config);
     const shutdown = (signal: string) => {

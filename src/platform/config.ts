@@ -4,9 +4,7 @@ import { z } from 'zod';
  * The one typed configuration object. Every variable has a description so that a bad value at boot
  * names the variable and what it should be; the server refuses to start rather than guess.
  */
-const booleanString = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port the server listens on'),
@@ -21,6 +19,11 @@ export const ConfigSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional()
     .describe('PostgreSQL connection URL; when absent the embedded PGlite database is used'),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+    .optional()
+    .describe('PostgreSQL schema to keep the data in (created if missing); default the search path'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -33,7 +36,9 @@ export const ConfigSchema = z.object({
     .default(20000)
     .describe('Households of the synthetic Khorezm population seeded when the database is empty (0 = none)'),
   SEED: z.coerce.number().int().default(2026).describe('Random seed of the synthetic population'),
-  DEMO: booleanString.optional().describe('Demo mode (demo data and accounts); default true unless production'),
+  DEMO: booleanString
+    .optional()
+    .describe('Demo mode (demo data and accounts); default true unless production'),
   JOBS: booleanString.default(true).describe('Run the durable job workers in this process'),
 });
 

@@ -16,8 +16,32 @@ const LATIN_DIGRAPHS: [string, string][] = [
   ['ye', 'е'],
 ];
 const LATIN_SINGLE: Record<string, string> = {
-  a: 'а', b: 'б', d: 'д', e: 'е', f: 'ф', g: 'г', h: 'ҳ', i: 'и', j: 'ж', k: 'к', l: 'л', m: 'м', n: 'н',
-  o: 'о', p: 'п', q: 'қ', r: 'р', s: 'с', t: 'т', u: 'у', v: 'в', x: 'х', y: 'й', z: 'з', c: 'с', w: 'в',
+  a: 'а',
+  b: 'б',
+  d: 'д',
+  e: 'е',
+  f: 'ф',
+  g: 'г',
+  h: 'ҳ',
+  i: 'и',
+  j: 'ж',
+  k: 'к',
+  l: 'л',
+  m: 'м',
+  n: 'н',
+  o: 'о',
+  p: 'п',
+  q: 'қ',
+  r: 'р',
+  s: 'с',
+  t: 'т',
+  u: 'у',
+  v: 'в',
+  x: 'х',
+  y: 'й',
+  z: 'з',
+  c: 'с',
+  w: 'в',
   "'": 'ъ',
 };
 
@@ -56,9 +80,43 @@ export function latinToCyrillic(text: string): string {
 }
 
 const CYRILLIC_TO_LATIN: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'yo', ж: 'j', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l',
-  м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'x', ц: 's', ч: 'ch', ш: 'sh',
-  щ: 'sh', ъ: "'", ы: 'i', ь: '', э: 'e', ю: 'yu', я: 'ya', ў: "o'", қ: 'q', ғ: "g'", ҳ: 'h',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ё: 'yo',
+  ж: 'j',
+  з: 'z',
+  и: 'i',
+  й: 'y',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'x',
+  ц: 's',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'sh',
+  ъ: "'",
+  ы: 'i',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
+  ў: "o'",
+  қ: 'q',
+  ғ: "g'",
+  ҳ: 'h',
 };
 
 export function cyrillicToLatin(text: string): string {
@@ -73,10 +131,16 @@ export function cyrillicToLatin(text: string): string {
 
 /** Russian spelling of an Uzbek Cyrillic word: the Uzbek-only letters become their Russian neighbours. */
 export function uzCyrillicToRussian(text: string): string {
-  return text.replace(/[ўқғҳЎҚҒҲ]/g, (ch) => ({ ў: 'у', қ: 'к', ғ: 'г', ҳ: 'х', Ў: 'У', Қ: 'К', Ғ: 'Г', Ҳ: 'Х' })[ch] ?? ch);
+  return text.replace(
+    /[ўқғҳЎҚҒҲ]/g,
+    (ch) => ({ ў: 'у', қ: 'к', ғ: 'г', ҳ: 'х', Ў: 'У', Қ: 'К', Ғ: 'Г', Ҳ: 'Х' })[ch] ?? ch,
+  );
 }
 
 /** English spelling: Latin without the apostrophe letters. */
 export function latinToEnglish(text: string): string {
-  return text.replace(APOSTROPHES, "'").replace(/([OoGg])'/g, '$1').replace(/'/g, '');
+  return text
+    .replace(APOSTROPHES, "'")
+    .replace(/([OoGg])'/g, '$1')
+    .replace(/'/g, '');
 }

@@ -7,7 +7,10 @@ describe('territory', () => {
   it('has the 14 regions and the 11 districts and 2 cities of Khorezm', () => {
     expect(khorezm.regions).toHaveLength(14);
     expect(khorezm.districts).toHaveLength(13);
-    expect(khorezm.districts.filter((d) => d.kind === 'city').map((d) => d.code)).toEqual(['1733401', '1733406']);
+    expect(khorezm.districts.filter((d) => d.kind === 'city').map((d) => d.code)).toEqual([
+      '1733401',
+      '1733406',
+    ]);
     const total = khorezm.districts.reduce((sum, d) => sum + d.population, 0);
     expect(total).toBeGreaterThan(1_950_000);
     expect(total).toBeLessThan(2_050_000);

@@ -101,7 +101,11 @@ export async function listDistricts(db: Kysely<DB>, regionCode: string) {
 }
 
 export async function findDistrict(db: Kysely<DB>, code: string) {
-  return db.selectFrom('district').select(['code', 'region_code']).where('code', '=', code).executeTakeFirst();
+  return db
+    .selectFrom('district')
+    .select(['code', 'region_code'])
+    .where('code', '=', code)
+    .executeTakeFirst();
 }
 
 export async function findRegion(db: Kysely<DB>, code: string) {
@@ -115,7 +119,12 @@ export async function listMahallas(db: Kysely<DB>, districtCode: string) {
     .where('district_code', '=', districtCode)
     .orderBy('code')
     .execute();
-  return rows.map((m) => ({ code: m.code, districtCode: m.district_code, names: names(m), population: m.population }));
+  return rows.map((m) => ({
+    code: m.code,
+    districtCode: m.district_code,
+    names: names(m),
+    population: m.population,
+  }));
 }
 
 export async function findMahalla(db: Kysely<DB>, code: string) {

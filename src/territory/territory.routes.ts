@@ -14,13 +14,24 @@ export const District = z.object({
   names: Names,
   population: z.number().int(),
 });
-export const Mahalla = z.object({ code: z.string(), districtCode: z.string(), names: Names, population: z.number().int() });
+export const Mahalla = z.object({
+  code: z.string(),
+  districtCode: z.string(),
+  names: Names,
+  population: z.number().int(),
+});
 
 export const territoryRoutes: HttpPlugin = (app, { database }) => {
   const { db } = database;
   app.get(
     '/api/territory/regions',
-    { schema: { tags: ['territory'], summary: 'The 14 regions', response: { 200: z.object({ items: z.array(Region) }) } } },
+    {
+      schema: {
+        tags: ['territory'],
+        summary: 'The 14 regions',
+        response: { 200: z.object({ items: z.array(Region) }) },
+      },
+    },
     async () => ({ items: await territory.listRegions(db) }),
   );
   app.get(

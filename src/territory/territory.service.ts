@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
-import { DomainError } from '../platform/errors.ts';
 import type { DB } from '../platform/db/schema.ts';
+import { DomainError } from '../platform/errors.ts';
 import * as repository from './territory.repository.ts';
 
 export const listRegions = (db: Kysely<DB>) => repository.listRegions(db);
 
 export async function listDistricts(db: Kysely<DB>, regionCode: string) {
-  if (!(await repository.findRegion(db, regionCode))) throw new DomainError('TERRITORY_NOT_FOUND', { regionCode });
+  if (!(await repository.findRegion(db, regionCode)))
+    throw new DomainError('TERRITORY_NOT_FOUND', { regionCode });
   return repository.listDistricts(db, regionCode);
 }
 
@@ -18,7 +19,10 @@ export async function listMahallas(db: Kysely<DB>, districtCode: string) {
 }
 
 /** The district a mahalla belongs to; unknown codes are the caller's mistake (422), not a missing page. */
-export async function getMahalla(db: Kysely<DB>, code: string): Promise<{ code: string; districtCode: string }> {
+export async function getMahalla(
+  db: Kysely<DB>,
+  code: string,
+): Promise<{ code: string; districtCode: string }> {
   const mahalla = await repository.findMahalla(db, code);
   if (!mahalla) throw new DomainError('MAHALLA_UNKNOWN', { mahallaCode: code });
   return { code: mahalla.code, districtCode: mahalla.district_code };

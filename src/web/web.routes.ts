@@ -39,5 +39,7 @@ fetch('/api/registry/summary').then(function (r) { return r.json(); }).then(func
 </html>`;
 
 export const webRoutes: HttpPlugin = (app) => {
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(PAGE),
+  );
 };

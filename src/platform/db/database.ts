@@ -21,7 +21,11 @@ export interface Database {
   /** Runs one parameterised statement outside Kysely (pg-boss uses this). */
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
   /** Bulk-loads text-format COPY data (tab-separated, \N for null) produced chunk by chunk. */
-  copyIn(table: string, columns: readonly string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<void>;
+  copyIn(
+    table: string,
+    columns: readonly string[],
+    chunks: AsyncIterable<string> | Iterable<string>,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,7 +113,9 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
     },
   });
   if (options.schema) {
-    await pglite.exec(`create schema if not exists ${options.schema}; set search_path = ${options.schema}, public;`);
+    await pglite.exec(
+      `create schema if not exists ${options.schema}; set search_path = ${options.schema}, public;`,
+    );
   }
   const lock = new ConnectionLock();
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });

@@ -16,7 +16,11 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .map((file) => {
       const match = FILE_NAME.exec(file);
       if (!match) return undefined;
-      return { version: Number(match[1]), name: match[2] ?? file, sql: readFileSync(`${dir}/${file}`, 'utf8') };
+      return {
+        version: Number(match[1]),
+        name: match[2] ?? file,
+        sql: readFileSync(`${dir}/${file}`, 'utf8'),
+      };
     })
     .filter((m): m is Migration => m !== undefined)
     .sort((a, b) => a.version - b.version);
@@ -48,8 +52,9 @@ export async function migrate(database: Database, migrations = listMigrations())
     if (done.rows.length > 0) continue;
     const escapedName = migration.name.replace(/'/g, "''");
     // One multi-statement string keeps the whole migration inside one transaction on both drivers.
-    await database.exec(
-      `begin;
+    await database
+      .exec(
+        `begin;
        select pg_advisory_xact_lock(hashtext(current_schema() || ':migrations'));
        do $$ begin
          if exists (select 1 from schema_migrations where version = ${migration.version}) then
@@ -59,11 +64,12 @@ export async function migrate(database: Database, migrations = listMigrations())
        ${migration.sql};
        insert into schema_migrations (version, name) values (${migration.version}, '${escapedName}');
        commit;`,
-    ).catch(async (error: unknown) => {
-      await database.exec('rollback').catch(() => {});
-      if (String(error).includes('himoya:migration-already-applied')) return;
-      throw error;
-    });
+      )
+      .catch(async (error: unknown) => {
+        await database.exec('rollback').catch(() => {});
+        if (String(error).includes('himoya:migration-already-applied')) return;
+        throw error;
+      });
     applied.push(migration.version);
   }
   return applied;

@@ -39,7 +39,14 @@ export interface MahallaTable {
 }
 
 export type Sex = 'M' | 'F';
-export type Education = 'none' | 'preschool' | 'school' | 'vocational' | 'college' | 'university' | 'graduated';
+export type Education =
+  | 'none'
+  | 'preschool'
+  | 'school'
+  | 'vocational'
+  | 'college'
+  | 'university'
+  | 'graduated';
 export type Employment =
   | 'none'
   | 'child'
@@ -119,7 +126,14 @@ export interface MembershipTable {
   change_request_id: string | null;
 }
 
-export type IncomeKind = 'wage' | 'pension' | 'business' | 'agriculture' | 'remittance' | 'allowance' | 'other';
+export type IncomeKind =
+  | 'wage'
+  | 'pension'
+  | 'business'
+  | 'agriculture'
+  | 'remittance'
+  | 'allowance'
+  | 'other';
 
 export interface IncomeTable {
   id: Generated<number>;

@@ -1,0 +1,231 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../platform/db/schema.ts';
+import { offsetOf, type PageQuery } from '../../platform/http/pagination.ts';
+
+export interface HouseholdFilters {
+  districtCode?: string | undefined;
+  mahallaCode?: string | undefined;
+  /** Households with a member whose name starts with this (case-insensitive). */
+  name?: string | undefined;
+  pinfl?: string | undefined;
+  includeDissolved?: boolean | undefined;
+}
+
+export async function findHousehold(db: Kysely<DB>, id: string) {
+  return db.selectFrom('household').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+function filtered(db: Kysely<DB>, filters: HouseholdFilters) {
+  let query = db.selectFrom('household as h');
+  if (filters.districtCode) query = query.where('h.district_code', '=', filters.districtCode);
+  if (filters.mahallaCode) query = query.where('h.mahalla_code', '=', filters.mahallaCode);
+  if (!filters.includeDissolved) query = query.where('h.dissolved_on', 'is', null);
+  if (filters.name || filters.pinfl) {
+    const { name, pinfl } = filters;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('membership as m')
+          .innerJoin('person as p', 'p.id', 'm.person_id')
+          .select(sql`1`.as('one'))
+          .whereRef('m.household_id', '=', 'h.id')
+          .where('m.valid_to', 'is', null)
+          .$if(Boolean(name), (q) =>
+            q.where((eb) =>
+              eb.or([
+                eb('p.last_name', 'ilike', `${escapeLike(name ?? '')}%`),
+                eb('p.first_name', 'ilike', `${escapeLike(name ?? '')}%`),
+              ]),
+            ),
+          )
+          .$if(Boolean(pinfl), (q) => q.where('p.pinfl', '=', pinfl ?? '')),
+      ),
+    );
+  }
+  return query;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function listHouseholds(db: Kysely<DB>, filters: HouseholdFilters, page: PageQuery) {
+  const [rows, count] = await Promise.all([
+    filtered(db, filters)
+      .leftJoin('membership as head', (join) =>
+        join
+          .onRef('head.household_id', '=', 'h.id')
+          .on('head.relationship', '=', 'head')
+          .on('head.valid_to', 'is', null),
+      )
+      .leftJoin('person as hp', 'hp.id', 'head.person_id')
+      .select([
+        'h.id',
+        'h.district_code',
+        'h.mahalla_code',
+        'h.address',
+        'h.created_on',
+        'h.dissolved_on',
+        'hp.id as head_id',
+        'hp.last_name as head_last_name',
+        'hp.first_name as head_first_name',
+      ])
+      .select((eb) =>
+        eb
+          .selectFrom('membership as c')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('c.household_id', '=', 'h.id')
+          .where('c.valid_to', 'is', null)
+          .as('member_count'),
+      )
+      .orderBy('h.mahalla_code')
+      .orderBy('h.id')
+      .limit(page.pageSize)
+      .offset(offsetOf(page))
+      .execute(),
+    filtered(db, filters)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Every membership period of the household, oldest first, with the person's name. */
+export async function listMembershipPeriods(db: Kysely<DB>, householdId: string) {
+  return db
+    .selectFrom('membership as m')
+    .innerJoin('person as p', 'p.id', 'm.person_id')
+    .select([
+      'm.id',
+      'm.person_id',
+      'm.relationship',
+      'm.valid_from',
+      'm.valid_to',
+      'm.source',
+      'm.change_request_id',
+      'p.pinfl',
+      'p.last_name',
+      'p.first_name',
+      'p.patronymic',
+      'p.sex',
+      'p.birth_date',
+      'p.death_date',
+      'p.education',
+      'p.employment',
+      'p.source as person_source',
+    ])
+    .where('m.household_id', '=', householdId)
+    .orderBy('m.valid_from')
+    .orderBy('m.id')
+    .execute();
+}
+
+/** The facts received from agencies about the household and its current members, each with its source. */
+export async function listHouseholdFacts(db: Kysely<DB>, householdId: string, personIds: string[]) {
+  const ids = personIds.length > 0 ? personIds : ['00000000-0000-0000-0000-000000000000'];
+  const [incomes, dwellings, vehicles, deposits, disabilities] = await Promise.all([
+    db
+      .selectFrom('income')
+      .select(['person_id', 'kind', 'monthly_amount', 'valid_from', 'valid_to', 'source'])
+      .where('person_id', 'in', ids)
+      .orderBy('person_id')
+      .orderBy('valid_from')
+      .execute(),
+    db
+      .selectFrom('dwelling')
+      .select(['owner_person_id', 'cadastre_number', 'kind', 'area_m2', 'source'])
+      .where('household_id', '=', householdId)
+      .orderBy('cadastre_number')
+      .execute(),
+    db
+      .selectFrom('vehicle')
+      .select(['owner_person_id', 'plate', 'make', 'model_year', 'source'])
+      .where('owner_person_id', 'in', ids)
+      .orderBy('plate')
+      .execute(),
+    db
+      .selectFrom('bank_deposit')
+      .select(['person_id', 'balance', 'as_of', 'source'])
+      .where('person_id', 'in', ids)
+      .orderBy('person_id')
+      .execute(),
+    db
+      .selectFrom('disability')
+      .select(['person_id', 'disability_group', 'valid_from', 'valid_to', 'source'])
+      .where('person_id', 'in', ids)
+      .orderBy('person_id')
+      .execute(),
+  ]);
+  return { incomes, dwellings, vehicles, deposits, disabilities };
+}
+
+export async function insertHousehold(
+  db: Kysely<DB>,
+  household: {
+    id: string;
+    district_code: string;
+    mahalla_code: string;
+    address: string;
+    created_on: string;
+    source: string;
+  },
+) {
+  await db
+    .insertInto('household')
+    .values({ ...household, dissolved_on: null, source_ref: null })
+    .execute();
+}
+
+export async function insertMembership(
+  db: Kysely<DB>,
+  row: { household_id: string; person_id: string; relationship: 'head'; valid_from: string; source: string },
+) {
+  await db
+    .insertInto('membership')
+    .values({ ...row, valid_to: null, change_request_id: null })
+    .execute();
+}
+
+/** Periods of this person that reach on or after `date` (an open period, or one ending after it). */
+export async function findMembershipsReaching(db: Kysely<DB>, personId: string, date: string) {
+  return db
+    .selectFrom('membership')
+    .select(['household_id', 'valid_from', 'valid_to'])
+    .where('person_id', '=', personId)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', date)]))
+    .execute();
+}
+
+export async function registrySummary(db: Kysely<DB>) {
+  const [households, persons, mahallas, byDistrict] = await Promise.all([
+    db
+      .selectFrom('household')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('dissolved_on', 'is', null)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('membership')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('valid_to', 'is', null)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('mahalla')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('household as h')
+      .innerJoin('district as d', 'd.code', 'h.district_code')
+      .select(['d.code', 'd.name_uz_latn', (eb) => eb.fn.countAll<number>().as('households')])
+      .where('h.dissolved_on', 'is', null)
+      .groupBy(['d.code', 'd.name_uz_latn'])
+      .orderBy('d.code')
+      .execute(),
+  ]);
+  return {
+    households: Number(households.n),
+    persons: Number(persons.n),
+    mahallas: Number(mahallas.n),
+    byDistrict: byDistrict.map((d) => ({
+      code: d.code,
+      name: d.name_uz_latn,
+      households: Number(d.households),
+    })),
+  };
+}

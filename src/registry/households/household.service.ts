@@ -1,0 +1,175 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../platform/db/schema.ts';
+import { DomainError } from '../../platform/errors.ts';
+import type { PageQuery } from '../../platform/http/pagination.ts';
+import { getMahalla } from '../../territory/territory.service.ts';
+import type { NewPersonInput } from '../persons/person.schemas.ts';
+import { createPerson, getPerson } from '../persons/person.service.ts';
+import * as repository from './household.repository.ts';
+
+export const today = () => new Date().toISOString().slice(0, 10);
+
+/** A period [from, to) covers a date when it started on or before it and has not ended by it. */
+const covers = (period: { valid_from: string; valid_to: string | null }, date: string) =>
+  period.valid_from <= date && (period.valid_to === null || period.valid_to > date);
+
+export async function listHouseholds(db: Kysely<DB>, filters: repository.HouseholdFilters, page: PageQuery) {
+  const { rows, total } = await repository.listHouseholds(db, filters, page);
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      districtCode: r.district_code,
+      mahallaCode: r.mahalla_code,
+      address: r.address,
+      createdOn: r.created_on,
+      dissolvedOn: r.dissolved_on,
+      memberCount: Number(r.member_count ?? 0),
+      head: r.head_id
+        ? { personId: r.head_id, lastName: r.head_last_name, firstName: r.head_first_name }
+        : null,
+    })),
+    page: page.page,
+    pageSize: page.pageSize,
+    total,
+  };
+}
+
+/**
+ * The household as a social worker sees it: members on a date (today by default), the full membership
+ * history, and every fact received from agencies, each with the source it came from.
+ */
+export async function getHouseholdView(db: Kysely<DB>, id: string, date: string = today()) {
+  const household = await repository.findHousehold(db, id);
+  if (!household) throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId: id });
+  const periods = await repository.listMembershipPeriods(db, id);
+  const current = periods.filter((p) => covers(p, date));
+  const facts = await repository.listHouseholdFacts(
+    db,
+    id,
+    current.map((p) => p.person_id),
+  );
+  return {
+    id: household.id,
+    districtCode: household.district_code,
+    mahallaCode: household.mahalla_code,
+    address: household.address,
+    createdOn: household.created_on,
+    dissolvedOn: household.dissolved_on,
+    source: household.source,
+    asOf: date,
+    members: current.map((p) => ({
+      personId: p.person_id,
+      relationship: p.relationship,
+      since: p.valid_from,
+      pinfl: p.pinfl,
+      lastName: p.last_name,
+      firstName: p.first_name,
+      patronymic: p.patronymic,
+      sex: p.sex,
+      birthDate: p.birth_date,
+      deathDate: p.death_date,
+      education: p.education,
+      employment: p.employment,
+      source: p.person_source,
+      membershipSource: p.source,
+    })),
+    history: periods.map((p) => ({
+      personId: p.person_id,
+      name: `${p.last_name} ${p.first_name}`,
+      relationship: p.relationship,
+      validFrom: p.valid_from,
+      validTo: p.valid_to,
+      source: p.source,
+      changeRequestId: p.change_request_id,
+    })),
+    facts: {
+      incomes: facts.incomes.map((f) => ({
+        personId: f.person_id,
+        kind: f.kind,
+        monthlyAmount: f.monthly_amount,
+        validFrom: f.valid_from,
+        validTo: f.valid_to,
+        source: f.source,
+      })),
+      dwellings: facts.dwellings.map((f) => ({
+        ownerPersonId: f.owner_person_id,
+        cadastreNumber: f.cadastre_number,
+        kind: f.kind,
+        areaM2: Number(f.area_m2),
+        source: f.source,
+      })),
+      vehicles: facts.vehicles.map((f) => ({
+        ownerPersonId: f.owner_person_id,
+        plate: f.plate,
+        make: f.make,
+        modelYear: f.model_year,
+        source: f.source,
+      })),
+      bankDeposits: facts.deposits.map((f) => ({
+        personId: f.person_id,
+        balance: f.balance,
+        asOf: f.as_of,
+        source: f.source,
+      })),
+      disabilities: facts.disabilities.map((f) => ({
+        personId: f.person_id,
+        group: f.disability_group,
+        validFrom: f.valid_from,
+        validTo: f.valid_to,
+        source: f.source,
+      })),
+    },
+  };
+}
+
+export interface NewHouseholdInput {
+  id: string;
+  mahallaCode: string;
+  address: string;
+  createdOn: string;
+  head: { personId: string } | NewPersonInput;
+  source: string;
+}
+
+/**
+ * Registers a new household with its head, in one transaction. Retrying with the same id returns the
+ * household already made (the client-made id is the idempotency key).
+ */
+export async function createHousehold(db: Kysely<DB>, input: NewHouseholdInput) {
+  return db.transaction().execute(async (trx) => {
+    const existing = await repository.findHousehold(trx, input.id);
+    if (existing) return { created: false, id: existing.id };
+    const mahalla = await getMahalla(trx, input.mahallaCode);
+    const head =
+      'personId' in input.head
+        ? await getPerson(trx, input.head.personId)
+        : await createPerson(trx, input.head);
+    if (head.death_date && head.death_date <= input.createdOn)
+      throw new DomainError('PERSON_DECEASED', { personId: head.id });
+    const clash = await repository.findMembershipsReaching(trx, head.id, input.createdOn);
+    if (clash.length > 0) {
+      throw new DomainError('PERSON_IN_OTHER_HOUSEHOLD', {
+        personId: head.id,
+        householdId: clash[0]?.household_id,
+      });
+    }
+    await repository.insertHousehold(trx, {
+      id: input.id,
+      district_code: mahalla.districtCode,
+      mahalla_code: mahalla.code,
+      address: input.address,
+      created_on: input.createdOn,
+      source: input.source,
+    });
+    await repository.insertMembership(trx, {
+      household_id: input.id,
+      person_id: head.id,
+      relationship: 'head',
+      valid_from: input.createdOn,
+      source: input.source,
+    });
+    return { created: true, id: input.id };
+  });
+}
+
+export const registrySummary = repository.registrySummary;
