@@ -9,5 +9,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { TZ: 'UTC' },
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

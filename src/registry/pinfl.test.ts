@@ -48,12 +48,19 @@ describe('PINFL', () => {
       ok: false,
       problem: 'birth_date',
     });
-    expect(checkPinflAgainst(pinfl, { birthDate: '1987-06-15', sex: 'M' })).toEqual({ ok: false, problem: 'sex' });
+    expect(checkPinflAgainst(pinfl, { birthDate: '1987-06-15', sex: 'M' })).toEqual({
+      ok: false,
+      problem: 'sex',
+    });
   });
 
   it('round-trips any generated number and catches any single changed digit', () => {
     const date = fc
-      .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+      .date({
+        min: new Date('1900-01-01T00:00:00Z'),
+        max: new Date('2099-12-31T00:00:00Z'),
+        noInvalidDate: true,
+      })
       .map((d) => d.toISOString().slice(0, 10));
     fc.assert(
       fc.property(

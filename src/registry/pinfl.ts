@@ -45,7 +45,8 @@ export function parsePinfl(pinfl: string): PinflResult {
   const month = Number(pinfl.slice(3, 5));
   const year = century + Number(pinfl.slice(5, 7));
   if (!isRealDate(year, month, day)) return { ok: false, problem: 'date' };
-  if (pinflCheckDigit(pinfl.slice(0, 13)) !== pinfl.charCodeAt(13) - 48) return { ok: false, problem: 'check_digit' };
+  if (pinflCheckDigit(pinfl.slice(0, 13)) !== pinfl.charCodeAt(13) - 48)
+    return { ok: false, problem: 'check_digit' };
   return {
     ok: true,
     parts: {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { EXCLUSION_VIOLATION, pgErrorOf, UNIQUE_VIOLATION } from '../db/pg-error.ts';
 import { DomainError, type ErrorCode, languageFromHeader, messageFor } from '../errors.ts';
 
 export interface ErrorBody {
@@ -40,6 +41,13 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, unsupported media type, empty body.
       return send(request, reply, 'VALIDATION_FAILED', 400, { reason: error.message });
+    }
+    const pg = pgErrorOf(error);
+    if (pg?.code === UNIQUE_VIOLATION || pg?.code === EXCLUSION_VIOLATION) {
+      // A constraint caught what a concurrent writer slipped past the service's checks: the transaction
+      // has rolled back, so nothing was half-written; the caller may retry.
+      request.log.warn({ constraint: pg.constraint }, 'constraint conflict');
+      return send(request, reply, 'CONFLICT', 409, pg.constraint ? { constraint: pg.constraint } : undefined);
     }
     request.log.error({ err: error }, 'unhandled error');
     return send(request, reply, 'INTERNAL', 500);

@@ -1,8 +1,22 @@
 import { type Kysely, sql } from 'kysely';
+import { pgErrorOf, UNIQUE_VIOLATION } from '../../platform/db/pg-error.ts';
 import type { DB, NewPerson, PersonRow } from '../../platform/db/schema.ts';
+import { DomainError } from '../../platform/errors.ts';
 
+/** Inserts a person; a PINFL or id that a concurrent writer took first is a conflict, not a crash. */
 export async function insertPerson(db: Kysely<DB>, person: NewPerson): Promise<void> {
-  await db.insertInto('person').values(person).execute();
+  try {
+    await db.insertInto('person').values(person).execute();
+  } catch (error) {
+    const pg = pgErrorOf(error);
+    if (pg?.code === UNIQUE_VIOLATION && pg.constraint === 'person_pinfl_key') {
+      throw new DomainError('PINFL_TAKEN', { pinfl: person.pinfl });
+    }
+    if (pg?.code === UNIQUE_VIOLATION && pg.constraint === 'person_pkey') {
+      throw new DomainError('PERSON_ID_TAKEN', { personId: person.id });
+    }
+    throw error;
+  }
 }
 
 export async function findPerson(db: Kysely<DB>, id: string): Promise<PersonRow | undefined> {
