@@ -16,7 +16,12 @@ describe('territory API', () => {
     const { items } = response.json();
     expect(items).toHaveLength(14);
     expect(items.find((r: { code: string }) => r.code === '1733')).toMatchObject({
-      names: { 'uz-Latn': 'Xorazm viloyati', 'uz-Cyrl': 'Хоразм вилояти', ru: 'Хорезмская область', en: 'Khorezm Region' },
+      names: {
+        'uz-Latn': 'Xorazm viloyati',
+        'uz-Cyrl': 'Хоразм вилояти',
+        ru: 'Хорезмская область',
+        en: 'Khorezm Region',
+      },
     });
   });
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { type Database, dropSchema, openDatabase } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 import { buildTerritory } from '../../src/territory/territory.builder.ts';
@@ -19,7 +20,15 @@ export interface TestDatabase {
 export async function createTestDatabase(options: { territory?: boolean } = {}): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL || undefined;
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const database = await openDatabase({ url, schema: url ? schema : undefined, poolSize: 4 });
+  const templatePath = process.env.HIMOYA_PGLITE_TEMPLATE;
+  const useTemplate =
+    !url && options.territory !== false && templatePath !== undefined && existsSync(templatePath);
+  const database = await openDatabase({
+    url,
+    schema: url ? schema : undefined,
+    poolSize: 4,
+    template: useTemplate && templatePath ? new Blob([readFileSync(templatePath)]) : undefined,
+  });
   await migrate(database);
   if (options.territory !== false) await installTerritory(database.db, buildTerritory('khorezm'));
   return {

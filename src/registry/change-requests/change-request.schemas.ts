@@ -1,18 +1,14 @@
 import { z } from 'zod';
-import { IsoDate, NewPersonInput, PersonName, Phone, Pinfl } from '../persons/person.schemas.ts';
+import {
+  IsoDate,
+  NewPersonInput,
+  PersonName,
+  Phone,
+  Pinfl,
+  Relationship,
+} from '../persons/person.schemas.ts';
 
-export const Relationship = z.enum([
-  'head',
-  'spouse',
-  'child',
-  'parent',
-  'sibling',
-  'grandchild',
-  'grandparent',
-  'child_in_law',
-  'other',
-]);
-export type Relationship = z.infer<typeof Relationship>;
+export { Relationship };
 
 export const MemberRelationship = Relationship.exclude(['head']).describe(
   "Relationship to the household's head",

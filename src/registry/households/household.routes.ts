@@ -2,21 +2,10 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
-import { IsoDate, NewPersonInput, Pinfl } from '../persons/person.schemas.ts';
+import { IsoDate, NewPersonInput, Pinfl, Relationship } from '../persons/person.schemas.ts';
 import * as households from './household.service.ts';
 
 const Source = z.string().describe('Where the fact came from (agency or social worker)');
-const Relationship = z.enum([
-  'head',
-  'spouse',
-  'child',
-  'parent',
-  'sibling',
-  'grandchild',
-  'grandparent',
-  'child_in_law',
-  'other',
-]);
 
 export const HouseholdListItem = z.object({
   id: z.uuid(),

@@ -42,3 +42,17 @@ export const NewPersonInput = z.object({
   source: z.string().min(1).max(40).default('social_worker').describe('Where the facts come from'),
 });
 export type NewPersonInput = z.infer<typeof NewPersonInput>;
+
+/** Relationship of a household member to the household's head. */
+export const Relationship = z.enum([
+  'head',
+  'spouse',
+  'child',
+  'parent',
+  'sibling',
+  'grandchild',
+  'grandparent',
+  'child_in_law',
+  'other',
+]);
+export type Relationship = z.infer<typeof Relationship>;
