@@ -1,0 +1,131 @@
+import { defaultParameters, PROGRAMMES, VARIABLES } from '../programs/index.ts';
+import type { Month } from './dates.ts';
+import { type ColumnPool, type EvaluationResult, evaluatePopulation } from './engine.ts';
+import { explainHousehold, type Trace } from './explain.ts';
+import type { TraceLanguage } from './messages.ts';
+import type { ParameterInForce, ParameterSet } from './parameters.ts';
+import type { PopulationColumns } from './population.ts';
+import { renderTrace } from './render.ts';
+import type { Programme } from './variables.ts';
+
+/**
+ * Public API of the rules engine, bound to the reviewed programme set and parameter files. Everything
+ * takes an optional parameter set, so what-if simulations run the same code with changed values.
+ */
+
+export interface RulesOptions {
+  /** Defaults to the reviewed parameter files. */
+  readonly parameters?: ParameterSet;
+  /** Also return intermediate variables (evaluate only). */
+  readonly keepIntermediates?: boolean;
+  /** Per-variable computation times in ms (evaluate only; benchmarks). */
+  readonly timings?: Map<string, number>;
+  /** Reusable buffers for repeated evaluations (evaluate only); release each result when done. */
+  readonly pool?: ColumnPool;
+}
+
+/** Evaluates the programmes for every household of a population (built for `month`). */
+export function evaluate(
+  population: PopulationColumns,
+  month: string | Month,
+  programmes: readonly Programme[] = PROGRAMMES,
+  options: RulesOptions = {},
+): EvaluationResult {
+  return evaluatePopulation(population, month, programmes, {
+    parameters: options.parameters ?? defaultParameters(),
+    keepIntermediates: options.keepIntermediates ?? false,
+    ...(options.timings ? { timings: options.timings } : {}),
+    ...(options.pool ? { pool: options.pool } : {}),
+  });
+}
+
+/** The trace of one household: every variable, parameter (with its act) and input behind its results. */
+export function explain(
+  population: PopulationColumns,
+  householdIndex: number,
+  month: string | Month,
+  programmes: readonly Programme[] = PROGRAMMES,
+  options: RulesOptions = {},
+): Trace {
+  return explainHousehold(population, householdIndex, month, programmes, {
+    parameters: options.parameters ?? defaultParameters(),
+  });
+}
+
+/** A trace in plain language (Uzbek Latin, Russian or English). */
+export function describe(trace: Trace, language: TraceLanguage, options: RulesOptions = {}): string {
+  return renderTrace(trace, language, {
+    variables: VARIABLES,
+    parameters: options.parameters ?? defaultParameters(),
+  });
+}
+
+/** The value of a parameter in force on a date ('YYYY-MM-DD' or a day number), with its legal reference. */
+export function parameterAt(
+  name: string,
+  date: string | number,
+  options: RulesOptions = {},
+): ParameterInForce {
+  return (options.parameters ?? defaultParameters()).at(name, date);
+}
+
+export {
+  CHILD_ALLOWANCE_PROGRAMME,
+  defaultParameters,
+  EXCLUSION_FILTERS_PROGRAMME,
+  MATERIAL_ASSISTANCE_PROGRAMME,
+  PARAMETER_FILES,
+  PROGRAMMES,
+  programmeById,
+  SOCIAL_REGISTRY_PROGRAMME,
+  VARIABLES,
+} from '../programs/index.ts';
+export { CATEGORY, INCOME_BAND } from '../programs/social-registry/rules.ts';
+export {
+  type ApplicationTimeline,
+  type AssignmentPeriod,
+  applicationTimeline,
+  assignmentPeriod,
+} from '../programs/social-registry/timeline.ts';
+export { addMonths, dayOf, isoOfDay, type Month, monthOfDay, NO_DAY, parseMonth } from './dates.ts';
+export { ColumnPool, type EvaluationResult } from './engine.ts';
+export { DISABILITY, EMPLOYMENT, type Entity, ROLE, SECTOR, SEX } from './entities.ts';
+export type { Trace, TraceInput, TraceMember, TraceParameter, TraceVariable } from './explain.ts';
+export { TRACE_LANGUAGES, type TraceLanguage } from './messages.ts';
+export {
+  type LegalReference,
+  type LocalisedText,
+  ParameterError,
+  ParameterFileError,
+  type ParameterInForce,
+  type ParameterOverride,
+  ParameterSet,
+} from './parameters.ts';
+export {
+  type HouseholdSituation,
+  type PersonSituation,
+  populationFromSituations,
+} from './population.builder.ts';
+export { type LoadOptions, loadPopulation } from './population.loader.ts';
+export {
+  allocatePopulation,
+  checkPopulation,
+  type HouseholdColumns,
+  householdIndexById,
+  INCOME_WINDOW_MONTHS,
+  membersOf,
+  type PersonColumns,
+  type PopulationColumns,
+} from './population.ts';
+export {
+  type AnyVariable,
+  type ArrayOf,
+  type DType,
+  defineVariable,
+  enumCode,
+  enumKey,
+  FormulaError,
+  type NumericArray,
+  type Programme,
+  type Variable,
+} from './variables.ts';
