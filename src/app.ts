@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { registerDecisionJobs } from './decisions/decision.jobs.ts';
+import { decisionRoutes } from './decisions/decision.routes.ts';
 import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
@@ -18,7 +20,8 @@ import { webRoutes } from './web/web.routes.ts';
 /** Every context's HTTP routes, in one list: adding a context means adding it here. */
 export function httpPlugins(ctx: AppContext): HttpPlugin[] {
   registerRegistryJobs(ctx);
-  return [healthRoutes, territoryRoutes, registryRoutes, webRoutes];
+  registerDecisionJobs(ctx);
+  return [healthRoutes, territoryRoutes, registryRoutes, decisionRoutes, webRoutes];
 }
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {

@@ -1,10 +1,12 @@
+import { evaluateCommand, simulateCommand } from '../decisions/decision.command.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
+import { seedCommand } from '../synthetic/seed.command.ts';
 import { type CliCommand, CliUsageError } from './command.ts';
 import { migrateCommand } from './migrate.command.ts';
 import { serveCommand } from './serve.command.ts';
 
 /** Every `himoya` subcommand. A context that adds a command adds one line here. */
-const COMMANDS: CliCommand[] = [serveCommand, migrateCommand];
+const COMMANDS: CliCommand[] = [serveCommand, migrateCommand, seedCommand, evaluateCommand, simulateCommand];
 
 function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`);

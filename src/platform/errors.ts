@@ -229,6 +229,41 @@ export const ERROR_CATALOGUE = {
     'Бу шахс ёзуви бошқа ёзувга бирлаштирилган: ўша ёзувдан фойдаланинг.',
     'Эта запись о человеке объединена с другой: используйте ту запись.',
   ),
+  MONTH_INVALID: entry(
+    400,
+    'The month must be written as YYYY-MM.',
+    "Oy YYYY-MM ko'rinishida yozilishi kerak.",
+    'Ой YYYY-MM кўринишида ёзилиши керак.',
+    'Месяц должен быть указан в виде ГГГГ-ММ.',
+  ),
+  EVALUATION_NOT_FOUND: entry(
+    404,
+    'Evaluation run not found.',
+    'Hisoblash topilmadi.',
+    'Ҳисоблаш топилмади.',
+    'Расчёт не найден.',
+  ),
+  DECISION_NOT_FOUND: entry(
+    404,
+    'Decision not found.',
+    'Qaror topilmadi.',
+    'Қарор топилмади.',
+    'Решение не найдено.',
+  ),
+  SIMULATION_PARAMETER_UNKNOWN: entry(
+    422,
+    'The simulation names a parameter that does not exist.',
+    "Simulyatsiyada mavjud bo'lmagan parametr ko'rsatilgan.",
+    'Симуляцияда мавжуд бўлмаган параметр кўрсатилган.',
+    'В симуляции указан несуществующий параметр.',
+  ),
+  SIMULATION_CHANGE_INVALID: entry(
+    422,
+    'A change of the simulation is not valid for its parameter.',
+    "Simulyatsiyadagi o'zgarish parametrga mos emas.",
+    'Симуляциядаги ўзгариш параметрга мос эмас.',
+    'Изменение в симуляции не подходит для параметра.',
+  ),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

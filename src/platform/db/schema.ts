@@ -236,6 +236,66 @@ export interface SeedRunTable {
   finished_at: Generated<Date>;
 }
 
+export type EvaluationTrigger = 'nightly' | 'manual' | 'household';
+export type EvaluationStatus = 'queued' | 'running' | 'finished' | 'failed';
+
+export interface EvaluationRunTable {
+  id: Generated<number>;
+  month: string;
+  trigger: EvaluationTrigger;
+  status: DefaultedText<EvaluationStatus>;
+  job_id: string | null;
+  parameters_digest: string | null;
+  households_evaluated: ColumnType<number, number | undefined, number>;
+  decisions_written: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  created_at: Generated<Date>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export type DecisionProgramme = 'social_registry' | 'child_allowance' | 'material_assistance';
+export type DecisionKind = 'granted' | 'amount_changed' | 'ended';
+
+export interface DecisionTable {
+  id: Generated<number>;
+  household_id: string;
+  programme: DecisionProgramme;
+  month: string;
+  kind: DecisionKind;
+  category_before: string;
+  category_after: string;
+  amount_before: number;
+  amount_after: number;
+  previous_decision_id: number | null;
+  trace_id: number;
+  parameters_digest: string;
+  run_id: number;
+  created_at: Generated<Date>;
+}
+
+export interface DecisionTraceTable {
+  id: Generated<number>;
+  household_id: string;
+  month: string;
+  run_id: number;
+  parameters_digest: string;
+  trace: ColumnType<unknown, string, string>;
+  created_at: Generated<Date>;
+}
+
+export interface EntitlementTable {
+  household_id: string;
+  programme: DecisionProgramme;
+  category: string;
+  amount: number;
+  from_month: string;
+  to_month: string | null;
+  decided_month: string;
+  last_decision_id: number;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   region: RegionTable;
   district: DistrictTable;
@@ -252,6 +312,10 @@ export interface DB {
   change_request: ChangeRequestTable;
   duplicate_candidate: DuplicateCandidateTable;
   seed_run: SeedRunTable;
+  evaluation_run: EvaluationRunTable;
+  decision_trace: DecisionTraceTable;
+  decision: DecisionTable;
+  entitlement: EntitlementTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;

@@ -62,6 +62,8 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
         { name: 'registry', description: 'Persons, households and their history' },
         { name: 'change-requests', description: 'Validated changes to households and persons' },
         { name: 'duplicates', description: 'Possible duplicate persons awaiting review' },
+        { name: 'decisions', description: 'Monthly evaluations, decisions with their traces, entitlements' },
+        { name: 'simulations', description: 'What-if runs of the rules with changed parameters' },
       ],
     },
     transform: jsonSchemaTransform,

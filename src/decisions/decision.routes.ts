@@ -1,0 +1,283 @@
+import { z } from 'zod';
+import type { AppContext } from '../platform/context.ts';
+import { DomainError } from '../platform/errors.ts';
+import { PageQuery, pageOf } from '../platform/http/pagination.ts';
+import type { HttpPlugin } from '../platform/http/server.ts';
+import { EVALUATE_MONTH_JOB, type EvaluateMonthJob } from './decision.jobs.ts';
+import * as repo from './decision.repository.ts';
+import * as decisions from './decision.service.ts';
+import { simulate } from './simulation.service.ts';
+
+const Month = z
+  .string()
+  .regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'month is YYYY-MM')
+  .describe("Month 'YYYY-MM'");
+const Programme = z.enum(['social_registry', 'child_allowance', 'material_assistance']);
+const Kind = z.enum(['granted', 'amount_changed', 'ended']);
+const Language = z.enum(['uz-Latn', 'ru', 'en']);
+const IdParam = z.object({ id: z.coerce.number().int().positive() });
+const HouseholdParam = z.object({ id: z.uuid() });
+
+export const EvaluationRun = z.object({
+  id: z.number().int(),
+  month: z.string(),
+  trigger: z.enum(['nightly', 'manual', 'household']),
+  status: z.enum(['queued', 'running', 'finished', 'failed']),
+  jobId: z.string().nullable(),
+  parametersDigest: z.string().nullable(),
+  householdsEvaluated: z.number().int(),
+  decisionsWritten: z.number().int(),
+  error: z.string().nullable(),
+  createdAt: z.date(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+});
+
+const EvaluationSummary = z.object({
+  runId: z.number().int(),
+  month: z.string(),
+  householdsEvaluated: z.number().int(),
+  decisionsWritten: z.number().int(),
+  byKind: z.record(Kind, z.number().int()),
+  byProgramme: z.record(Programme, z.number().int()),
+  timings: z.object({ loadMs: z.number(), evaluateMs: z.number(), writeMs: z.number(), totalMs: z.number() }),
+});
+
+export const Decision = z.object({
+  id: z.number().int(),
+  householdId: z.uuid(),
+  programme: Programme,
+  month: z.string(),
+  kind: Kind.describe('granted: a new entitlement (offered to the family); amount_changed; ended'),
+  categoryBefore: z.string(),
+  categoryAfter: z.string(),
+  amountBefore: z.number().describe("So'm a month; Social Registry: benefit share in per mille"),
+  amountAfter: z.number(),
+  previousDecisionId: z.number().int().nullable(),
+  traceId: z.number().int().describe('The stored trace, shared by the decisions of one evaluation'),
+  parametersDigest: z.string(),
+  runId: z.number().int(),
+  createdAt: z.date(),
+});
+
+const LocalisedText = z.record(z.string(), z.string());
+export const DecisionDetail = Decision.extend({
+  language: Language,
+  explanation: z.string().describe('The trace in plain language'),
+  parameters: z.array(
+    z.object({
+      name: z.string(),
+      value: z.union([z.number(), z.boolean()]),
+      unit: z.string(),
+      from: z.string().describe('Date the value took effect'),
+      reference: z
+        .object({ act: LocalisedText })
+        .catchall(z.unknown())
+        .describe('The legal act the value comes from'),
+      unverified: z.boolean(),
+    }),
+  ),
+  trace: z.record(z.string(), z.unknown()).describe("The engine's trace (himoya.trace/1)"),
+});
+
+const Entitlement = z.object({
+  householdId: z.uuid(),
+  programme: Programme,
+  category: z.string(),
+  amount: z.number(),
+  fromMonth: z.string(),
+  toMonth: z.string().nullable().describe('Last month entitled; null while it runs'),
+  decidedMonth: z.string(),
+  lastDecisionId: z.number().int(),
+});
+
+const SimulationChange = z
+  .object({
+    parameter: z.string().min(1).max(200).describe("Parameter name, e.g. 'common.mce'"),
+    value: z.union([z.number(), z.boolean()]).optional(),
+    factor: z.number().positive().max(1000).optional().describe('Multiply the value in force'),
+    from: z.iso.date().optional(),
+  })
+  .strict();
+const SimulationRequest = z.object({ month: Month, changes: z.array(SimulationChange).min(1).max(50) });
+const Totals = z.object({
+  households: z.number().int(),
+  gained: z.number().int(),
+  lost: z.number().int(),
+  changed: z.number().int(),
+  baselineCost: z.number(),
+  scenarioCost: z.number(),
+  costDifference: z.number(),
+});
+const SimulationResult = z.object({
+  month: z.string(),
+  changes: z.array(
+    z.object({ parameter: z.string(), value: z.union([z.number(), z.boolean()]), from: z.string() }),
+  ),
+  baselineDigest: z.string(),
+  scenarioDigest: z.string(),
+  total: Totals,
+  byDistrict: z.array(Totals.extend({ district: z.string() })),
+  byCategory: z.array(
+    z.object({
+      category: z.string(),
+      baselineHouseholds: z.number().int(),
+      scenarioHouseholds: z.number().int(),
+      baselineCost: z.number(),
+      scenarioCost: z.number(),
+      costDifference: z.number(),
+    }),
+  ),
+  timings: z.object({ loadMs: z.number(), evaluateMs: z.number(), totalMs: z.number() }),
+});
+
+const LIVE_JOB_STATES = new Set(['created', 'retry', 'active']);
+
+/** Queues a month's evaluation; a run already queued or running for that month is returned instead. */
+async function queueMonth(ctx: AppContext, month: string) {
+  const db = ctx.database.db;
+  const open = await repo.findOpenMonthRun(db, month);
+  if (open?.jobId) {
+    const job = await ctx.jobs.status(EVALUATE_MONTH_JOB, open.jobId);
+    if (job && LIVE_JOB_STATES.has(job.state)) return open;
+    // The job is gone or gave up without the run hearing of it (a crash after the last retry).
+    await repo.failRun(db, open.id, `job ${job?.state ?? 'missing'}`);
+  }
+  const runId = await repo.createRun(db, { month, trigger: 'manual', status: 'queued' });
+  let jobId: string | null;
+  try {
+    jobId = await ctx.jobs.send(EVALUATE_MONTH_JOB, { month, runId } satisfies EvaluateMonthJob, {
+      singletonKey: month,
+    });
+  } catch (error) {
+    await repo.failRun(db, runId, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+  if (jobId === null) {
+    // Another request queued the month between our check and our send.
+    await repo.deleteQueuedRun(db, runId);
+    const other = await repo.findOpenMonthRun(db, month);
+    if (other) return other;
+    throw new DomainError('CONFLICT', { month });
+  }
+  await repo.setRunJob(db, runId, jobId);
+  return decisions.getRun(db, runId);
+}
+
+export const decisionRoutes: HttpPlugin = async (app, ctx) => {
+  const db = ctx.database.db;
+
+  app.post(
+    '/api/evaluations',
+    {
+      schema: {
+        tags: ['decisions'],
+        summary: "Queue the evaluation of a month's decisions (one at a time per month)",
+        body: z.object({ month: Month }),
+        response: {
+          202: z.object({ runId: z.number().int(), jobId: z.string().nullable(), status: z.string() }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const run = await queueMonth(ctx, request.body.month);
+      return reply.status(202).send({ runId: run.id, jobId: run.jobId, status: run.status });
+    },
+  );
+
+  app.get(
+    '/api/evaluations/:id',
+    {
+      schema: {
+        tags: ['decisions'],
+        summary: 'An evaluation run: status, households evaluated, decisions written',
+        params: IdParam,
+        response: { 200: EvaluationRun },
+      },
+    },
+    async (request) => decisions.getRun(db, request.params.id),
+  );
+
+  app.post(
+    '/api/households/:id/evaluate',
+    {
+      schema: {
+        tags: ['decisions'],
+        summary: 'Re-evaluate one household now (after its data changed) and record any change',
+        params: HouseholdParam,
+        body: z.object({ month: Month.optional() }).default({}),
+        response: { 200: EvaluationSummary },
+      },
+    },
+    async (request) =>
+      decisions.evaluateHousehold(db, request.params.id, request.body.month ?? decisions.currentMonth()),
+  );
+
+  app.get(
+    '/api/households/:id/entitlements',
+    {
+      schema: {
+        tags: ['decisions'],
+        summary: "A household's entitlements (current and ended)",
+        params: HouseholdParam,
+        response: { 200: z.object({ householdId: z.uuid(), items: z.array(Entitlement) }) },
+      },
+    },
+    async (request) => ({
+      householdId: request.params.id,
+      items: await decisions.householdEntitlements(db, request.params.id),
+    }),
+  );
+
+  app.get(
+    '/api/decisions',
+    {
+      schema: {
+        tags: ['decisions'],
+        summary: 'Decisions, newest first',
+        querystring: PageQuery.extend({
+          householdId: z.uuid().optional(),
+          programme: Programme.optional(),
+          month: Month.optional(),
+          kind: Kind.optional(),
+        }),
+        response: { 200: pageOf(Decision) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, ...filters } = request.query;
+      const result = await decisions.listDecisions(db, filters, { page, pageSize });
+      return { ...result, page, pageSize };
+    },
+  );
+
+  app.get(
+    '/api/decisions/:id',
+    {
+      schema: {
+        tags: ['decisions'],
+        summary: 'A decision with its trace and its explanation in plain language',
+        params: IdParam,
+        querystring: z.object({ lang: Language.default('uz-Latn') }),
+        response: { 200: DecisionDetail },
+      },
+    },
+    async (request) => {
+      const detail = await decisions.getDecision(db, request.params.id, request.query.lang);
+      return { ...detail, trace: detail.trace as unknown as Record<string, unknown> };
+    },
+  );
+
+  app.post(
+    '/api/simulations',
+    {
+      schema: {
+        tags: ['simulations'],
+        summary: "What-if: a month evaluated with changed parameters, against that month's baseline",
+        body: SimulationRequest,
+        response: { 200: SimulationResult },
+      },
+    },
+    async (request) => simulate(db, request.body),
+  );
+};

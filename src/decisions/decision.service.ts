@@ -1,0 +1,427 @@
+import type { Kysely } from 'kysely';
+import type { DB, DecisionKind, DecisionProgramme, EvaluationTrigger } from '../platform/db/schema.ts';
+import { DomainError } from '../platform/errors.ts';
+import type { PageQuery } from '../platform/http/pagination.ts';
+import {
+  addMonths,
+  defaultParameters,
+  describe,
+  type EvaluationResult,
+  enumCode,
+  enumKey,
+  evaluate,
+  explain,
+  loadPopulation,
+  type Month,
+  type ParameterSet,
+  type PopulationColumns,
+  parseMonth,
+  type Trace,
+  type TraceLanguage,
+  VARIABLES,
+} from '../rules/index.ts';
+import * as repo from './decision.repository.ts';
+
+/**
+ * Monthly decisions: evaluate the programmes for the registry of a month, compare each household's
+ * outcome with the entitlement in force, and record only the changes, each with the trace that explains
+ * it. A second run of the same month over the same data writes nothing.
+ */
+
+export const DECISION_PROGRAMMES: readonly DecisionProgramme[] = [
+  'social_registry',
+  'child_allowance',
+  'material_assistance',
+];
+export const DECISION_KINDS: readonly DecisionKind[] = ['granted', 'amount_changed', 'ended'];
+
+const CATEGORY_NAME = 'social_registry.category';
+const SHARE_NAME = 'social_registry.benefit_share';
+const CHILD_ALLOWANCE_NAME = 'child_allowance.amount';
+const MATERIAL_ASSISTANCE_NAME = 'material_assistance.amount';
+const NO_CATEGORY = 'none';
+const BATCH = 500;
+
+const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
+
+export function checkMonth(month: string): Month {
+  if (!MONTH.test(month)) throw new DomainError('MONTH_INVALID', { month });
+  return parseMonth(month);
+}
+
+/** The current month in UTC, 'YYYY-MM'. */
+export function currentMonth(now = new Date()): string {
+  return now.toISOString().slice(0, 7);
+}
+
+function categoryVariable() {
+  const variable = VARIABLES.get(CATEGORY_NAME);
+  if (!variable) throw new Error(`${CATEGORY_NAME} is not defined`);
+  return variable;
+}
+
+/** A household's outcome for one programme, as the decisions layer compares it. */
+export interface Outcome {
+  entitled: boolean;
+  category: string;
+  /** So'm a month; for the Social Registry, the benefit share in per mille. */
+  amount: number;
+}
+
+function valuesOf(result: EvaluationResult, name: string) {
+  const values = result.values.get(name);
+  if (!values) throw new Error(`The evaluation has no ${name}`);
+  return values;
+}
+
+/** Reads the outcome of every decision programme out of an evaluation. */
+export function outcomesOf(result: EvaluationResult) {
+  const category = valuesOf(result, CATEGORY_NAME);
+  const share = valuesOf(result, SHARE_NAME);
+  const child = valuesOf(result, CHILD_ALLOWANCE_NAME);
+  const material = valuesOf(result, MATERIAL_ASSISTANCE_NAME);
+  const variable = categoryVariable();
+  const keys = new Map<number, string>();
+  const keyOf = (code: number) => {
+    let key = keys.get(code);
+    if (key === undefined) {
+      key = enumKey(variable, code) ?? NO_CATEGORY;
+      keys.set(code, key);
+    }
+    return key;
+  };
+  return (i: number, programme: DecisionProgramme): Outcome => {
+    const cat = keyOf(category[i] ?? 0);
+    switch (programme) {
+      case 'social_registry':
+        return { entitled: cat !== NO_CATEGORY, category: cat, amount: Math.round((share[i] ?? 0) * 1000) };
+      case 'child_allowance': {
+        const amount = Math.round(child[i] ?? 0);
+        return { entitled: amount > 0, category: cat, amount };
+      }
+      case 'material_assistance': {
+        const amount = Math.round(material[i] ?? 0);
+        return { entitled: amount > 0, category: cat, amount };
+      }
+    }
+  };
+}
+
+/** The kind of decision that takes a household from `before` to `after`, or undefined when nothing changes. */
+export function decisionKind(before: Outcome, after: Outcome): DecisionKind | undefined {
+  if (!before.entitled && after.entitled) return 'granted';
+  if (before.entitled && !after.entitled) return 'ended';
+  if (before.entitled && (before.amount !== after.amount || before.category !== after.category)) {
+    return 'amount_changed';
+  }
+  return undefined;
+}
+
+/** Loads a month's population with each household's previous Social Registry category filled in. */
+export async function loadMonth(
+  db: Kysely<DB>,
+  month: Month,
+  householdIds?: readonly string[],
+): Promise<PopulationColumns> {
+  const population = await loadPopulation(db, month.key, householdIds ? { householdIds } : {});
+  const previous = await repo.categoriesBefore(db, month.key, householdIds);
+  const ids = population.householdIds ?? [];
+  if (previous.size > 0) {
+    const variable = categoryVariable();
+    for (let i = 0; i < ids.length; i++) {
+      const key = previous.get(ids[i] ?? '');
+      if (key !== undefined) population.household.previousCategory[i] = enumCode(variable, key);
+    }
+  }
+  return population;
+}
+
+export interface EvaluateOptions {
+  trigger: EvaluationTrigger;
+  /** A run row made beforehand (queued by the API); otherwise one is created. */
+  runId?: number;
+  householdIds?: readonly string[];
+  parameters?: ParameterSet;
+}
+
+export interface EvaluationSummary {
+  runId: number;
+  month: string;
+  householdsEvaluated: number;
+  decisionsWritten: number;
+  byKind: Record<DecisionKind, number>;
+  byProgramme: Record<DecisionProgramme, number>;
+  timings: { loadMs: number; evaluateMs: number; writeMs: number; totalMs: number };
+}
+
+/** Index of a household that is not in the month's population. */
+const ABSENT = -1;
+
+/**
+ * What a decision stores instead of an engine trace when the household is not in the registry on the
+ * first day of the month: nothing was evaluated, so no rule values were used.
+ */
+export interface AbsenceNote {
+  readonly format: 'himoya.absent/1';
+  readonly month: string;
+  readonly referenceDate: string;
+  readonly household: { readonly id: string };
+}
+
+function absenceNote(householdId: string, month: Month): AbsenceNote {
+  return {
+    format: 'himoya.absent/1',
+    month: month.key,
+    referenceDate: `${month.key}-01`,
+    household: { id: householdId },
+  };
+}
+
+const ABSENCE_TEXT: Record<TraceLanguage, (date: string) => string> = {
+  en: (date) =>
+    `The household is not in the Social Registry on ${date} (dissolved, or no member registered on that day): its entitlements end.`,
+  ru: (date) =>
+    `На ${date} домохозяйства нет в Социальном реестре (расформировано или без зарегистрированных членов): его права на выплаты прекращаются.`,
+  'uz-Latn': (date) =>
+    `${date} holatiga oila Ijtimoiy reyestrda yo‘q (tarqatilgan yoki a’zolari ro‘yxatda emas): uning to‘lovlarga huquqi tugaydi.`,
+};
+
+interface Change {
+  index: number;
+  householdId: string;
+  programme: DecisionProgramme;
+  kind: DecisionKind;
+  before: Outcome;
+  after: Outcome;
+  current: repo.EntitlementRecord | undefined;
+}
+
+/** Evaluates a month (or some households of it) and records the changes. */
+export async function evaluateMonth(
+  db: Kysely<DB>,
+  monthText: string,
+  options: EvaluateOptions,
+): Promise<EvaluationSummary> {
+  const month = checkMonth(monthText);
+  const parameters = options.parameters ?? defaultParameters();
+  const started = performance.now();
+  const runId =
+    options.runId ??
+    (await repo.createRun(db, { month: month.key, trigger: options.trigger, status: 'running' }));
+  await repo.startRun(db, runId, parameters.digest);
+  try {
+    const population = await loadMonth(db, month, options.householdIds);
+    const loaded = performance.now();
+    const result = evaluate(population, month, undefined, { parameters });
+    const outcome = outcomesOf(result);
+    const entitlements = new Map<string, repo.EntitlementRecord>();
+    for (const e of await repo.findEntitlements(db, options.householdIds)) {
+      entitlements.set(`${e.householdId}|${e.programme}`, e);
+    }
+    const ids = population.householdIds ?? [];
+    const changes: Change[] = [];
+    for (let i = 0; i < population.householdCount; i++) {
+      const householdId = ids[i];
+      if (householdId === undefined) continue;
+      for (const programme of DECISION_PROGRAMMES) {
+        const current = entitlements.get(`${householdId}|${programme}`);
+        // A later month was already decided: an earlier month never rewrites it.
+        if (current && current.decidedMonth > month.key) continue;
+        const before: Outcome =
+          current && current.toMonth === null
+            ? { entitled: true, category: current.category, amount: current.amount }
+            : { entitled: false, category: NO_CATEGORY, amount: 0 };
+        const after = outcome(i, programme);
+        const kind = decisionKind(before, after);
+        if (kind) changes.push({ index: i, householdId, programme, kind, before, after, current });
+      }
+    }
+    // Entitlements of households no longer in the registry that month (dissolved, no member left) end.
+    const present = new Set(ids);
+    for (const e of entitlements.values()) {
+      if (e.toMonth !== null || e.decidedMonth > month.key || present.has(e.householdId)) continue;
+      changes.push({
+        index: ABSENT,
+        householdId: e.householdId,
+        programme: e.programme,
+        kind: 'ended',
+        before: { entitled: true, category: e.category, amount: e.amount },
+        after: { entitled: false, category: NO_CATEGORY, amount: 0 },
+        current: e,
+      });
+    }
+    const evaluated = performance.now();
+    const byKind: Record<DecisionKind, number> = { granted: 0, amount_changed: 0, ended: 0 };
+    const byProgramme: Record<DecisionProgramme, number> = {
+      social_registry: 0,
+      child_allowance: 0,
+      material_assistance: 0,
+    };
+    let written = 0;
+    for (let start = 0; start < changes.length; start += BATCH) {
+      const batch = changes.slice(start, start + BATCH);
+      // One trace per household, shared by its programmes' decisions: only changed households are explained.
+      const traces = new Map<string, string>();
+      for (const change of batch) {
+        if (!traces.has(change.householdId)) {
+          const trace: Trace | AbsenceNote =
+            change.index === ABSENT
+              ? absenceNote(change.householdId, month)
+              : explain(population, change.index, month, undefined, { parameters });
+          traces.set(change.householdId, JSON.stringify(trace));
+        }
+      }
+      const inserted = await db.transaction().execute(async (trx) => {
+        const traceIds = await repo.insertTraces(
+          trx,
+          [...traces].map(([householdId, trace]) => ({
+            householdId,
+            month: month.key,
+            runId,
+            parametersDigest: result.parametersDigest,
+            trace,
+          })),
+        );
+        const ids = await repo.insertDecisions(
+          trx,
+          batch.map((c) => ({
+            householdId: c.householdId,
+            programme: c.programme,
+            month: month.key,
+            kind: c.kind,
+            categoryBefore: c.before.category,
+            categoryAfter: c.after.category,
+            amountBefore: c.before.amount,
+            amountAfter: c.after.amount,
+            previousDecisionId: c.current?.lastDecisionId ?? null,
+            traceId: traceIds.get(c.householdId) ?? 0,
+            parametersDigest: result.parametersDigest,
+            runId,
+          })),
+        );
+        const next: repo.EntitlementRecord[] = [];
+        const done: Change[] = [];
+        for (const c of batch) {
+          const id = ids.get(`${c.householdId}|${c.programme}`);
+          if (id === undefined) continue; // written by a concurrent run
+          done.push(c);
+          next.push({
+            householdId: c.householdId,
+            programme: c.programme,
+            category: c.after.category,
+            amount: c.after.amount,
+            fromMonth: c.kind === 'granted' ? month.key : (c.current?.fromMonth ?? month.key),
+            toMonth: c.kind === 'ended' ? addMonths(month, -1).key : null,
+            decidedMonth: month.key,
+            lastDecisionId: id,
+          });
+        }
+        if (done.length < batch.length) await repo.deleteUnusedTraces(trx, [...traceIds.values()]);
+        await repo.upsertEntitlements(trx, next);
+        return done;
+      });
+      for (const c of inserted) {
+        byKind[c.kind] += 1;
+        byProgramme[c.programme] += 1;
+      }
+      written += inserted.length;
+    }
+    result.release();
+    const finished = performance.now();
+    await repo.finishRun(db, runId, {
+      householdsEvaluated: population.householdCount,
+      decisionsWritten: written,
+    });
+    return {
+      runId,
+      month: month.key,
+      householdsEvaluated: population.householdCount,
+      decisionsWritten: written,
+      byKind,
+      byProgramme,
+      timings: {
+        loadMs: Math.round(loaded - started),
+        evaluateMs: Math.round(evaluated - loaded),
+        writeMs: Math.round(finished - evaluated),
+        totalMs: Math.round(finished - started),
+      },
+    };
+  } catch (error) {
+    await repo.failRun(db, runId, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+/** The incremental path: re-evaluates one household whose data changed. */
+export async function evaluateHousehold(
+  db: Kysely<DB>,
+  householdId: string,
+  month: string,
+  options: { parameters?: ParameterSet } = {},
+): Promise<EvaluationSummary> {
+  checkMonth(month);
+  if (!(await repo.householdExists(db, householdId))) {
+    throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId });
+  }
+  return evaluateMonth(db, month, { trigger: 'household', householdIds: [householdId], ...options });
+}
+
+export async function getRun(db: Kysely<DB>, id: number): Promise<repo.RunRecord> {
+  const run = await repo.findRun(db, id);
+  if (!run) throw new DomainError('EVALUATION_NOT_FOUND', { id });
+  return run;
+}
+
+export async function householdEntitlements(db: Kysely<DB>, householdId: string) {
+  if (!(await repo.householdExists(db, householdId))) {
+    throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId });
+  }
+  return repo.findEntitlements(db, [householdId]);
+}
+
+export function listDecisions(db: Kysely<DB>, filters: repo.DecisionFilters, page: PageQuery) {
+  return repo.listDecisions(db, filters, page);
+}
+
+function isAbsenceNote(value: unknown): value is AbsenceNote {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { format?: unknown }).format === 'himoya.absent/1'
+  );
+}
+
+function isTrace(value: unknown): value is Trace {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { format?: unknown }).format === 'himoya.trace/1' &&
+    typeof (value as { parameters?: unknown }).parameters === 'object'
+  );
+}
+
+/** A decision with its stored trace, the rule values it used and its plain-language explanation. */
+export async function getDecision(db: Kysely<DB>, id: number, language: TraceLanguage) {
+  const decision = await repo.findDecision(db, id);
+  if (!decision) throw new DomainError('DECISION_NOT_FOUND', { id });
+  const { trace } = decision;
+  if (isAbsenceNote(trace)) {
+    return {
+      ...decision,
+      trace,
+      parameters: [],
+      explanation: ABSENCE_TEXT[language](trace.referenceDate),
+      language,
+    };
+  }
+  if (!isTrace(trace)) throw new Error(`Decision ${id} holds no readable trace`);
+  const parameters = Object.values(trace.parameters).map((p) => ({
+    name: p.name,
+    value: p.value,
+    unit: p.unit,
+    from: p.from,
+    reference: p.reference,
+    unverified: p.unverified,
+  }));
+  return { ...decision, trace, parameters, explanation: describe(trace, language), language };
+}
