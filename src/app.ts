@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { caseworkRoutes } from './casework/casework.routes.ts';
 import { registerDecisionJobs } from './decisions/decision.jobs.ts';
 import { decisionRoutes } from './decisions/decision.routes.ts';
 import type { Config } from './platform/config.ts';
@@ -21,7 +22,7 @@ import { webRoutes } from './web/web.routes.ts';
 export function httpPlugins(ctx: AppContext): HttpPlugin[] {
   registerRegistryJobs(ctx);
   registerDecisionJobs(ctx);
-  return [healthRoutes, territoryRoutes, registryRoutes, decisionRoutes, webRoutes];
+  return [healthRoutes, territoryRoutes, registryRoutes, decisionRoutes, caseworkRoutes, webRoutes];
 }
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {

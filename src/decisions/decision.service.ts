@@ -391,6 +391,32 @@ function isAbsenceNote(value: unknown): value is AbsenceNote {
   );
 }
 
+/** What the casework context stores when two officers approved a manual override (four-eyes). */
+interface OverrideNoteView {
+  readonly format: 'himoya.override/1';
+  readonly reason: string;
+  readonly legalBasis: string;
+  readonly requestedBy: string;
+  readonly approvedBy: string;
+}
+
+function isOverrideNote(value: unknown): value is OverrideNoteView {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { format?: unknown }).format === 'himoya.override/1'
+  );
+}
+
+const OVERRIDE_TEXT: Record<TraceLanguage, (note: OverrideNoteView) => string> = {
+  en: (n) =>
+    `Decided by a manual override, proposed by ${n.requestedBy} and approved by a second officer, ${n.approvedBy}. Reason: ${n.reason}. Legal basis: ${n.legalBasis}.`,
+  ru: (n) =>
+    `Решение принято вручную: предложено ${n.requestedBy} и утверждено вторым сотрудником ${n.approvedBy}. Причина: ${n.reason}. Правовое основание: ${n.legalBasis}.`,
+  'uz-Latn': (n) =>
+    `Qaror qo'lda qabul qilingan: ${n.requestedBy} taklif qilgan va ikkinchi xodim ${n.approvedBy} tasdiqlagan. Sabab: ${n.reason}. Huquqiy asos: ${n.legalBasis}.`,
+};
+
 function isTrace(value: unknown): value is Trace {
   return (
     typeof value === 'object' &&
@@ -413,6 +439,9 @@ export async function getDecision(db: Kysely<DB>, id: number, language: TraceLan
       explanation: ABSENCE_TEXT[language](trace.referenceDate),
       language,
     };
+  }
+  if (isOverrideNote(trace)) {
+    return { ...decision, trace, parameters: [], explanation: OVERRIDE_TEXT[language](trace), language };
   }
   if (!isTrace(trace)) throw new Error(`Decision ${id} holds no readable trace`);
   const parameters = Object.values(trace.parameters).map((p) => ({

@@ -296,6 +296,81 @@ export interface EntitlementTable {
   updated_at: Timestamp;
 }
 
+export type OverrideStatus = 'pending' | 'approved' | 'rejected';
+
+export interface OverrideRequestTable {
+  id: string;
+  household_id: string;
+  programme: DecisionProgramme;
+  month: string;
+  amount: number | null;
+  category: string | null;
+  reason: string;
+  legal_basis: string;
+  status: DefaultedText<OverrideStatus>;
+  requested_by: string;
+  reviewed_by: string | null;
+  review_note: string | null;
+  decision_id: number | null;
+  created_at: Generated<Date>;
+  reviewed_at: Date | null;
+}
+
+export type AppealStatus = 'submitted' | 'under_review' | 'upheld' | 'overturned' | 'withdrawn';
+
+export interface AppealTable {
+  id: string;
+  decision_id: number;
+  household_id: string;
+  grounds: string;
+  status: DefaultedText<AppealStatus>;
+  submitted_by: string;
+  /** 'YYYY-MM-DD'. */
+  submitted_on: ColumnType<string, string, string>;
+  due_on: ColumnType<string, string, string>;
+  override_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface AppealEventTable {
+  id: Generated<number>;
+  appeal_id: string;
+  from_status: AppealStatus | null;
+  to_status: AppealStatus;
+  actor: string;
+  note: string | null;
+  at: Generated<Date>;
+}
+
+export type ApplicationStatus = 'submitted' | 'questionnaire_done' | 'mahalla_opinion' | 'decided';
+export type ApplicationChannel = 'portal' | 'social_worker' | 'mygov' | 'centre';
+
+export interface ApplicationTable {
+  id: string;
+  household_id: string;
+  programme: DecisionProgramme;
+  channel: ApplicationChannel;
+  submitted_on: string;
+  submitted_by: string;
+  decision_month: string;
+  status: DefaultedText<ApplicationStatus>;
+  precheck_entitled: boolean;
+  precheck_category: string;
+  questionnaire_by: string | null;
+  questionnaire_on: string | null;
+  mahalla_supports: boolean | null;
+  mahalla_by: string | null;
+  mahalla_on: string | null;
+  due_on: string | null;
+  decided_on: string | null;
+  outcome_entitled: boolean | null;
+  outcome_category: string | null;
+  outcome_amount: number | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   region: RegionTable;
   district: DistrictTable;
@@ -316,6 +391,10 @@ export interface DB {
   decision_trace: DecisionTraceTable;
   decision: DecisionTable;
   entitlement: EntitlementTable;
+  override_request: OverrideRequestTable;
+  appeal: AppealTable;
+  appeal_event: AppealEventTable;
+  application: ApplicationTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;

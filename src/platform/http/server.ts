@@ -64,6 +64,7 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
         { name: 'duplicates', description: 'Possible duplicate persons awaiting review' },
         { name: 'decisions', description: 'Monthly evaluations, decisions with their traces, entitlements' },
         { name: 'simulations', description: 'What-if runs of the rules with changed parameters' },
+        { name: 'casework', description: 'Manual overrides under the four-eyes rule, appeals, applications' },
       ],
     },
     transform: jsonSchemaTransform,

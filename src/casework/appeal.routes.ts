@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { actorOf } from '../platform/http/actor.ts';
+import { PageQuery, pageOf } from '../platform/http/pagination.ts';
+import type { HttpPlugin } from '../platform/http/server.ts';
+import * as appeals from './appeal.service.ts';
+
+const TAGS = ['casework'];
+const Status = z.enum(['submitted', 'under_review', 'upheld', 'overturned', 'withdrawn']);
+const IsoDate = z.iso.date();
+const IdParams = z.object({ id: z.uuid() });
+
+export const SubmitAppeal = z.object({
+  id: z.uuid().describe('Made by the client: a retry with the same id and content changes nothing'),
+  decisionId: z.number().int().positive(),
+  grounds: z.string().trim().min(1).max(4000),
+  submittedOn: IsoDate.optional().describe('Date received; today when absent'),
+});
+export type SubmitAppeal = z.infer<typeof SubmitAppeal>;
+
+export const TransitionAppeal = z
+  .object({
+    to: z.enum(['under_review', 'upheld', 'overturned', 'withdrawn']),
+    note: z.string().trim().max(2000).optional(),
+    remedy: z
+      .object({
+        amount: z.number().int().min(0).optional(),
+        category: z.enum(['none', 'state_supported', 'poor', 'borderline']).optional(),
+        legalBasis: z.string().trim().min(1).max(2000),
+      })
+      .refine((r) => r.amount !== undefined || r.category !== undefined, {
+        message: 'an amount or a category is required',
+      })
+      .optional()
+      .describe('Required to overturn: what the pending override will set'),
+  })
+  .refine((t) => t.to !== 'overturned' || t.remedy !== undefined, {
+    message: 'overturning needs a remedy',
+    path: ['remedy'],
+  });
+export type TransitionAppeal = z.infer<typeof TransitionAppeal>;
+
+const AppealEvent = z.object({
+  fromStatus: Status.nullable(),
+  toStatus: Status,
+  actor: z.string(),
+  note: z.string().nullable(),
+  at: z.date(),
+});
+
+const AppealSummary = z.object({
+  id: z.uuid(),
+  decisionId: z.number().int(),
+  householdId: z.uuid(),
+  grounds: z.string(),
+  status: Status,
+  submittedBy: z.string(),
+  submittedOn: z.string(),
+  dueOn: z.string().describe('Working days (Mon-Fri, holidays not counted) after submission'),
+  overdue: z.boolean(),
+  overrideId: z.uuid().nullable().describe('The pending override an overturned appeal proposed'),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export const AppealView = AppealSummary.extend({ events: z.array(AppealEvent) });
+export type AppealView = z.infer<typeof AppealView>;
+
+const AppealFilter = PageQuery.extend({
+  status: Status.optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+
+export const appealRoutes: HttpPlugin = (app, { database }) => {
+  const { db } = database;
+
+  app.post(
+    '/api/appeals',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Appeal a decision (by the citizen, or an officer on their behalf)',
+        description: `Due ${appeals.APPEAL_SLA_WORKING_DAYS} working days after submission (unverified figure).`,
+        body: SubmitAppeal,
+        response: { 200: AppealView, 201: AppealView },
+      },
+    },
+    async (request, reply) => {
+      const { appeal, created } = await db
+        .transaction()
+        .execute((trx) => appeals.submitAppeal(trx, request.body, actorOf(request)));
+      return reply.status(created ? 201 : 200).send(appeal);
+    },
+  );
+
+  app.post(
+    '/api/appeals/:id/transition',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Move an appeal on: under_review, then upheld, overturned or withdrawn',
+        description:
+          'Overturning proposes a pending override (needs a remedy) that another officer must approve. ' +
+          'A move the status does not allow is 409 APPEAL_TRANSITION_INVALID.',
+        params: IdParams,
+        body: TransitionAppeal,
+        response: { 200: AppealView },
+      },
+    },
+    async (request) => {
+      const { to, note, remedy } = request.body;
+      return db
+        .transaction()
+        .execute((trx) =>
+          appeals.transitionAppeal(trx, request.params.id, to, actorOf(request), note ?? null, remedy),
+        );
+    },
+  );
+
+  app.get(
+    '/api/appeals/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'An appeal and its history',
+        params: IdParams,
+        response: { 200: AppealView },
+      },
+    },
+    async (request) => appeals.getAppeal(db, request.params.id),
+  );
+
+  app.get(
+    '/api/appeals',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Appeals, earliest due first; `overdue=true`: open appeals past their due date',
+        querystring: AppealFilter,
+        response: { 200: pageOf(AppealSummary) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, status, overdue } = request.query;
+      const result = await appeals.listAppeals(db, { status, overdue }, { page, pageSize });
+      return { ...result, page, pageSize };
+    },
+  );
+};

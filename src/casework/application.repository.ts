@@ -1,0 +1,133 @@
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { ApplicationStatus, ApplicationTable, DB } from '../platform/db/schema.ts';
+import { offsetOf, type PageQuery } from '../platform/http/pagination.ts';
+
+/** All SQL of applications. Rows are mapped to plain objects here and never leave raw. */
+
+export interface ApplicationRecord {
+  id: string;
+  householdId: string;
+  programme: ApplicationTable['programme'];
+  channel: ApplicationTable['channel'];
+  submittedOn: string;
+  submittedBy: string;
+  decisionMonth: string;
+  status: ApplicationStatus;
+  precheck: { entitled: boolean; category: string };
+  questionnaire: { by: string; on: string } | null;
+  mahallaOpinion: { supports: boolean; by: string; on: string } | null;
+  dueOn: string | null;
+  decidedOn: string | null;
+  outcome: { entitled: boolean; category: string; amount: number } | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const isoDate = (v: string | Date | null) => (v instanceof Date ? v.toISOString().slice(0, 10) : v);
+
+function toRecord(r: Selectable<ApplicationTable>): ApplicationRecord {
+  const questionnaireOn = isoDate(r.questionnaire_on);
+  const mahallaOn = isoDate(r.mahalla_on);
+  return {
+    id: r.id,
+    householdId: r.household_id,
+    programme: r.programme,
+    channel: r.channel,
+    submittedOn: isoDate(r.submitted_on) ?? '',
+    submittedBy: r.submitted_by,
+    decisionMonth: r.decision_month,
+    status: r.status,
+    precheck: { entitled: r.precheck_entitled, category: r.precheck_category },
+    questionnaire:
+      r.questionnaire_by && questionnaireOn ? { by: r.questionnaire_by, on: questionnaireOn } : null,
+    mahallaOpinion:
+      r.mahalla_supports !== null && r.mahalla_by && mahallaOn
+        ? { supports: r.mahalla_supports, by: r.mahalla_by, on: mahallaOn }
+        : null,
+    dueOn: isoDate(r.due_on),
+    decidedOn: isoDate(r.decided_on),
+    outcome:
+      r.outcome_entitled !== null && r.outcome_category !== null && r.outcome_amount !== null
+        ? { entitled: r.outcome_entitled, category: r.outcome_category, amount: Number(r.outcome_amount) }
+        : null,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+  };
+}
+
+export interface NewApplication {
+  id: string;
+  householdId: string;
+  programme: ApplicationTable['programme'];
+  channel: ApplicationTable['channel'];
+  submittedOn: string;
+  submittedBy: string;
+  decisionMonth: string;
+  precheckEntitled: boolean;
+  precheckCategory: string;
+}
+
+export async function insertApplication(db: Kysely<DB>, a: NewApplication): Promise<boolean> {
+  const rows = await db
+    .insertInto('application')
+    .values({
+      id: a.id,
+      household_id: a.householdId,
+      programme: a.programme,
+      channel: a.channel,
+      submitted_on: a.submittedOn,
+      submitted_by: a.submittedBy,
+      decision_month: a.decisionMonth,
+      precheck_entitled: a.precheckEntitled,
+      precheck_category: a.precheckCategory,
+      updated_at: new Date(),
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .execute();
+  return rows.length > 0;
+}
+
+export async function findApplication(db: Kysely<DB>, id: string): Promise<ApplicationRecord | undefined> {
+  const row = await db.selectFrom('application').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toRecord(row) : undefined;
+}
+
+/** Moves an application on from `from`; false when another writer moved it first. */
+export async function advance(
+  db: Kysely<DB>,
+  id: string,
+  from: ApplicationStatus,
+  set: Updateable<ApplicationTable>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('application')
+    .set({ ...set, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function listApplications(
+  db: Kysely<DB>,
+  filters: { status?: ApplicationStatus | undefined; overdueOn?: string | undefined },
+  page: PageQuery,
+) {
+  let query = db.selectFrom('application');
+  if (filters.status) query = query.where('status', '=', filters.status);
+  if (filters.overdueOn) {
+    query = query.where('status', '=', 'mahalla_opinion').where('due_on', '<', filters.overdueOn);
+  }
+  const [rows, count] = await Promise.all([
+    query
+      .selectAll()
+      .orderBy('submitted_on')
+      .orderBy('id')
+      .limit(page.pageSize)
+      .offset(offsetOf(page))
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toRecord), total: Number(count.n) };
+}

@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { DomainError } from '../platform/errors.ts';
+import { seedPopulation } from '../synthetic/seed.ts';
+import { approveOverride, createOverride, overrideOutcome, rejectOverride } from './override.service.ts';
+
+const MONTH = '2026-03';
+
+interface ErrorReply {
+  error: { code: string };
+}
+interface OverrideReply {
+  id: string;
+  status: string;
+  requestedBy: string;
+  reviewedBy: string | null;
+  decisionId: number | null;
+}
+
+describe('overrideOutcome', () => {
+  const none = { entitled: false, category: 'none', amount: 0 };
+  it('grants a payment with an amount above 0 and ends it at 0', () => {
+    expect(overrideOutcome('child_allowance', none, { amount: 325_000, category: null })).toEqual({
+      entitled: true,
+      category: 'none',
+      amount: 325_000,
+    });
+    const paid = { entitled: true, category: 'poor', amount: 325_000 };
+    expect(overrideOutcome('child_allowance', paid, { amount: 0, category: null }).entitled).toBe(false);
+  });
+  it('decides the Social Registry by its category', () => {
+    expect(overrideOutcome('social_registry', none, { amount: 1000, category: 'poor' }).entitled).toBe(true);
+    const poor = { entitled: true, category: 'poor', amount: 1000 };
+    expect(overrideOutcome('social_registry', poor, { amount: null, category: 'none' })).toEqual({
+      entitled: false,
+      category: 'none',
+      amount: 0,
+    });
+  });
+});
+
+describe('manual overrides under four eyes', () => {
+  let t: TestApp;
+  let householdIds: string[];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await seedPopulation(t.database, {
+      households: 6,
+      seed: 7,
+      scope: 'khorezm',
+      progress: false,
+      referenceDate: '2026-03-01',
+    });
+    const rows = await t.database.db.selectFrom('household').select('id').orderBy('id').execute();
+    householdIds = rows.map((r) => r.id);
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  const household = (i: number) => {
+    const id = householdIds[i];
+    if (!id) throw new Error(`no household ${i}`);
+    return id;
+  };
+
+  const body = (householdId: string, extra: Record<string, unknown> = {}) => ({
+    id: randomUUID(),
+    householdId,
+    programme: 'material_assistance',
+    month: MONTH,
+    amount: 380_000,
+    reason: 'The family lost its only income after a flood; the data lag by a quarter.',
+    legalBasis: 'Cabinet of Ministers resolution, item 12 (discretion of the district department)',
+    ...extra,
+  });
+
+  const post = (url: string, actor: string | undefined, payload?: unknown) =>
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: actor ? { 'x-himoya-actor': actor } : {},
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    });
+
+  const entitlementOf = (householdId: string, programme: string) =>
+    t.database.db
+      .selectFrom('entitlement')
+      .selectAll()
+      .where('household_id', '=', householdId)
+      .where('programme', '=', programme as 'material_assistance')
+      .executeTakeFirst();
+
+  describe('service', () => {
+    it('applies an override only when another officer approves it', async () => {
+      const db = t.database.db;
+      const input = {
+        id: randomUUID(),
+        householdId: household(0),
+        programme: 'child_allowance' as const,
+        month: MONTH,
+        amount: 250_000,
+        reason: 'Guardian documents arrived late',
+        legalBasis: 'Regulation on child allowance, item 7',
+      };
+      const { override, created } = await createOverride(db, input, 'officer.a');
+      expect(created).toBe(true);
+      expect(override.status).toBe('pending');
+      const before = await entitlementOf(input.householdId, input.programme);
+
+      await expect(
+        db.transaction().execute((trx) => approveOverride(trx, input.id, 'officer.a')),
+      ).rejects.toMatchObject({ code: 'OVERRIDE_SAME_APPROVER' });
+      expect(await entitlementOf(input.householdId, input.programme)).toEqual(before);
+
+      const approved = await db.transaction().execute((trx) => approveOverride(trx, input.id, 'officer.b'));
+      expect(approved).toMatchObject({ status: 'approved', reviewedBy: 'officer.b' });
+      expect(approved.decisionId).toEqual(expect.any(Number));
+      const entitlement = await entitlementOf(input.householdId, input.programme);
+      expect(Number(entitlement?.amount)).toBe(250_000);
+      expect(entitlement?.to_month).toBeNull();
+      expect(Number(entitlement?.last_decision_id)).toBe(approved.decisionId);
+      const decision = await db
+        .selectFrom('decision')
+        .selectAll()
+        .where('id', '=', approved.decisionId ?? 0)
+        .executeTakeFirstOrThrow();
+      expect(decision).toMatchObject({ kind: 'granted', month: MONTH, parameters_digest: 'override' });
+
+      // A retry by the approver changes nothing; anyone else finds it decided.
+      const again = await db.transaction().execute((trx) => approveOverride(trx, input.id, 'officer.b'));
+      expect(again.decisionId).toBe(approved.decisionId);
+      await expect(
+        db.transaction().execute((trx) => approveOverride(trx, input.id, 'officer.c')),
+      ).rejects.toMatchObject({ code: 'OVERRIDE_NOT_PENDING' });
+      await expect(
+        db.transaction().execute((trx) => rejectOverride(trx, input.id, 'officer.c')),
+      ).rejects.toMatchObject({ code: 'OVERRIDE_NOT_PENDING' });
+    });
+
+    it('is idempotent by its client id and refuses the id with other content', async () => {
+      const db = t.database.db;
+      const input = {
+        id: randomUUID(),
+        householdId: household(1),
+        programme: 'social_registry' as const,
+        month: MONTH,
+        category: 'borderline',
+        amount: 750,
+        reason: 'Hardship confirmed by the mahalla committee',
+        legalBasis: 'Social Registry regulation, borderline route',
+      };
+      expect((await createOverride(db, input, 'officer.a')).created).toBe(true);
+      const retry = await createOverride(db, input, 'officer.a');
+      expect(retry.created).toBe(false);
+      expect(retry.override.id).toBe(input.id);
+      await expect(createOverride(db, { ...input, amount: 500 }, 'officer.a')).rejects.toMatchObject({
+        code: 'OVERRIDE_ID_REUSED',
+      });
+      const count = await db
+        .selectFrom('override_request')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('id', '=', input.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(count.n)).toBe(1);
+    });
+
+    it('refuses anonymous officers, missing grounds, unknown households and changes that change nothing', async () => {
+      const db = t.database.db;
+      const base = {
+        id: randomUUID(),
+        householdId: household(2),
+        programme: 'material_assistance' as const,
+        month: MONTH,
+        amount: 380_000,
+        reason: 'r',
+        legalBasis: 'b',
+      };
+      await expect(createOverride(db, base, 'anonymous')).rejects.toMatchObject({
+        code: 'OVERRIDE_ACTOR_REQUIRED',
+      });
+      await expect(createOverride(db, { ...base, reason: '  ' }, 'officer.a')).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+      await expect(createOverride(db, { ...base, legalBasis: '' }, 'officer.a')).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+      await expect(
+        createOverride(db, { ...base, householdId: randomUUID() }, 'officer.a'),
+      ).rejects.toBeInstanceOf(DomainError);
+
+      // Ending an entitlement the household does not have is no change.
+      const noop = { ...base, id: randomUUID(), amount: 0 };
+      await createOverride(db, noop, 'officer.a');
+      await expect(
+        db.transaction().execute((trx) => approveOverride(trx, noop.id, 'officer.b')),
+      ).rejects.toMatchObject({ code: 'OVERRIDE_NO_CHANGE' });
+      const stored = await db
+        .selectFrom('override_request')
+        .select('status')
+        .where('id', '=', noop.id)
+        .executeTakeFirstOrThrow();
+      expect(stored.status).toBe('pending');
+    });
+
+    it('refuses an override of a month earlier than the one last decided', async () => {
+      const db = t.database.db;
+      const later = { ...body(household(3)), programme: 'material_assistance' as const, month: '2026-05' };
+      await createOverride(db, later, 'officer.a');
+      await db.transaction().execute((trx) => approveOverride(trx, later.id, 'officer.b'));
+      const earlier = { ...later, id: randomUUID(), month: '2026-04', amount: 100_000 };
+      await createOverride(db, earlier, 'officer.a');
+      await expect(
+        db.transaction().execute((trx) => approveOverride(trx, earlier.id, 'officer.b')),
+      ).rejects.toMatchObject({ code: 'OVERRIDE_MONTH_SUPERSEDED' });
+    });
+  });
+
+  describe('HTTP', () => {
+    it('proposes (201), retries (200), refuses self-approval (403) and applies on a second approver', async () => {
+      const payload = body(household(4));
+      const created = await post('/api/overrides', 'officer.a', payload);
+      expect(created.statusCode).toBe(201);
+      expect(created.json<OverrideReply>()).toMatchObject({ status: 'pending', requestedBy: 'officer.a' });
+      expect((await post('/api/overrides', 'officer.a', payload)).statusCode).toBe(200);
+
+      const self = await post(`/api/overrides/${payload.id}/approve`, 'officer.a');
+      expect(self.statusCode).toBe(403);
+      expect(self.json<ErrorReply>().error.code).toBe('OVERRIDE_SAME_APPROVER');
+      expect(await entitlementOf(payload.householdId, 'material_assistance')).toBeUndefined();
+
+      const anonymous = await post(`/api/overrides/${payload.id}/approve`, undefined);
+      expect(anonymous.statusCode).toBe(403);
+      expect(anonymous.json<ErrorReply>().error.code).toBe('OVERRIDE_ACTOR_REQUIRED');
+
+      const worklist = await t.app.inject({ method: 'GET', url: '/api/overrides?status=pending' });
+      expect(worklist.statusCode).toBe(200);
+      expect(worklist.json<{ items: OverrideReply[] }>().items.map((o) => o.id)).toContain(payload.id);
+
+      const approved = await post(`/api/overrides/${payload.id}/approve`, 'officer.b', { note: 'checked' });
+      expect(approved.statusCode).toBe(200);
+      const reply = approved.json<OverrideReply>();
+      expect(reply).toMatchObject({ status: 'approved', reviewedBy: 'officer.b' });
+      const entitlement = await entitlementOf(payload.householdId, 'material_assistance');
+      expect(Number(entitlement?.amount)).toBe(380_000);
+
+      const decisions = await t.app.inject({
+        method: 'GET',
+        url: `/api/decisions?householdId=${payload.householdId}&programme=material_assistance`,
+      });
+      expect(decisions.json<{ items: { id: number }[] }>().items.map((d) => d.id)).toContain(
+        reply.decisionId,
+      );
+      const detail = await t.app.inject({ method: 'GET', url: `/api/decisions/${reply.decisionId}?lang=en` });
+      expect(detail.statusCode).toBe(200);
+      expect(detail.json<{ explanation: string }>().explanation).toMatch(
+        /manual override, proposed by officer\.a and approved by a second officer, officer\.b/,
+      );
+      expect(detail.json<{ explanation: string }>().explanation).toContain(payload.legalBasis);
+
+      const pending = await t.app.inject({ method: 'GET', url: '/api/overrides?status=pending' });
+      expect(pending.json<{ items: OverrideReply[] }>().items.map((o) => o.id)).not.toContain(payload.id);
+      const rejectLate = await post(`/api/overrides/${payload.id}/reject`, 'officer.c');
+      expect(rejectLate.statusCode).toBe(409);
+      expect(rejectLate.json<ErrorReply>().error.code).toBe('OVERRIDE_NOT_PENDING');
+    });
+
+    it('rejects: nothing is applied', async () => {
+      const payload = body(household(5));
+      expect((await post('/api/overrides', 'officer.a', payload)).statusCode).toBe(201);
+      const rejected = await post(`/api/overrides/${payload.id}/reject`, 'officer.b', {
+        note: 'no evidence',
+      });
+      expect(rejected.statusCode).toBe(200);
+      expect(rejected.json<OverrideReply>()).toMatchObject({ status: 'rejected', decisionId: null });
+      expect(await entitlementOf(payload.householdId, 'material_assistance')).toBeUndefined();
+      const approve = await post(`/api/overrides/${payload.id}/approve`, 'officer.c');
+      expect(approve.statusCode).toBe(409);
+    });
+
+    it('answers 400 without a reason, a legal basis or anything to set', async () => {
+      const h = household(5);
+      for (const payload of [
+        body(h, { reason: undefined }),
+        body(h, { legalBasis: '   ' }),
+        body(h, { amount: undefined }),
+        body(h, { amount: -5 }),
+        body(h, { month: '2026-13' }),
+        body(h, { category: 'rich' }),
+      ]) {
+        const res = await post('/api/overrides', 'officer.a', payload);
+        expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+        expect(res.json<ErrorReply>().error.code).toBe('VALIDATION_FAILED');
+      }
+    });
+
+    it('answers 404 for an unknown override or household', async () => {
+      const unknown = await post(`/api/overrides/${randomUUID()}/approve`, 'officer.b');
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json<ErrorReply>().error.code).toBe('OVERRIDE_NOT_FOUND');
+      const noHousehold = await post('/api/overrides', 'officer.a', body(randomUUID()));
+      expect(noHousehold.statusCode).toBe(404);
+      expect(noHousehold.json<ErrorReply>().error.code).toBe('HOUSEHOLD_NOT_FOUND');
+    });
+  });
+});
