@@ -44,10 +44,7 @@ const BATCH_HOUSEHOLDS = 200;
  * it a fair share of them against the generator and the other tables. Ten streams in all: the default
  * pool size. (A smaller pool still works: a stream waiting for a connection does not hold up the others.)
  */
-const POSTGRES_STREAMS: Record<SeedTable, number> = {
-  ...emptyRecord(() => 1),
-  membership: Number(process.env.MS ?? 3),
-};
+const POSTGRES_STREAMS: Record<SeedTable, number> = { ...emptyRecord(() => 1), membership: 3 };
 
 /**
  * Characters queued per stream before the generator waits. Membership may fall behind the generator
@@ -133,7 +130,7 @@ export async function seedPopulation(database: Database, options: SeedOptions): 
  * Rebuild tasks run side by side with the COPY streams, two at a time: one is too few to finish the
  * other tables before membership does, more only wait for each other's locks.
  */
-const RESTORE_CONCURRENCY = Number(process.env.RC ?? 2);
+const RESTORE_CONCURRENCY = 2;
 
 /** Runs async tasks with at most `limit` at a time; waiting tasks start biggest `weight` first. */
 class TaskQueue {
