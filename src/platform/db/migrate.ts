@@ -31,10 +31,11 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * processes starting together (server and worker) do not race. Returns the versions applied.
  */
 export async function migrate(database: Database, migrations = listMigrations()): Promise<number[]> {
-  // Extensions are database-wide; a concurrent creator elsewhere may win the race, which is fine.
-  for (const extension of ['btree_gist', 'pg_trgm']) {
+  // Extensions are database-wide; a concurrent creator elsewhere may win the race, which is fine. They go
+  // into `public` explicitly: created in a test's own schema, they would vanish when that schema is dropped.
+  for (const extension of ['btree_gist']) {
     try {
-      await database.exec(`create extension if not exists ${extension}`);
+      await database.exec(`create extension if not exists ${extension} schema public`);
     } catch (error) {
       if (!/already exists|duplicate key/i.test(String(error))) throw error;
     }
