@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { AuditTables } from '../../audit/audit.tables.ts';
+import type { IdentityTables } from '../../identity/identity.tables.ts';
 
 /**
  * Hand-kept table types, one per table of the migrations. Dates are 'YYYY-MM-DD' strings; so'm
@@ -371,7 +373,8 @@ export interface ApplicationTable {
   updated_at: Timestamp;
 }
 
-export interface DB {
+/** Contexts that own several tables keep their types beside their code and are merged in here. */
+export interface DB extends IdentityTables, AuditTables {
   region: RegionTable;
   district: DistrictTable;
   mahalla: MahallaTable;
