@@ -62,3 +62,10 @@ export type Actor =
       grants: RoleGrant[];
     }
   | { kind: 'anonymous' };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook on every request; `{ kind: 'anonymous' }` when nobody signed in. */
+    actor: Actor;
+  }
+}
