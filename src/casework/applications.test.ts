@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { loadMonth } from '../decisions/decision.service.ts';
+import { parseMonth } from '../rules/index.ts';
 import { seedPopulation } from '../synthetic/seed.ts';
-import { decideApplication, recordMahallaOpinion, submitApplication } from './application.service.ts';
+import {
+  decideApplication,
+  recordMahallaOpinion,
+  recordQuestionnaire,
+  submitApplication,
+} from './application.service.ts';
 
 interface ErrorReply {
   error: { code: string };
@@ -109,15 +116,47 @@ describe('applications', () => {
     const result = decided.json<ApplicationReply>();
     expect(result.status).toBe('decided');
     expect(result.overdue).toBe(false);
-    expect(result.outcome?.entitled).toBe(app.precheck.entitled);
-    expect(result.outcome?.category).toBe(app.precheck.category);
-    if (result.outcome?.entitled) {
-      const entitlements = await t.app.inject({
-        method: 'GET',
-        url: `/api/households/${household(1)}/entitlements`,
-      });
-      expect(entitlements.body).toContain('social_registry');
-    }
+    // The income test alone left this family out; the committee confirmed hardship, so it is borderline.
+    expect(app.precheck).toMatchObject({ entitled: false, category: 'none' });
+    expect(result.outcome).toMatchObject({ entitled: true, category: 'borderline' });
+    const entitlements = await t.app.inject({
+      method: 'GET',
+      url: `/api/households/${household(1)}/entitlements`,
+    });
+    expect(entitlements.json<{ items: { programme: string; category: string }[] }>().items).toContainEqual(
+      expect.objectContaining({ programme: 'social_registry', category: 'borderline' }),
+    );
+  });
+
+  it("feeds the mahalla committee's confirmed hardship into the evaluation for the borderline period", async () => {
+    const db = t.database.db;
+    const h = household(3);
+    const submitted = await submitApplication(
+      db,
+      {
+        id: randomUUID(),
+        householdId: h,
+        programme: 'social_registry',
+        channel: 'portal',
+        submittedOn: '2026-03-05',
+      },
+      'citizen',
+    );
+    await recordQuestionnaire(db, submitted.application.id, 'worker.a', '2026-03-06');
+    const hardshipOf = async (month: string) => {
+      const population = await loadMonth(db, parseMonth(month), [h]);
+      return population.household.mahallaHardship[0];
+    };
+    expect(await hardshipOf('2026-03')).toBe(0);
+    await recordMahallaOpinion(db, submitted.application.id, true, 'mahalla.1', '2026-03-09');
+    // From the decision month, for the six months of borderline payments, and not after.
+    expect(await hardshipOf('2026-03')).toBe(1);
+    expect(await hardshipOf('2026-08')).toBe(1);
+    expect(await hardshipOf('2026-09')).toBe(0);
+    expect(await hardshipOf('2026-02')).toBe(0);
+    // Another household's confirmation is not this one's.
+    const other = await loadMonth(db, parseMonth('2026-03'), [household(0)]);
+    expect(other.household.mahallaHardship[0]).toBe(0);
   });
 
   it('HTTP: 400 for a bad channel or date, 404 for an unknown household or application', async () => {

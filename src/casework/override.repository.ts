@@ -9,6 +9,8 @@ export interface NewOverride {
   householdId: string;
   programme: DecisionProgramme;
   month: string;
+  /** Last month the override holds (inclusive). */
+  untilMonth: string;
   amount: number | null;
   category: string | null;
   reason: string;
@@ -30,6 +32,7 @@ const columns = [
   'household_id',
   'programme',
   'month',
+  'until_month',
   'amount',
   'category',
   'reason',
@@ -48,6 +51,7 @@ type Row = {
   household_id: string;
   programme: DecisionProgramme;
   month: string;
+  until_month: string;
   amount: number | null;
   category: string | null;
   reason: string;
@@ -66,6 +70,7 @@ const toRecord = (r: Row): OverrideRecord => ({
   householdId: r.household_id,
   programme: r.programme,
   month: r.month,
+  untilMonth: r.until_month,
   amount: r.amount === null ? null : Number(r.amount),
   category: r.category,
   reason: r.reason,
@@ -88,6 +93,7 @@ export async function insertOverride(db: Kysely<DB>, o: NewOverride): Promise<bo
       household_id: o.householdId,
       programme: o.programme,
       month: o.month,
+      until_month: o.untilMonth,
       amount: o.amount,
       category: o.category,
       reason: o.reason,

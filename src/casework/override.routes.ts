@@ -19,6 +19,14 @@ export const CreateOverride = z
       .string()
       .regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'month is YYYY-MM')
       .describe("Month 'YYYY-MM' the override decides"),
+    untilMonth: z
+      .string()
+      .regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'untilMonth is YYYY-MM')
+      .optional()
+      .describe(
+        'Last month the override holds; monthly evaluations keep its outcome until then. ' +
+          "Default: the Social Registry's re-assessment period (six months) from `month`",
+      ),
     amount: z
       .number()
       .int()
@@ -35,6 +43,10 @@ export const CreateOverride = z
   .refine((o) => o.amount !== undefined || o.category !== undefined, {
     message: 'an amount or a category is required',
     path: ['amount'],
+  })
+  .refine((o) => o.untilMonth === undefined || o.untilMonth >= o.month, {
+    message: 'untilMonth is not before month',
+    path: ['untilMonth'],
   });
 export type CreateOverride = z.infer<typeof CreateOverride>;
 
@@ -46,6 +58,7 @@ export const OverrideView = z.object({
   householdId: z.uuid(),
   programme: Programme,
   month: z.string(),
+  untilMonth: z.string(),
   amount: z.number().int().nullable(),
   category: z.string().nullable(),
   reason: z.string(),

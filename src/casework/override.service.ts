@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import * as decisionRepo from '../decisions/decision.repository.ts';
-import { checkMonth, decisionKind, type Outcome } from '../decisions/decision.service.ts';
+import { checkMonth, decisionKind, type Outcome, overrideOutcome } from '../decisions/decision.service.ts';
 import type { DB, DecisionProgramme, OverrideStatus } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
-import { addMonths } from '../rules/index.ts';
+import { addMonths, parameterAt } from '../rules/index.ts';
 import * as repo from './override.repository.ts';
 
 /**
@@ -25,6 +25,8 @@ export interface OverrideInput {
   householdId: string;
   programme: DecisionProgramme;
   month: string;
+  /** Last month the override holds; absent = the re-assessment period of the Social Registry. */
+  untilMonth?: string | null | undefined;
   amount?: number | null | undefined;
   category?: string | null | undefined;
   reason: string;
@@ -42,6 +44,17 @@ export interface OverrideNote {
   readonly approvedBy: string;
 }
 
+/**
+ * How long an override holds when the officer does not say: until the family would be re-assessed anyway
+ * (the Social Registry's re-assessment period of poor families, read at the override's month), after which
+ * the rules decide again.
+ */
+export function defaultUntilMonth(month: string): string {
+  const m = checkMonth(month);
+  const { value: months } = parameterAt('social_registry.reassessment_months_poor', m.firstDate);
+  return addMonths(m, Math.max(1, months) - 1).key;
+}
+
 function requireNamed(actor: string): void {
   if (actor === ANONYMOUS || actor.trim() === '') throw new DomainError('OVERRIDE_ACTOR_REQUIRED');
 }
@@ -51,6 +64,7 @@ function sameRequest(a: repo.NewOverride, b: repo.NewOverride): boolean {
     a.householdId === b.householdId &&
     a.programme === b.programme &&
     a.month === b.month &&
+    a.untilMonth === b.untilMonth &&
     a.amount === b.amount &&
     a.category === b.category &&
     a.reason === b.reason &&
@@ -78,11 +92,17 @@ export async function createOverride(
   if (amount !== null && (!Number.isInteger(amount) || amount < 0)) {
     throw new DomainError('VALIDATION_FAILED', { reason: 'amount is a whole number of 0 or more' });
   }
+  const untilMonth = input.untilMonth ?? defaultUntilMonth(input.month);
+  checkMonth(untilMonth);
+  if (untilMonth < input.month) {
+    throw new DomainError('VALIDATION_FAILED', { reason: 'untilMonth is not before month' });
+  }
   const wanted: repo.NewOverride = {
     id: input.id,
     householdId: input.householdId,
     programme: input.programme,
     month: input.month,
+    untilMonth,
     amount,
     category,
     reason,
@@ -108,18 +128,6 @@ export async function getOverride(db: Kysely<DB>, id: string): Promise<repo.Over
   const found = await repo.findOverride(db, id);
   if (!found) throw new DomainError('OVERRIDE_NOT_FOUND', { id });
   return found;
-}
-
-/** The outcome an approved override sets, from the entitlement in force before it. */
-export function overrideOutcome(
-  programme: DecisionProgramme,
-  before: Outcome,
-  change: { amount: number | null; category: string | null },
-): Outcome {
-  const category = change.category ?? before.category;
-  const amount = change.amount ?? before.amount;
-  const entitled = programme === 'social_registry' ? category !== NO_CATEGORY : amount > 0;
-  return { entitled, category, amount: entitled ? amount : 0 };
 }
 
 /**

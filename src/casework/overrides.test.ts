@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { evaluateMonth, overrideOutcome } from '../decisions/decision.service.ts';
 import { DomainError } from '../platform/errors.ts';
 import { seedPopulation } from '../synthetic/seed.ts';
-import { approveOverride, createOverride, overrideOutcome, rejectOverride } from './override.service.ts';
+import { approveOverride, createOverride, rejectOverride } from './override.service.ts';
 
 const MONTH = '2026-03';
 
@@ -47,7 +48,7 @@ describe('manual overrides under four eyes', () => {
   beforeAll(async () => {
     t = await createTestApp();
     await seedPopulation(t.database, {
-      households: 6,
+      households: 7,
       seed: 7,
       scope: 'khorezm',
       progress: false,
@@ -206,6 +207,59 @@ describe('manual overrides under four eyes', () => {
       expect(stored.status).toBe('pending');
     });
 
+    it('holds an approved override through its months; after them the rules decide again', async () => {
+      const db = t.database.db;
+      const h = household(6);
+      const input = {
+        id: randomUUID(),
+        householdId: h,
+        programme: 'material_assistance' as const,
+        month: MONTH,
+        untilMonth: '2026-04',
+        amount: 123_456,
+        reason: 'Medical costs after an accident, not in any agency record yet',
+        legalBasis: 'Material assistance regulation, discretion of the district department',
+      };
+      await createOverride(db, input, 'officer.a');
+      await db.transaction().execute((trx) => approveOverride(trx, input.id, 'officer.b'));
+
+      // The monthly runs of the months it holds keep what two officers decided, and write nothing for it.
+      for (const month of ['2026-03', '2026-04']) {
+        const run = await evaluateMonth(db, month, { trigger: 'household', householdIds: [h] });
+        expect(run.byProgramme.material_assistance, month).toBe(0);
+        expect(Number((await entitlementOf(h, 'material_assistance'))?.amount), month).toBe(123_456);
+      }
+      // The month after its last one, the rules decide, with their own trace.
+      const may = await evaluateMonth(db, '2026-05', { trigger: 'household', householdIds: [h] });
+      expect(may.byProgramme.material_assistance).toBe(1);
+      const decision = await db
+        .selectFrom('decision')
+        .selectAll()
+        .where('household_id', '=', h)
+        .where('programme', '=', 'material_assistance')
+        .where('month', '=', '2026-05')
+        .executeTakeFirstOrThrow();
+      expect(Number(decision.amount_before)).toBe(123_456);
+      expect(Number(decision.amount_after)).not.toBe(123_456);
+      expect(decision.parameters_digest).not.toBe('override');
+    });
+
+    it('holds for the re-assessment period of six months when no last month is given', async () => {
+      const { override } = await createOverride(
+        t.database.db,
+        { ...body(household(6)), programme: 'child_allowance' as const, amount: 1 },
+        'officer.a',
+      );
+      expect(override).toMatchObject({ month: MONTH, untilMonth: '2026-08' });
+      await expect(
+        createOverride(
+          t.database.db,
+          { ...body(household(6)), programme: 'child_allowance' as const, untilMonth: '2026-02' },
+          'officer.a',
+        ),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    });
+
     it('refuses an override of a month earlier than the one last decided', async () => {
       const db = t.database.db;
       const later = { ...body(household(3)), programme: 'material_assistance' as const, month: '2026-05' };
@@ -290,6 +344,7 @@ describe('manual overrides under four eyes', () => {
         body(h, { amount: -5 }),
         body(h, { month: '2026-13' }),
         body(h, { category: 'rich' }),
+        body(h, { untilMonth: '2026-02' }),
       ]) {
         const res = await post('/api/overrides', 'officer.a', payload);
         expect(res.statusCode, JSON.stringify(payload)).toBe(400);

@@ -433,6 +433,67 @@ export async function findDecision(
   return { ...toDecision(row), trace };
 }
 
+/** What an approved override sets, for evaluations of the months it holds. */
+export interface OverrideInForce {
+  overrideId: string;
+  amount: number | null;
+  category: string | null;
+}
+
+/**
+ * Approved overrides in force in `month` by `household|programme`; where two hold, the latest approved wins.
+ * Read here (the table is casework's) because overrides are an input of every evaluation.
+ */
+export async function overridesInForce(
+  db: Kysely<DB>,
+  month: string,
+  householdIds?: readonly string[],
+): Promise<Map<string, OverrideInForce>> {
+  const found = new Map<string, OverrideInForce>();
+  if (householdIds?.length === 0) return found;
+  let query = db
+    .selectFrom('override_request')
+    .select(['id', 'household_id', 'programme', 'amount', 'category'])
+    .where('status', '=', 'approved')
+    .where('month', '<=', month)
+    .where('until_month', '>=', month)
+    .orderBy('reviewed_at')
+    .orderBy('id');
+  if (householdIds) query = query.where('household_id', 'in', [...householdIds]);
+  for (const r of await query.execute()) {
+    found.set(`${r.household_id}|${r.programme}`, {
+      overrideId: r.id,
+      amount: r.amount === null ? null : Number(r.amount),
+      category: r.category,
+    });
+  }
+  return found;
+}
+
+/**
+ * Households whose hardship the mahalla committee confirmed in an application, for the months that
+ * confirmation counts: from the application's decision month for `months` months (the borderline payment
+ * period). Read here (the table is casework's) because the opinion is an input of every evaluation.
+ */
+export async function hardshipConfirmed(
+  db: Kysely<DB>,
+  month: string,
+  firstMonthFrom: string,
+  householdIds?: readonly string[],
+): Promise<Set<string>> {
+  if (householdIds?.length === 0) return new Set();
+  let query = db
+    .selectFrom('application')
+    .select('household_id')
+    .distinct()
+    .where('mahalla_supports', '=', true)
+    .where('status', 'in', ['mahalla_opinion', 'decided'])
+    .where('decision_month', '<=', month)
+    .where('decision_month', '>=', firstMonthFrom);
+  if (householdIds) query = query.where('household_id', 'in', [...householdIds]);
+  return new Set((await query.execute()).map((r) => r.household_id));
+}
+
 export async function householdExists(db: Kysely<DB>, id: string): Promise<boolean> {
   const row = await db
     .selectFrom('household')

@@ -15,6 +15,7 @@ import {
   type Month,
   type ParameterSet,
   type PopulationColumns,
+  parameterAt,
   parseMonth,
   type Trace,
   type TraceLanguage,
@@ -117,21 +118,45 @@ export function decisionKind(before: Outcome, after: Outcome): DecisionKind | un
   return undefined;
 }
 
-/** Loads a month's population with each household's previous Social Registry category filled in. */
+/** The outcome an approved override sets, over what the rules (or the entitlement before it) give. */
+export function overrideOutcome(
+  programme: DecisionProgramme,
+  base: Outcome,
+  change: { amount: number | null; category: string | null },
+): Outcome {
+  const category = change.category ?? base.category;
+  const amount = change.amount ?? base.amount;
+  const entitled = programme === 'social_registry' ? category !== NO_CATEGORY : amount > 0;
+  return { entitled, category, amount: entitled ? amount : 0 };
+}
+
+/**
+ * Loads a month's population with the inputs other contexts hold: each household's previous Social Registry
+ * category (decisions) and the mahalla committee's confirmation of hardship (applications).
+ */
 export async function loadMonth(
   db: Kysely<DB>,
   month: Month,
   householdIds?: readonly string[],
 ): Promise<PopulationColumns> {
   const population = await loadPopulation(db, month.key, householdIds ? { householdIds } : {});
-  const previous = await repo.categoriesBefore(db, month.key, householdIds);
+  const hardshipMonths = parameterAt('social_registry.borderline_payment_months', month.firstDate).value;
+  const [previous, hardship] = await Promise.all([
+    repo.categoriesBefore(db, month.key, householdIds),
+    repo.hardshipConfirmed(
+      db,
+      month.key,
+      addMonths(month, 1 - Math.max(1, hardshipMonths)).key,
+      householdIds,
+    ),
+  ]);
   const ids = population.householdIds ?? [];
-  if (previous.size > 0) {
-    const variable = categoryVariable();
-    for (let i = 0; i < ids.length; i++) {
-      const key = previous.get(ids[i] ?? '');
-      if (key !== undefined) population.household.previousCategory[i] = enumCode(variable, key);
-    }
+  const variable = categoryVariable();
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] ?? '';
+    const key = previous.get(id);
+    if (key !== undefined) population.household.previousCategory[i] = enumCode(variable, key);
+    if (hardship.has(id)) population.household.mahallaHardship[i] = 1;
   }
   return population;
 }
@@ -218,6 +243,8 @@ export async function evaluateMonth(
     for (const e of await repo.findEntitlements(db, options.householdIds)) {
       entitlements.set(`${e.householdId}|${e.programme}`, e);
     }
+    // Approved overrides hold through their last month: the rules' outcome gives way to them.
+    const overrides = await repo.overridesInForce(db, month.key, options.householdIds);
     const ids = population.householdIds ?? [];
     const changes: Change[] = [];
     for (let i = 0; i < population.householdCount; i++) {
@@ -231,7 +258,9 @@ export async function evaluateMonth(
           current && current.toMonth === null
             ? { entitled: true, category: current.category, amount: current.amount }
             : { entitled: false, category: NO_CATEGORY, amount: 0 };
-        const after = outcome(i, programme);
+        const ruled = outcome(i, programme);
+        const held = overrides.get(`${householdId}|${programme}`);
+        const after = held ? overrideOutcome(programme, ruled, held) : ruled;
         const kind = decisionKind(before, after);
         if (kind) changes.push({ index: i, householdId, programme, kind, before, after, current });
       }

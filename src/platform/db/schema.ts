@@ -305,6 +305,8 @@ export interface OverrideRequestTable {
   household_id: string;
   programme: DecisionProgramme;
   month: string;
+  /** Last month the override holds (inclusive); evaluations of months up to it keep its outcome. */
+  until_month: string;
   amount: number | null;
   category: string | null;
   reason: string;
