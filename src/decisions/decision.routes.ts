@@ -99,7 +99,14 @@ const SimulationChange = z
     from: z.iso.date().optional(),
   })
   .strict();
-const SimulationRequest = z.object({ month: Month, changes: z.array(SimulationChange).min(1).max(50) });
+const SimulationRequest = z.object({
+  month: Month,
+  changes: z.array(SimulationChange).min(1).max(50),
+  fresh: z
+    .boolean()
+    .optional()
+    .describe('Read the registry again instead of reusing the month an earlier simulation loaded'),
+});
 const Totals = z.object({
   households: z.number().int(),
   gained: z.number().int(),
@@ -114,6 +121,10 @@ const SimulationResult = z.object({
   changes: z.array(
     z.object({ parameter: z.string(), value: z.union([z.number(), z.boolean()]), from: z.string() }),
   ),
+  dataAsOf: z.date().describe('When the registry data of this simulation was read'),
+  reusedLoadedData: z
+    .boolean()
+    .describe('True when the month loaded by an earlier simulation (at most 10 minutes old) was reused'),
   baselineDigest: z.string(),
   scenarioDigest: z.string(),
   total: Totals,

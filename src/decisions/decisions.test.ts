@@ -277,6 +277,18 @@ describe('decisions over a seeded registry', () => {
     });
     expect(child.total.lost).toBe(0);
     expect(child.total.costDifference).toBeGreaterThan(0);
+    // The second scenario of the month reused the data the first one loaded, and says when it was read.
+    expect(child.reusedLoadedData).toBe(true);
+    expect(child.dataAsOf.toISOString()).toBe(
+      new Date(reply.json<{ dataAsOf: string }>().dataAsOf).toISOString(),
+    );
+    const fresh = await simulate(t.database.db, {
+      month: MONTH,
+      changes: [{ parameter: 'child_allowance.second_child_supplement', value: 300_000 }],
+      fresh: true,
+    });
+    expect(fresh.reusedLoadedData).toBe(false);
+    expect(fresh.total).toEqual(child.total);
   });
 
   it('queues a month through the API as a durable job, once per month', async () => {

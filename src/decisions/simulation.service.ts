@@ -8,7 +8,8 @@ import {
   type ParameterOverride,
   type ParameterSet,
 } from '../rules/index.ts';
-import { checkMonth, loadMonth, outcomesOf } from './decision.service.ts';
+import { checkMonth, outcomesOf } from './decision.service.ts';
+import { populationSnapshot } from './population-snapshots.ts';
 
 /**
  * What-if: the same month's population evaluated with the reviewed parameters and with changed ones, and
@@ -29,6 +30,8 @@ export interface SimulationChange {
 export interface SimulationRequest {
   month: string;
   changes: readonly SimulationChange[];
+  /** Read the registry again rather than reuse the month loaded by an earlier simulation. */
+  fresh?: boolean | undefined;
 }
 
 interface Totals {
@@ -108,7 +111,8 @@ export async function simulate(db: Kysely<DB>, request: SimulationRequest) {
   const month = checkMonth(request.month);
   const baseline = defaultParameters();
   const { parameters, overrides } = overridesFor(request, baseline);
-  const population = await loadMonth(db, month);
+  const snapshot = await populationSnapshot(db, month, { fresh: request.fresh === true });
+  const { population } = snapshot;
   const loaded = performance.now();
   const before = evaluate(population, month, undefined, { parameters: baseline });
   const after = evaluate(population, month, undefined, { parameters });
@@ -163,6 +167,8 @@ export async function simulate(db: Kysely<DB>, request: SimulationRequest) {
   return {
     month: month.key,
     changes: overrides.map((o) => ({ parameter: o.name, value: o.value, from: o.from ?? `${month.key}-01` })),
+    dataAsOf: snapshot.loadedAt,
+    reusedLoadedData: snapshot.reused,
     baselineDigest: baseline.digest,
     scenarioDigest: parameters.digest,
     total: withDifference(total),

@@ -81,54 +81,56 @@ export async function loadPopulation(
     sql` + `,
   );
 
-  const persons = await sql<PersonRow>`
+  // For some households only (the incremental path), every fact table is read through its person index;
+  // for the whole registry each is scanned once, which is far cheaper than joining it to 2 million members.
+  const only = (column: string) =>
+    ids === undefined ? sql`` : sql`and ${sql.ref(column)} in (select person_id from mem)`;
+  // One union of every per-person fact, grouped once, then one join to the members: five separate
+  // aggregates joined one after another cost twice as much at Khorezm scale (docs/BENCHMARKS.md).
+  const personsQuery = sql<PersonRow>`
     with mem as (${membersOn(first, ids)}),
-    inc as (
-      select i.person_id, sum(${share}) as income_3m
-      from income i join mem on mem.person_id = i.person_id
-      where i.valid_from < ${first}::date and (i.valid_to is null or i.valid_to > ${windowStart}::date)
-      group by i.person_id
-    ),
-    emp as (
-      select i.person_id, min(i.valid_from) - date '1970-01-01' as formal_start_day
-      from income i join mem on mem.person_id = i.person_id
-      where i.kind = 'wage' and i.valid_from <= ${first}::date and (i.valid_to is null or i.valid_to > ${first}::date)
-      group by i.person_id
-    ),
-    dis as (
-      select d.person_id, min(${DISABILITY_RANK}) as disability_rank
-      from disability d join mem on mem.person_id = d.person_id
-      where d.valid_from <= ${first}::date and (d.valid_to is null or d.valid_to > ${first}::date)
-      group by d.person_id
-    ),
-    veh as (
-      select v.owner_person_id as person_id, count(*)::int as vehicles, max(v.model_year) as newest_vehicle_year
-      from vehicle v join mem on mem.person_id = v.owner_person_id
-      group by v.owner_person_id
-    ),
-    dep as (
-      select person_id, sum(balance)::float8 as deposits
+    facts as (
+      select person_id, sum(income_3m) as income_3m, min(formal_start_day) as formal_start_day,
+             min(disability_rank) as disability_rank, sum(vehicles)::int as vehicles,
+             max(newest_vehicle_year) as newest_vehicle_year, sum(deposits) as deposits
       from (
-        select b.person_id, b.balance, rank() over (partition by b.person_id order by b.as_of desc) as r
-        from bank_deposit b join mem on mem.person_id = b.person_id
-        where b.as_of <= ${first}::date
-      ) latest
-      where r = 1
+        select i.person_id, (${share}) as income_3m,
+               case when i.kind = 'wage' and (i.valid_to is null or i.valid_to > ${first}::date)
+                    then i.valid_from - date '1970-01-01' end as formal_start_day,
+               null::int as disability_rank, null::int as vehicles, null::int as newest_vehicle_year,
+               null::float8 as deposits
+        from income i
+        where i.valid_from <= ${first}::date and (i.valid_to is null or i.valid_to > ${windowStart}::date)
+          ${only('i.person_id')}
+        union all
+        select d.person_id, null, null, ${DISABILITY_RANK}, null, null, null
+        from disability d
+        where d.valid_from <= ${first}::date and (d.valid_to is null or d.valid_to > ${first}::date)
+          ${only('d.person_id')}
+        union all
+        select v.owner_person_id, null, null, null, 1, v.model_year, null
+        from vehicle v
+        where true ${only('v.owner_person_id')}
+        union all
+        select latest.person_id, null, null, null, null, null, latest.balance::float8
+        from (
+          select b.person_id, b.balance, rank() over (partition by b.person_id order by b.as_of desc) as r
+          from bank_deposit b
+          where b.as_of <= ${first}::date ${only('b.person_id')}
+        ) latest
+        where latest.r = 1
+      ) fact
       group by person_id
     )
     select mem.household_id, mem.person_id, mem.relationship, mem.sex, mem.birth_day, mem.employment,
-           mem.employment_sector, mem.district_code, inc.income_3m, emp.formal_start_day, dis.disability_rank,
-           veh.vehicles, veh.newest_vehicle_year, dep.deposits
+           mem.employment_sector, mem.district_code, facts.income_3m, facts.formal_start_day,
+           facts.disability_rank, facts.vehicles, facts.newest_vehicle_year, facts.deposits
     from mem
-    left join inc on inc.person_id = mem.person_id
-    left join emp on emp.person_id = mem.person_id
-    left join dis on dis.person_id = mem.person_id
-    left join veh on veh.person_id = mem.person_id
-    left join dep on dep.person_id = mem.person_id
+    left join facts on facts.person_id = mem.person_id
     order by mem.household_id, case mem.relationship when 'head' then 0 when 'spouse' then 1 else 2 end,
-             mem.birth_day, mem.person_id`.execute(db);
+             mem.birth_day, mem.person_id`;
 
-  const households = await sql<HouseholdRow>`
+  const householdsQuery = sql<HouseholdRow>`
     with mem as (${membersOn(first, ids)})
     select h.id as household_id,
            count(d.id) filter (where d.kind = 'residential')::int as residential,
@@ -136,7 +138,10 @@ export async function loadPopulation(
     from household h
     left join dwelling d on d.household_id = h.id
     where h.id in (select household_id from mem)
-    group by h.id`.execute(db);
+    group by h.id`;
+
+  // On PostgreSQL the two run on two connections at once; PGlite's one connection takes them in turn.
+  const [persons, households] = await Promise.all([personsQuery.execute(db), householdsQuery.execute(db)]);
 
   return fillColumns(m, persons.rows, households.rows);
 }
