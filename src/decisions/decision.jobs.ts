@@ -1,9 +1,23 @@
 import type { AppContext } from '../platform/context.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
-import { currentMonth, evaluateHousehold, evaluateMonth } from './decision.service.ts';
+import { evaluateHousehold, evaluateMonth } from './decision.service.ts';
 
 export const EVALUATE_MONTH_JOB = 'decisions.evaluate-month';
 export const EVALUATE_HOUSEHOLD_JOB = 'decisions.evaluate-household';
+
+/**
+ * The proactive run: every household, every programme, each night at `EVALUATE_SCHEDULE` (Tashkent time),
+ * or no schedule when it is 'off'. Idempotent, so a night fired twice writes nothing the second time.
+ */
+export async function scheduleNightlyEvaluation({ config, jobs, logger }: AppContext): Promise<void> {
+  if (config.EVALUATE_SCHEDULE === 'off') {
+    await jobs.unschedule(EVALUATE_MONTH_JOB);
+    logger.info('nightly evaluation is off');
+    return;
+  }
+  await jobs.schedule(EVALUATE_MONTH_JOB, config.EVALUATE_SCHEDULE, {}, TASHKENT);
+  logger.info({ cron: config.EVALUATE_SCHEDULE, timeZone: TASHKENT }, 'nightly evaluation scheduled');
+}
 
 export interface EvaluateMonthJob {
   month: string;
@@ -16,16 +30,28 @@ export interface EvaluateHouseholdJob {
   month?: string;
 }
 
+/** Uzbekistan keeps UTC+5 all year; months and nightly runs follow the clock on the wall in Khorezm. */
+export const TASHKENT = 'Asia/Tashkent';
+
+/** The month ('YYYY-MM') it is in Tashkent at `now`: a run at 02:00 on the 1st is the new month's. */
+export function tashkentMonth(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: TASHKENT, year: 'numeric', month: '2-digit' })
+    .format(now)
+    .slice(0, 7);
+}
+
 export function registerDecisionJobs({ database, jobs, logger }: AppContext): void {
-  jobs.register<EvaluateMonthJob>(EVALUATE_MONTH_JOB, async (data) => {
-    const summary = await evaluateMonth(database.db, data.month, {
+  jobs.register<Partial<EvaluateMonthJob>>(EVALUATE_MONTH_JOB, async (data) => {
+    // The nightly schedule sends no month: it is the month of the night it fires in.
+    const month = data.month ?? tashkentMonth();
+    const summary = await evaluateMonth(database.db, month, {
       trigger: data.runId === undefined ? 'nightly' : 'manual',
       ...(data.runId === undefined ? {} : { runId: data.runId }),
     });
     logger.info(summary, 'month evaluated');
   });
   jobs.register<EvaluateHouseholdJob>(EVALUATE_HOUSEHOLD_JOB, async (data) => {
-    const summary = await evaluateHousehold(database.db, data.householdId, data.month ?? currentMonth());
+    const summary = await evaluateHousehold(database.db, data.householdId, data.month ?? tashkentMonth());
     logger.info(summary, 'household evaluated');
   });
 }
@@ -34,7 +60,7 @@ export function registerDecisionJobs({ database, jobs, logger }: AppContext): vo
 export function enqueueHouseholdEvaluation(
   jobs: JobRunner,
   householdId: string,
-  month: string = currentMonth(),
+  month: string = tashkentMonth(),
 ): Promise<string | null> {
   return jobs.send(EVALUATE_HOUSEHOLD_JOB, { householdId, month } satisfies EvaluateHouseholdJob, {
     singletonKey: `${householdId}:${month}`,

@@ -33,13 +33,14 @@ export class JobRunner {
   constructor(
     database: Database,
     private readonly logger: Logger,
-    options: { schema?: string; pollingIntervalSeconds?: number } = {},
+    options: { schema?: string; pollingIntervalSeconds?: number; schedule?: boolean } = {},
   ) {
     this.boss = new PgBoss({
       db: { executeSql: (text: string, values: unknown[]) => database.query(text, values) },
       schema: options.schema ?? 'pgboss',
       supervise: true,
-      schedule: false,
+      // Cron timers only in a server that works jobs: tests and one-off commands keep none running.
+      schedule: options.schedule ?? false,
     });
     this.boss.on('error', (error: Error) => this.logger.error({ err: error }, 'job runner error'));
     this.pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
@@ -76,6 +77,25 @@ export class JobRunner {
       retryBackoff: true,
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
     });
+  }
+
+  /**
+   * Sends `data` to the job `name` on a cron schedule (kept in the database: every process started with
+   * scheduling on fires it, once per due time across processes). The schedule survives restarts until
+   * `unschedule`.
+   */
+  async schedule(name: string, cron: string, data: object, timeZone: string): Promise<void> {
+    if (!this.handlers.has(name)) throw new Error(`No handler registered for job ${name}`);
+    await this.boss.schedule(name, cron, data, { tz: timeZone, retryLimit: 3, retryBackoff: true });
+  }
+
+  async unschedule(name: string): Promise<void> {
+    await this.boss.unschedule(name);
+  }
+
+  async schedules(): Promise<{ name: string; cron: string; timezone: string }[]> {
+    const found = await this.boss.getSchedules();
+    return found.map((s) => ({ name: s.name, cron: s.cron, timezone: s.options?.tz ?? 'UTC' }));
   }
 
   async status(name: string, id: string): Promise<JobStatus | undefined> {
