@@ -14,7 +14,7 @@ const Month = z
   .describe("Month 'YYYY-MM'");
 const Programme = z.enum(['social_registry', 'child_allowance', 'material_assistance']);
 const Kind = z.enum(['granted', 'amount_changed', 'ended']);
-const Language = z.enum(['uz-Latn', 'ru', 'en']);
+const Language = z.enum(['uz-Latn', 'uz-Cyrl', 'ru', 'en']);
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const HouseholdParam = z.object({ id: z.uuid() });
 

@@ -7,6 +7,7 @@ import {
   defaultParameters,
   describe,
   type EvaluationResult,
+  type ExplanationLanguage,
   enumCode,
   enumKey,
   evaluate,
@@ -19,6 +20,7 @@ import {
   parseMonth,
   type Trace,
   type TraceLanguage,
+  uzbekCyrillicOf,
   VARIABLES,
 } from '../rules/index.ts';
 import * as repo from './decision.repository.ts';
@@ -456,7 +458,9 @@ function isTrace(value: unknown): value is Trace {
 }
 
 /** A decision with its stored trace, the rule values it used and its plain-language explanation. */
-export async function getDecision(db: Kysely<DB>, id: number, language: TraceLanguage) {
+export async function getDecision(db: Kysely<DB>, id: number, language: ExplanationLanguage) {
+  const worded: TraceLanguage = language === 'uz-Cyrl' ? 'uz-Latn' : language;
+  const script = (text: string) => (language === 'uz-Cyrl' ? uzbekCyrillicOf(text) : text);
   const decision = await repo.findDecision(db, id);
   if (!decision) throw new DomainError('DECISION_NOT_FOUND', { id });
   const { trace } = decision;
@@ -465,12 +469,18 @@ export async function getDecision(db: Kysely<DB>, id: number, language: TraceLan
       ...decision,
       trace,
       parameters: [],
-      explanation: ABSENCE_TEXT[language](trace.referenceDate),
+      explanation: script(ABSENCE_TEXT[worded](trace.referenceDate)),
       language,
     };
   }
   if (isOverrideNote(trace)) {
-    return { ...decision, trace, parameters: [], explanation: OVERRIDE_TEXT[language](trace), language };
+    return {
+      ...decision,
+      trace,
+      parameters: [],
+      explanation: script(OVERRIDE_TEXT[worded](trace)),
+      language,
+    };
   }
   if (!isTrace(trace)) throw new Error(`Decision ${id} holds no readable trace`);
   const parameters = Object.values(trace.parameters).map((p) => ({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import { defaultParameters } from '../rules/index.ts';
+import { defaultParameters, uzbekCyrillicOf } from '../rules/index.ts';
 import { seedPopulation } from '../synthetic/seed.ts';
 import { evaluateMonth } from './decision.service.ts';
 import { simulate } from './simulation.service.ts';
@@ -135,6 +135,20 @@ describe('decisions over a seeded registry', () => {
         expect(detail.explanation, p.name).toContain(label);
       }
     }
+    // Uzbek Cyrillic: the Uzbek Latin wording letter by letter, identifiers untouched.
+    const latin = (await t.app.inject({ method: 'GET', url: `/api/decisions/${id}?lang=uz-Latn` })).json<{
+      explanation: string;
+      householdId: string;
+    }>();
+    const cyrillic = (await t.app.inject({ method: 'GET', url: `/api/decisions/${id}?lang=uz-Cyrl` })).json<{
+      explanation: string;
+      language: string;
+    }>();
+    expect(cyrillic.language).toBe('uz-Cyrl');
+    expect(cyrillic.explanation).toBe(uzbekCyrillicOf(latin.explanation));
+    expect(cyrillic.explanation).toContain(latin.householdId);
+    expect(cyrillic.explanation).toMatch(/Оила|оила/);
+    expect(cyrillic.explanation).not.toMatch(/\b(oila|va|so'm)\b/i);
   });
 
   it('an income change, re-evaluated incrementally, ends or changes the entitlement', async () => {

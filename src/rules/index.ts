@@ -1,4 +1,5 @@
 import { defaultParameters, PROGRAMMES, VARIABLES } from '../programs/index.ts';
+import { uzbekCyrillicOf } from './cyrillic.ts';
 import type { Month } from './dates.ts';
 import { type ColumnPool, type EvaluationResult, evaluatePopulation } from './engine.ts';
 import { explainHousehold, type Trace } from './explain.ts';
@@ -52,13 +53,19 @@ export function explain(
   });
 }
 
-/** A trace in plain language (Uzbek Latin, Russian or English). */
-export function describe(trace: Trace, language: TraceLanguage, options: RulesOptions = {}): string {
-  return renderTrace(trace, language, {
+/** Every language a trace is told in: the three worded ones, and Uzbek Cyrillic made from Uzbek Latin. */
+export type ExplanationLanguage = TraceLanguage | 'uz-Cyrl';
+
+/** A trace in plain language (Uzbek Latin or Cyrillic, Russian or English). */
+export function describe(trace: Trace, language: ExplanationLanguage, options: RulesOptions = {}): string {
+  const text = renderTrace(trace, language === 'uz-Cyrl' ? 'uz-Latn' : language, {
     variables: VARIABLES,
     parameters: options.parameters ?? defaultParameters(),
   });
+  return language === 'uz-Cyrl' ? uzbekCyrillicOf(text) : text;
 }
+
+export { uzbekCyrillicOf } from './cyrillic.ts';
 
 /** The value of a parameter in force on a date ('YYYY-MM-DD' or a day number), with its legal reference. */
 export function parameterAt(
