@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
+import { accessPlugin } from './access/access.plugin.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 import { caseworkRoutes } from './casework/casework.routes.ts';
-import { registerDecisionJobs } from './decisions/decision.jobs.ts';
+import { consentRoutes } from './consent/consent.routes.ts';
+import { registerDecisionJobs, scheduleNightlyEvaluation } from './decisions/decision.jobs.ts';
 import { decisionRoutes } from './decisions/decision.routes.ts';
+import { authenticationPlugin } from './identity/authenticate.ts';
+import { installDemoAccounts } from './identity/demo-accounts.ts';
+import { identityRoutes } from './identity/identity.routes.ts';
 import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
@@ -22,7 +28,21 @@ import { webRoutes } from './web/web.routes.ts';
 export function httpPlugins(ctx: AppContext): HttpPlugin[] {
   registerRegistryJobs(ctx);
   registerDecisionJobs(ctx);
-  return [healthRoutes, territoryRoutes, registryRoutes, decisionRoutes, caseworkRoutes, webRoutes];
+  // authenticationPlugin first: its onRequest hook sets request.actor for every route registered after it.
+  return [
+    authenticationPlugin,
+    // Second: its onRequest hook needs request.actor, and refuses any route that declares no access rule.
+    accessPlugin,
+    identityRoutes,
+    healthRoutes,
+    territoryRoutes,
+    registryRoutes,
+    decisionRoutes,
+    caseworkRoutes,
+    webRoutes,
+    auditRoutes,
+    consentRoutes,
+  ];
 }
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -55,6 +75,12 @@ export async function prepareDatabase(database: Database, config: Config, logger
     });
     logger.info(report, 'demo population seeded');
   }
+  if (config.DEMO) {
+    // After the seed, so the demo social workers are bound to mahallas that have households.
+    const created = await installDemoAccounts(database);
+    if (created.length > 0)
+      logger.info({ accounts: created }, 'demo accounts created (password himoya-demo)');
+  }
 }
 
 export interface RunningApp {
@@ -70,10 +96,12 @@ export async function startApp(config: Config): Promise<RunningApp> {
   await prepareDatabase(database, config, logger);
   const jobs = new JobRunner(database, logger, {
     schema: config.DATABASE_SCHEMA ? `${config.DATABASE_SCHEMA}_jobs` : 'pgboss',
+    schedule: config.JOBS,
   });
   const ctx: AppContext = { config, database, logger, jobs };
   const app = await buildServer(ctx, httpPlugins(ctx));
   await jobs.start({ work: config.JOBS });
+  if (config.JOBS) await scheduleNightlyEvaluation(ctx);
   const url = await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url, database: database.kind }, 'Himoya is listening');
   let stopping: Promise<void> | undefined;

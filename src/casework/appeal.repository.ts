@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { Scope } from '../access/policies.ts';
+import { householdIdInScope } from '../access/scope.sql.ts';
 import type { AppealStatus, DB } from '../platform/db/schema.ts';
 import { offsetOf, type PageQuery } from '../platform/http/pagination.ts';
 
@@ -160,8 +162,9 @@ export interface AppealFilters {
   overdueOn?: string | undefined;
 }
 
-export async function listAppeals(db: Kysely<DB>, filters: AppealFilters, page: PageQuery) {
-  let query = db.selectFrom('appeal');
+/** Appeals about the households in `scope`; the count is narrowed the same way. */
+export async function listAppeals(db: Kysely<DB>, filters: AppealFilters, page: PageQuery, scope: Scope) {
+  let query = db.selectFrom('appeal').where(householdIdInScope(scope, 'appeal.household_id'));
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.overdueOn) {
     query = query.where('status', 'in', OPEN_STATUSES).where('due_on', '<', filters.overdueOn);

@@ -1,8 +1,13 @@
 import { z } from 'zod';
+import type { Action } from '../access/policies.ts';
+import { auditFromRequest } from '../audit/audit.service.ts';
+import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
+import { decisionHousehold } from '../decisions/decision.service.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import * as appeals from './appeal.service.ts';
+import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 
 const TAGS = ['casework'];
 const Status = z.enum(['submitted', 'under_review', 'upheld', 'overturned', 'withdrawn']);
@@ -64,6 +69,9 @@ const AppealSummary = z.object({
 export const AppealView = AppealSummary.extend({ events: z.array(AppealEvent) });
 export type AppealView = z.infer<typeof AppealView>;
 
+/** Who reads appeals: the officers who decide them and those who submitted them (a citizen: their own). */
+const READERS: readonly Action[] = ['appeals.decide', 'appeals.submit'];
+
 const AppealFilter = PageQuery.extend({
   status: Status.optional(),
   overdue: z
@@ -78,6 +86,7 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
   app.post(
     '/api/appeals',
     {
+      config: { access: { action: 'appeals.submit' } },
       schema: {
         tags: TAGS,
         summary: 'Appeal a decision (by the citizen, or an officer on their behalf)',
@@ -87,9 +96,26 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
       },
     },
     async (request, reply) => {
-      const { appeal, created } = await db
-        .transaction()
-        .execute((trx) => appeals.submitAppeal(trx, request.body, actorOf(request)));
+      const householdId = await decisionHousehold(db, request.body.decisionId);
+      const { grant } = await authorizeHouseholdGrant(request, db, 'appeals.submit', householdId);
+      const { appeal, created } = await db.transaction().execute(async (trx) => {
+        const result = await appeals.submitAppeal(trx, request.body, actorOf(request));
+        if (result.created) {
+          await auditFromRequest(
+            trx,
+            request,
+            {
+              action: 'create',
+              resourceType: 'appeal',
+              resourceId: result.appeal.id,
+              subjectHouseholdIds: [householdId],
+              fields: ['appeal'],
+            },
+            { grant },
+          );
+        }
+        return result;
+      });
       return reply.status(created ? 201 : 200).send(appeal);
     },
   );
@@ -97,6 +123,7 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
   app.post(
     '/api/appeals/:id/transition',
     {
+      config: { access: { action: 'appeals.decide' } },
       schema: {
         tags: TAGS,
         summary: 'Move an appeal on: under_review, then upheld, overturned or withdrawn',
@@ -110,17 +137,56 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
     },
     async (request) => {
       const { to, note, remedy } = request.body;
-      return db
-        .transaction()
-        .execute((trx) =>
-          appeals.transitionAppeal(trx, request.params.id, to, actorOf(request), note ?? null, remedy),
+      const householdId = await appeals.appealHousehold(db, request.params.id);
+      const { grant } = await authorizeHouseholdGrant(request, db, 'appeals.decide', householdId);
+      return db.transaction().execute(async (trx) => {
+        const before = await appeals.getAppeal(trx, request.params.id);
+        const appeal = await appeals.transitionAppeal(
+          trx,
+          request.params.id,
+          to,
+          actorOf(request),
+          note ?? null,
+          remedy,
         );
+        if (appeal.status !== before.status) {
+          const subject = { subjectHouseholdIds: [householdId] };
+          await auditFromRequest(
+            trx,
+            request,
+            [
+              {
+                action: 'update',
+                resourceType: 'appeal',
+                resourceId: appeal.id,
+                fields: ['status'],
+                ...subject,
+              },
+              // Overturning proposed an override in the same transaction.
+              ...(appeal.overrideId && !before.overrideId
+                ? [
+                    {
+                      action: 'create',
+                      resourceType: 'override',
+                      resourceId: appeal.overrideId,
+                      fields: ['override'],
+                      ...subject,
+                    },
+                  ]
+                : []),
+            ],
+            { grant },
+          );
+        }
+        return appeal;
+      });
     },
   );
 
   app.get(
     '/api/appeals/:id',
     {
+      config: { access: { anyOf: READERS } },
       schema: {
         tags: TAGS,
         summary: 'An appeal and its history',
@@ -128,12 +194,17 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
         response: { 200: AppealView },
       },
     },
-    async (request) => appeals.getAppeal(db, request.params.id),
+    async (request) => {
+      const householdId = await appeals.appealHousehold(db, request.params.id);
+      await authorizeHouseholdAny(request, db, READERS, householdId);
+      return appeals.getAppeal(db, request.params.id);
+    },
   );
 
   app.get(
     '/api/appeals',
     {
+      config: { access: { anyOf: READERS } },
       schema: {
         tags: TAGS,
         summary: 'Appeals, earliest due first; `overdue=true`: open appeals past their due date',
@@ -143,7 +214,8 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
     },
     async (request) => {
       const { page, pageSize, status, overdue } = request.query;
-      const result = await appeals.listAppeals(db, { status, overdue }, { page, pageSize });
+      const scope = await scopeForAny(request, db, READERS);
+      const result = await appeals.listAppeals(db, { status, overdue }, { page, pageSize }, scope);
       return { ...result, page, pageSize };
     },
   );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Scope } from '../access/policies.ts';
 import * as decisionRepo from '../decisions/decision.repository.ts';
 import type { AppealStatus, DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -53,6 +54,13 @@ async function view(db: Kysely<DB>, appeal: repo.AppealRecord, on: string): Prom
     overdue: repo.OPEN_STATUSES.includes(appeal.status) && appeal.dueOn < on,
     events: await repo.findEvents(db, appeal.id),
   };
+}
+
+/** The household an appeal is about, for the area check before anything of it is read or changed. */
+export async function appealHousehold(db: Kysely<DB>, id: string): Promise<string> {
+  const appeal = await repo.findAppeal(db, id);
+  if (!appeal) throw new DomainError('APPEAL_NOT_FOUND', { id });
+  return appeal.householdId;
 }
 
 export async function getAppeal(db: Kysely<DB>, id: string, on = today()): Promise<AppealView> {
@@ -144,12 +152,14 @@ export async function listAppeals(
   db: Kysely<DB>,
   filters: { status?: AppealStatus | undefined; overdue?: boolean | undefined },
   page: PageQuery,
+  scope: Scope,
   on = today(),
 ) {
   const { items, total } = await repo.listAppeals(
     db,
     { status: filters.status, overdueOn: filters.overdue ? on : undefined },
     page,
+    scope,
   );
   return {
     items: items.map((a) => ({ ...a, overdue: repo.OPEN_STATUSES.includes(a.status) && a.dueOn < on })),

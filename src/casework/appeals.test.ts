@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { signInCitizen } from '../../test/support/auth.ts';
 import { seedPopulation } from '../synthetic/seed.ts';
 import { APPEAL_SLA_WORKING_DAYS, submitAppeal, transitionAppeal } from './appeal.service.ts';
 import { approveOverride, createOverride } from './override.service.ts';
@@ -74,7 +76,7 @@ describe('appeals', () => {
   };
 
   const post = (url: string, actor: string, payload: Record<string, unknown>) =>
-    t.app.inject({ method: 'POST', url, headers: { 'x-himoya-actor': actor }, payload });
+    t.api({ method: 'POST', url, as: actor, payload });
 
   it('service: submits with a due date, is idempotent, and refuses moves the status does not allow', async () => {
     const db = t.database.db;
@@ -130,13 +132,13 @@ describe('appeals', () => {
     const appeal = overturned.json<AppealReply>();
     expect(appeal.status).toBe('overturned');
     expect(appeal.events.map((e) => e.toStatus)).toEqual(['submitted', 'under_review', 'overturned']);
-    expect(appeal.events[2]).toMatchObject({ actor: 'officer.a', note: 'Birth certificate checked' });
+    expect(appeal.events[2]).toMatchObject({ actor: 'staff:officer.a', note: 'Birth certificate checked' });
     expect(appeal.overrideId).toEqual(expect.any(String));
 
-    const override = await t.app.inject({ method: 'GET', url: `/api/overrides/${appeal.overrideId}` });
+    const override = await t.api({ method: 'GET', url: `/api/overrides/${appeal.overrideId}` });
     expect(override.json<{ status: string; requestedBy: string }>()).toMatchObject({
       status: 'pending',
-      requestedBy: 'officer.a',
+      requestedBy: 'staff:officer.a',
     });
     const self = await post(`/api/overrides/${appeal.overrideId}/approve`, 'officer.a', {});
     expect(self.json<ErrorReply>().error.code).toBe('OVERRIDE_SAME_APPROVER');
@@ -165,12 +167,12 @@ describe('appeals', () => {
       (await post('/api/appeals', 'citizen', { id: fresh, decisionId: decision(3), grounds: 'new' }))
         .statusCode,
     ).toBe(201);
-    const overdue = await t.app.inject({ method: 'GET', url: '/api/appeals?overdue=true' });
+    const overdue = await t.api({ method: 'GET', url: '/api/appeals?overdue=true' });
     expect(overdue.statusCode).toBe(200);
     const ids = overdue.json<{ items: AppealReply[] }>().items.map((a) => a.id);
     expect(ids).toContain(old);
     expect(ids).not.toContain(fresh);
-    const submitted = await t.app.inject({ method: 'GET', url: '/api/appeals?status=submitted' });
+    const submitted = await t.api({ method: 'GET', url: '/api/appeals?status=submitted' });
     expect(submitted.json<{ items: AppealReply[] }>().items.map((a) => a.id)).toEqual(
       expect.arrayContaining([old, fresh]),
     );
@@ -195,5 +197,155 @@ describe('appeals', () => {
     });
     expect(noDecision.statusCode).toBe(404);
     expect(noDecision.json<ErrorReply>().error.code).toBe('DECISION_NOT_FOUND');
+  });
+
+  describe('access', () => {
+    /** A 401 or 403 carries the error object and nothing of the record. */
+    const onlyError = (
+      reply: LightMyRequestResponse,
+      status: number,
+      code: string,
+      hidden: string[] = [],
+    ) => {
+      expect(reply.statusCode).toBe(status);
+      const body = reply.json<Record<string, unknown>>();
+      expect(Object.keys(body)).toEqual(['error']);
+      expect(body.error).toMatchObject({ code });
+      for (const text of hidden) expect(reply.body).not.toContain(text);
+    };
+
+    const householdOf = async (decisionId: number) =>
+      (
+        await t.database.db
+          .selectFrom('decision')
+          .select('household_id')
+          .where('id', '=', decisionId)
+          .executeTakeFirstOrThrow()
+      ).household_id;
+
+    it('anonymous callers get 401 on the list and on an appeal', async () => {
+      onlyError(await t.api({ as: null, method: 'GET', url: '/api/appeals' }), 401, 'UNAUTHENTICATED');
+      const reply = await t.api({
+        as: null,
+        method: 'POST',
+        url: '/api/appeals',
+        payload: { id: randomUUID(), decisionId: decision(0), grounds: 'x' },
+      });
+      onlyError(reply, 401, 'UNAUTHENTICATED');
+    });
+
+    it("a citizen appeals their own household's decisions only, and sees only their own appeals", async () => {
+      const db = t.database.db;
+      const ownHousehold = await householdOf(decision(0));
+      const otherHousehold = await householdOf(decision(1));
+      const member = await db
+        .selectFrom('membership')
+        .innerJoin('person', 'person.id', 'membership.person_id')
+        .select(['person.id', 'person.pinfl'])
+        .where('membership.household_id', '=', ownHousehold)
+        .where('membership.valid_to', 'is', null)
+        .orderBy('person.id')
+        .executeTakeFirstOrThrow();
+      const { headers } = await signInCitizen(db, t.config, member.id);
+      const as = (method: 'GET' | 'POST', url: string, payload?: object) =>
+        t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+
+      const mine = { id: randomUUID(), decisionId: decision(0), grounds: 'We have three children' };
+      const created = await as('POST', '/api/appeals', mine);
+      expect(created.statusCode).toBe(201);
+      expect(created.json<AppealReply>().events[0]).toMatchObject({ actor: `citizen:${member.pinfl}` });
+
+      const theirs = { id: randomUUID(), decisionId: decision(1), grounds: 'not mine' };
+      onlyError(await as('POST', '/api/appeals', theirs), 403, 'FORBIDDEN', [otherHousehold]);
+      expect(await db.selectFrom('appeal').select('id').where('id', '=', theirs.id).execute()).toEqual([]);
+
+      // An officer's appeal for the other household: invisible to the citizen.
+      const officers = { id: randomUUID(), decisionId: decision(1), grounds: 'on their behalf' };
+      expect((await post('/api/appeals', 'officer.a', officers)).statusCode).toBe(201);
+      onlyError(await as('GET', `/api/appeals/${officers.id}`), 403, 'FORBIDDEN', [otherHousehold]);
+      expect((await as('GET', `/api/appeals/${mine.id}`)).statusCode).toBe(200);
+
+      const list = await as('GET', '/api/appeals?pageSize=100');
+      expect(list.statusCode).toBe(200);
+      const page = list.json<{ items: { id: string; householdId: string }[]; total: number }>();
+      expect(page.items.map((a) => a.id)).toContain(mine.id);
+      for (const item of page.items) expect(item.householdId).toBe(ownHousehold);
+      const counted = await db
+        .selectFrom('appeal')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('household_id', '=', ownHousehold)
+        .executeTakeFirstOrThrow();
+      expect(page.total).toBe(Number(counted.n));
+
+      // Deciding is an officer's.
+      onlyError(
+        await as('POST', `/api/appeals/${mine.id}/transition`, { to: 'under_review' }),
+        403,
+        'FORBIDDEN',
+      );
+    });
+
+    it('a social worker neither reads nor decides appeals; an officer of another district gets 403', async () => {
+      const db = t.database.db;
+      const householdId = await householdOf(decision(2));
+      const place = await db
+        .selectFrom('household')
+        .select(['district_code', 'mahalla_code'])
+        .where('id', '=', householdId)
+        .executeTakeFirstOrThrow();
+      const appeal = { id: randomUUID(), decisionId: decision(2), grounds: 'a mistake in the income' };
+      expect((await post('/api/appeals', 'officer.a', appeal)).statusCode).toBe(201);
+
+      const worker = await t.staff(`worker.${place.mahalla_code}`, [
+        { role: 'social_worker', area: { kind: 'mahalla', code: place.mahalla_code }, organisation: 'Inson' },
+      ]);
+      onlyError(
+        await t.app.inject({ method: 'GET', url: '/api/appeals', headers: worker }),
+        403,
+        'FORBIDDEN',
+      );
+
+      const elsewhere = await db
+        .selectFrom('district')
+        .select('code')
+        .where('region_code', '=', '1733')
+        .where('code', '!=', place.district_code)
+        .orderBy('code')
+        .executeTakeFirstOrThrow();
+      const outsider = await t.staff(`district.${elsewhere.code}`, [
+        {
+          role: 'district_officer',
+          area: { kind: 'district', code: elsewhere.code },
+          organisation: 'Hokimiyat',
+        },
+      ]);
+      const hidden = [householdId, appeal.grounds];
+      onlyError(
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/appeals/${appeal.id}/transition`,
+          headers: outsider,
+          payload: { to: 'under_review' },
+        }),
+        403,
+        'FORBIDDEN',
+        hidden,
+      );
+      onlyError(
+        await t.app.inject({ method: 'GET', url: `/api/appeals/${appeal.id}`, headers: outsider }),
+        403,
+        'FORBIDDEN',
+        hidden,
+      );
+      const theirs = await t.app.inject({
+        method: 'GET',
+        url: '/api/appeals?pageSize=100',
+        headers: outsider,
+      });
+      expect(theirs.json<{ items: { id: string }[] }>().items.map((a) => a.id)).not.toContain(appeal.id);
+      expect(
+        await db.selectFrom('appeal').select('status').where('id', '=', appeal.id).executeTakeFirstOrThrow(),
+      ).toEqual({ status: 'submitted' });
+    });
   });
 });

@@ -1,4 +1,6 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Scope } from '../access/policies.ts';
+import { householdIdInScope } from '../access/scope.sql.ts';
 import type { ApplicationStatus, ApplicationTable, DB } from '../platform/db/schema.ts';
 import { offsetOf, type PageQuery } from '../platform/http/pagination.ts';
 
@@ -113,8 +115,9 @@ export async function listApplications(
   db: Kysely<DB>,
   filters: { status?: ApplicationStatus | undefined; overdueOn?: string | undefined },
   page: PageQuery,
+  scope: Scope,
 ) {
-  let query = db.selectFrom('application');
+  let query = db.selectFrom('application').where(householdIdInScope(scope, 'application.household_id'));
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.overdueOn) {
     query = query.where('status', '=', 'mahalla_opinion').where('due_on', '<', filters.overdueOn);

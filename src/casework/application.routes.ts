@@ -1,8 +1,15 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { Action } from '../access/policies.ts';
+import { auditFromRequest } from '../audit/audit.service.ts';
+import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
+import type { DB } from '../platform/db/schema.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import * as applications from './application.service.ts';
+import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 
 const TAGS = ['casework'];
 const Status = z.enum(['submitted', 'questionnaire_done', 'mahalla_opinion', 'decided']);
@@ -46,6 +53,45 @@ export const ApplicationView = z.object({
 });
 export type ApplicationView = z.infer<typeof ApplicationView>;
 
+/** Who reads applications: those who process, decide or submitted them (a citizen: their own). */
+const READERS: readonly Action[] = ['applications.process', 'applications.decide', 'applications.submit'];
+
+type Step = 'questionnaire' | 'mahalla_opinion' | 'decision';
+
+/**
+ * One step of an application: the area check of `action` on its household, the step, then its audit entry
+ * (in the step's transaction, or after it when the step commits on its own: the decision).
+ */
+async function takeStep(
+  db: Kysely<DB>,
+  request: FastifyRequest,
+  id: string,
+  action: Action,
+  field: Step,
+  run: (db: Kysely<DB>) => Promise<ApplicationView>,
+  inTransaction = true,
+): Promise<ApplicationView> {
+  const householdId = await applications.applicationHousehold(db, id);
+  const { grant } = await authorizeHouseholdGrant(request, db, action, householdId);
+  const audited = async (conn: Kysely<DB>) => {
+    const application = await run(conn);
+    await auditFromRequest(
+      conn,
+      request,
+      {
+        action: 'update',
+        resourceType: 'application',
+        resourceId: application.id,
+        subjectHouseholdIds: [householdId],
+        fields: ['status', field],
+      },
+      { grant },
+    );
+    return application;
+  };
+  return inTransaction ? db.transaction().execute(audited) : audited(db);
+}
+
 const ApplicationFilter = PageQuery.extend({
   status: Status.optional(),
   overdue: z
@@ -60,6 +106,7 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
   app.post(
     '/api/applications',
     {
+      config: { access: { action: 'applications.submit' } },
       schema: {
         tags: TAGS,
         summary: 'Apply (families not found proactively): recorded with the engine pre-check',
@@ -68,11 +115,26 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
       },
     },
     async (request, reply) => {
-      const { application, created } = await applications.submitApplication(
-        db,
-        request.body,
-        actorOf(request),
-      );
+      const { householdId } = request.body;
+      const { grant } = await authorizeHouseholdGrant(request, db, 'applications.submit', householdId);
+      const { application, created } = await db.transaction().execute(async (trx) => {
+        const result = await applications.submitApplication(trx, request.body, actorOf(request));
+        if (result.created) {
+          await auditFromRequest(
+            trx,
+            request,
+            {
+              action: 'create',
+              resourceType: 'application',
+              resourceId: result.application.id,
+              subjectHouseholdIds: [householdId],
+              fields: ['application'],
+            },
+            { grant },
+          );
+        }
+        return result;
+      });
       return reply.status(created ? 201 : 200).send(application);
     },
   );
@@ -80,6 +142,7 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
   app.post(
     '/api/applications/:id/questionnaire',
     {
+      config: { access: { action: 'applications.process' } },
       schema: {
         tags: TAGS,
         summary: "The social worker's household questionnaire is done",
@@ -89,12 +152,15 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
       },
     },
     async (request) =>
-      applications.recordQuestionnaire(db, request.params.id, actorOf(request), request.body?.on),
+      takeStep(db, request, request.params.id, 'applications.process', 'questionnaire', (conn) =>
+        applications.recordQuestionnaire(conn, request.params.id, actorOf(request), request.body?.on),
+      ),
   );
 
   app.post(
     '/api/applications/:id/mahalla-opinion',
     {
+      config: { access: { action: 'applications.process' } },
       schema: {
         tags: TAGS,
         summary: "The mahalla committee's opinion; the final assessment falls due",
@@ -104,18 +170,21 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
       },
     },
     async (request) =>
-      applications.recordMahallaOpinion(
-        db,
-        request.params.id,
-        request.body.supports,
-        actorOf(request),
-        request.body.on,
+      takeStep(db, request, request.params.id, 'applications.process', 'mahalla_opinion', (conn) =>
+        applications.recordMahallaOpinion(
+          conn,
+          request.params.id,
+          request.body.supports,
+          actorOf(request),
+          request.body.on,
+        ),
       ),
   );
 
   app.post(
     '/api/applications/:id/decide',
     {
+      config: { access: { action: 'applications.decide' } },
       schema: {
         tags: TAGS,
         summary: 'Final assessment by the engine for the decision month',
@@ -124,20 +193,36 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
         response: { 200: ApplicationView },
       },
     },
-    async (request) => applications.decideApplication(db, request.params.id, request.body?.on),
+    // Not in a transaction: the evaluation commits its own batches; the entry follows the decision.
+    async (request) =>
+      takeStep(
+        db,
+        request,
+        request.params.id,
+        'applications.decide',
+        'decision',
+        (conn) => applications.decideApplication(conn, request.params.id, request.body?.on),
+        false,
+      ),
   );
 
   app.get(
     '/api/applications/:id',
     {
+      config: { access: { anyOf: READERS } },
       schema: { tags: TAGS, summary: 'An application', params: IdParams, response: { 200: ApplicationView } },
     },
-    async (request) => applications.getApplication(db, request.params.id),
+    async (request) => {
+      const householdId = await applications.applicationHousehold(db, request.params.id);
+      await authorizeHouseholdAny(request, db, READERS, householdId);
+      return applications.getApplication(db, request.params.id);
+    },
   );
 
   app.get(
     '/api/applications',
     {
+      config: { access: { anyOf: READERS } },
       schema: {
         tags: TAGS,
         summary: 'Applications; `overdue=true`: awaiting a final assessment past its due date',
@@ -147,7 +232,8 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
     },
     async (request) => {
       const { page, pageSize, status, overdue } = request.query;
-      const result = await applications.listApplications(db, { status, overdue }, { page, pageSize });
+      const scope = await scopeForAny(request, db, READERS);
+      const result = await applications.listApplications(db, { status, overdue }, { page, pageSize }, scope);
       return { ...result, page, pageSize };
     },
   );

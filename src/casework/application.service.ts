@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Scope } from '../access/policies.ts';
 import * as decisionRepo from '../decisions/decision.repository.ts';
 import {
   checkMonth,
@@ -52,6 +53,13 @@ const sameApplication = (a: repo.ApplicationRecord, b: SubmitApplication) =>
   a.programme === b.programme &&
   a.channel === b.channel &&
   a.submittedOn === b.submittedOn;
+
+/** The household an application is about, for the area check before anything of it is read or changed. */
+export async function applicationHousehold(db: Kysely<DB>, id: string): Promise<string> {
+  const found = await repo.findApplication(db, id);
+  if (!found) throw new DomainError('APPLICATION_NOT_FOUND', { id });
+  return found.householdId;
+}
 
 export async function getApplication(db: Kysely<DB>, id: string, on = today()) {
   const found = await repo.findApplication(db, id);
@@ -154,12 +162,14 @@ export async function listApplications(
   db: Kysely<DB>,
   filters: { status?: ApplicationStatus | undefined; overdue?: boolean | undefined },
   page: PageQuery,
+  scope: Scope,
   on = today(),
 ) {
   const { items, total } = await repo.listApplications(
     db,
     { status: filters.status, overdueOn: filters.overdue ? on : undefined },
     page,
+    scope,
   );
   return { items: items.map((a) => withOverdue(a, on)), total };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { loadMonth } from '../decisions/decision.service.ts';
@@ -52,8 +53,8 @@ describe('applications', () => {
     return id;
   };
 
-  const post = (url: string, payload: Record<string, unknown>, actor = 'worker.a') =>
-    t.app.inject({ method: 'POST', url, headers: { 'x-himoya-actor': actor }, payload });
+  const post = (url: string, payload: Record<string, unknown>, actor: string | null = 'worker.a') =>
+    t.api({ method: 'POST', url, as: actor, payload });
 
   it('service: decides this month by the 16th, the next month after; refuses steps out of order', async () => {
     const db = t.database.db;
@@ -108,7 +109,7 @@ describe('applications', () => {
       overdue: true,
     });
 
-    const overdue = await t.app.inject({ method: 'GET', url: '/api/applications?overdue=true' });
+    const overdue = await t.api({ method: 'GET', url: '/api/applications?overdue=true' });
     expect(overdue.json<{ items: ApplicationReply[] }>().items.map((a) => a.id)).toContain(id);
 
     const decided = await post(`/api/applications/${id}/decide`, { on: '2026-03-16' });
@@ -119,7 +120,7 @@ describe('applications', () => {
     // The income test alone left this family out; the committee confirmed hardship, so it is borderline.
     expect(app.precheck).toMatchObject({ entitled: false, category: 'none' });
     expect(result.outcome).toMatchObject({ entitled: true, category: 'borderline' });
-    const entitlements = await t.app.inject({
+    const entitlements = await t.api({
       method: 'GET',
       url: `/api/households/${household(1)}/entitlements`,
     });
@@ -175,5 +176,114 @@ describe('applications', () => {
     const unknown = await post(`/api/applications/${randomUUID()}/questionnaire`, {});
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json<ErrorReply>().error.code).toBe('APPLICATION_NOT_FOUND');
+  });
+
+  describe('access', () => {
+    /** A 401 or 403 carries the error object and nothing of the record. */
+    const onlyError = (
+      reply: LightMyRequestResponse,
+      status: number,
+      code: string,
+      hidden: string[] = [],
+    ) => {
+      expect(reply.statusCode).toBe(status);
+      const body = reply.json<Record<string, unknown>>();
+      expect(Object.keys(body)).toEqual(['error']);
+      expect(body.error).toMatchObject({ code });
+      for (const text of hidden) expect(reply.body).not.toContain(text);
+    };
+
+    const application = (householdId: string) => ({
+      id: randomUUID(),
+      householdId,
+      programme: 'material_assistance',
+      channel: 'social_worker',
+      submittedOn: '2026-03-02',
+    });
+
+    it('anonymous callers get 401 on the list and on a submission', async () => {
+      onlyError(await t.api({ as: null, method: 'GET', url: '/api/applications' }), 401, 'UNAUTHENTICATED');
+      const payload = application(household(0));
+      onlyError(await post('/api/applications', payload, null), 401, 'UNAUTHENTICATED');
+      expect(
+        await t.database.db.selectFrom('application').select('id').where('id', '=', payload.id).execute(),
+      ).toEqual([]);
+    });
+
+    it('a social worker works the applications of their mahalla only, and lists only those', async () => {
+      const db = t.database.db;
+      const households = await db
+        .selectFrom('household')
+        .select(['id', 'mahalla_code'])
+        .orderBy('id')
+        .execute();
+      const mahalla = households[0]?.mahalla_code ?? '';
+      const elsewhere = households.find((h) => h.mahalla_code !== mahalla);
+      expect(elsewhere, 'the seed has households in two mahallas').toBeDefined();
+      const own = application(household(0));
+      const other = application(elsewhere?.id ?? '');
+      expect((await post('/api/applications', own, 'officer.a')).statusCode).toBe(201);
+      expect((await post('/api/applications', other, 'officer.a')).statusCode).toBe(201);
+
+      const headers = await t.staff(`worker.${mahalla}`, [
+        { role: 'social_worker', area: { kind: 'mahalla', code: mahalla }, organisation: 'Inson' },
+      ]);
+      const as = (method: 'GET' | 'POST', url: string, payload?: object) =>
+        t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+
+      const list = await as('GET', '/api/applications?pageSize=100');
+      expect(list.statusCode).toBe(200);
+      const page = list.json<{ items: { id: string; householdId: string }[]; total: number }>();
+      const inMahalla = new Set(households.filter((h) => h.mahalla_code === mahalla).map((h) => h.id));
+      for (const item of page.items) expect(inMahalla.has(item.householdId)).toBe(true);
+      expect(page.items.map((a) => a.id)).toContain(own.id);
+      expect(page.items.map((a) => a.id)).not.toContain(other.id);
+      const counted = await db
+        .selectFrom('application')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('household_id', 'in', [...inMahalla])
+        .executeTakeFirstOrThrow();
+      expect(page.total).toBe(Number(counted.n));
+      const all = await t.api({ method: 'GET', url: '/api/applications?pageSize=1' });
+      expect(all.json<{ total: number }>().total).toBeGreaterThan(page.total);
+
+      const hidden = [other.householdId];
+      onlyError(await as('GET', `/api/applications/${other.id}`), 403, 'FORBIDDEN', hidden);
+      onlyError(
+        await as('POST', `/api/applications/${other.id}/questionnaire`, {}),
+        403,
+        'FORBIDDEN',
+        hidden,
+      );
+      onlyError(
+        await as('POST', '/api/applications', application(other.householdId)),
+        403,
+        'FORBIDDEN',
+        hidden,
+      );
+      expect((await as('GET', `/api/applications/${own.id}`)).statusCode).toBe(200);
+
+      const done = await as('POST', `/api/applications/${own.id}/questionnaire`, { on: '2026-03-03' });
+      expect(done.statusCode).toBe(200);
+      expect(done.json()).toMatchObject({ questionnaire: { by: `staff:worker.${mahalla}` } });
+      const entries = await db
+        .selectFrom('audit_log')
+        .select(['action', 'role', 'area', 'fields', 'subject_household_ids'])
+        .where('resource_type', '=', 'application')
+        .where('resource_id', '=', own.id)
+        .orderBy('seq')
+        .execute();
+      expect(entries.at(-1)).toEqual({
+        action: 'update',
+        role: 'social_worker',
+        area: `mahalla:${mahalla}`,
+        fields: ['questionnaire', 'status'],
+        subject_household_ids: [own.householdId],
+      });
+      expect(entries[0]).toMatchObject({ action: 'create', subject_household_ids: [own.householdId] });
+
+      // The final assessment is a district officer's.
+      onlyError(await as('POST', `/api/applications/${own.id}/decide`, {}), 403, 'FORBIDDEN');
+    });
   });
 });

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { Scope } from '../access/policies.ts';
+import { householdIdInScope } from '../access/scope.sql.ts';
 import type { DB, DecisionProgramme, OverrideStatus } from '../platform/db/schema.ts';
 import { offsetOf, type PageQuery } from '../platform/http/pagination.ts';
 
@@ -146,8 +148,11 @@ export interface OverrideFilters {
   householdId?: string | undefined;
 }
 
-export async function listOverrides(db: Kysely<DB>, filters: OverrideFilters, page: PageQuery) {
-  let query = db.selectFrom('override_request');
+/** Overrides of the households in `scope`; the count is narrowed the same way. */
+export async function listOverrides(db: Kysely<DB>, filters: OverrideFilters, page: PageQuery, scope: Scope) {
+  let query = db
+    .selectFrom('override_request')
+    .where(householdIdInScope(scope, 'override_request.household_id'));
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.householdId) query = query.where('household_id', '=', filters.householdId);
   const [rows, count] = await Promise.all([

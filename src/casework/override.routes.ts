@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import type { Action } from '../access/policies.ts';
+import { auditFromRequest } from '../audit/audit.service.ts';
+import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 import * as overrides from './override.service.ts';
 
 const TAGS = ['casework'];
@@ -73,6 +77,9 @@ export const OverrideView = z.object({
 });
 export type OverrideView = z.infer<typeof OverrideView>;
 
+/** Who reads overrides: the officers who propose them and those who approve them. */
+const READERS: readonly Action[] = ['overrides.propose', 'overrides.approve'];
+
 const OverrideFilter = PageQuery.extend({
   status: Status.optional(),
   householdId: z.uuid().optional(),
@@ -84,11 +91,13 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
   app.post(
     '/api/overrides',
     {
+      config: { access: { action: 'overrides.propose' } },
       schema: {
         tags: TAGS,
         summary: 'Propose a manual override of a decision (pending until another officer approves it)',
         description:
-          'The proposer is the `x-himoya-actor`. Nothing changes until a different officer approves it. ' +
+          "The proposer is the signed-in officer, who needs `overrides.propose` in the household's area. " +
+          'Nothing changes until a different officer approves it. ' +
           'A retry with the same id and content returns the stored override (200); the same id with other ' +
           'content is 409 OVERRIDE_ID_REUSED.',
         body: CreateOverride,
@@ -96,7 +105,26 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
       },
     },
     async (request, reply) => {
-      const { override, created } = await overrides.createOverride(db, request.body, actorOf(request));
+      const { householdId } = request.body;
+      const { grant } = await authorizeHouseholdGrant(request, db, 'overrides.propose', householdId);
+      const { override, created } = await db.transaction().execute(async (trx) => {
+        const result = await overrides.createOverride(trx, request.body, actorOf(request));
+        if (result.created) {
+          await auditFromRequest(
+            trx,
+            request,
+            {
+              action: 'create',
+              resourceType: 'override',
+              resourceId: result.override.id,
+              subjectHouseholdIds: [householdId],
+              fields: ['override'],
+            },
+            { grant },
+          );
+        }
+        return result;
+      });
       return reply.status(created ? 201 : 200).send(override);
     },
   );
@@ -104,6 +132,7 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
   app.post(
     '/api/overrides/:id/approve',
     {
+      config: { access: { action: 'overrides.approve' } },
       schema: {
         tags: TAGS,
         summary: 'Approve a pending override and apply it (four eyes)',
@@ -115,17 +144,37 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
         response: { 200: OverrideView },
       },
     },
-    async (request) =>
-      db
-        .transaction()
-        .execute((trx) =>
-          overrides.approveOverride(trx, request.params.id, actorOf(request), request.body?.note ?? null),
-        ),
+    async (request) => {
+      const { householdId } = await overrides.getOverride(db, request.params.id);
+      const { grant } = await authorizeHouseholdGrant(request, db, 'overrides.approve', householdId);
+      return db.transaction().execute(async (trx) => {
+        const o = await overrides.approveOverride(
+          trx,
+          request.params.id,
+          actorOf(request),
+          request.body?.note ?? null,
+        );
+        await auditFromRequest(
+          trx,
+          request,
+          {
+            action: 'update',
+            resourceType: 'override',
+            resourceId: o.id,
+            subjectHouseholdIds: [householdId],
+            fields: ['status', 'decision', 'entitlement'],
+          },
+          { grant },
+        );
+        return o;
+      });
+    },
   );
 
   app.post(
     '/api/overrides/:id/reject',
     {
+      config: { access: { action: 'overrides.approve' } },
       schema: {
         tags: TAGS,
         summary: 'Reject (or, by its proposer, withdraw) a pending override',
@@ -134,23 +183,50 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
         response: { 200: OverrideView },
       },
     },
-    async (request) =>
-      db
-        .transaction()
-        .execute((trx) =>
-          overrides.rejectOverride(trx, request.params.id, actorOf(request), request.body?.note ?? null),
-        ),
+    async (request) => {
+      const { householdId } = await overrides.getOverride(db, request.params.id);
+      const { grant } = await authorizeHouseholdGrant(request, db, 'overrides.approve', householdId);
+      return db.transaction().execute(async (trx) => {
+        const o = await overrides.rejectOverride(
+          trx,
+          request.params.id,
+          actorOf(request),
+          request.body?.note ?? null,
+        );
+        await auditFromRequest(
+          trx,
+          request,
+          {
+            action: 'update',
+            resourceType: 'override',
+            resourceId: o.id,
+            subjectHouseholdIds: [householdId],
+            fields: ['status'],
+          },
+          { grant },
+        );
+        return o;
+      });
+    },
   );
 
   app.get(
     '/api/overrides/:id',
-    { schema: { tags: TAGS, summary: 'An override', params: IdParams, response: { 200: OverrideView } } },
-    async (request) => overrides.getOverride(db, request.params.id),
+    {
+      config: { access: { anyOf: READERS } },
+      schema: { tags: TAGS, summary: 'An override', params: IdParams, response: { 200: OverrideView } },
+    },
+    async (request) => {
+      const override = await overrides.getOverride(db, request.params.id);
+      await authorizeHouseholdAny(request, db, READERS, override.householdId);
+      return override;
+    },
   );
 
   app.get(
     '/api/overrides',
     {
+      config: { access: { anyOf: READERS } },
       schema: {
         tags: TAGS,
         summary: 'Overrides, oldest first (`status=pending` is the approvers’ worklist)',
@@ -160,7 +236,8 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
     },
     async (request) => {
       const { page, pageSize, status, householdId } = request.query;
-      const result = await overrides.listOverrides(db, { status, householdId }, { page, pageSize });
+      const scope = await scopeForAny(request, db, READERS);
+      const result = await overrides.listOverrides(db, { status, householdId }, { page, pageSize }, scope);
       return { ...result, page, pageSize };
     },
   );

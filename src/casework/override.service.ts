@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Scope } from '../access/policies.ts';
 import * as decisionRepo from '../decisions/decision.repository.ts';
 import { checkMonth, decisionKind, type Outcome, overrideOutcome } from '../decisions/decision.service.ts';
 import type { DB, DecisionProgramme, OverrideStatus } from '../platform/db/schema.ts';
@@ -240,6 +241,7 @@ export function listOverrides(
   db: Kysely<DB>,
   filters: { status?: OverrideStatus | undefined; householdId?: string | undefined },
   page: PageQuery,
+  scope: Scope,
 ) {
-  return repo.listOverrides(db, filters, page);
+  return repo.listOverrides(db, filters, page, scope);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { evaluateMonth, overrideOutcome } from '../decisions/decision.service.ts';
@@ -80,10 +81,10 @@ describe('manual overrides under four eyes', () => {
   });
 
   const post = (url: string, actor: string | undefined, payload?: unknown) =>
-    t.app.inject({
+    t.api({
       method: 'POST',
       url,
-      headers: actor ? { 'x-himoya-actor': actor } : {},
+      as: actor ?? null,
       ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
     });
 
@@ -278,7 +279,10 @@ describe('manual overrides under four eyes', () => {
       const payload = body(household(4));
       const created = await post('/api/overrides', 'officer.a', payload);
       expect(created.statusCode).toBe(201);
-      expect(created.json<OverrideReply>()).toMatchObject({ status: 'pending', requestedBy: 'officer.a' });
+      expect(created.json<OverrideReply>()).toMatchObject({
+        status: 'pending',
+        requestedBy: 'staff:officer.a',
+      });
       expect((await post('/api/overrides', 'officer.a', payload)).statusCode).toBe(200);
 
       const self = await post(`/api/overrides/${payload.id}/approve`, 'officer.a');
@@ -287,35 +291,35 @@ describe('manual overrides under four eyes', () => {
       expect(await entitlementOf(payload.householdId, 'material_assistance')).toBeUndefined();
 
       const anonymous = await post(`/api/overrides/${payload.id}/approve`, undefined);
-      expect(anonymous.statusCode).toBe(403);
-      expect(anonymous.json<ErrorReply>().error.code).toBe('OVERRIDE_ACTOR_REQUIRED');
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.json<ErrorReply>().error.code).toBe('UNAUTHENTICATED');
 
-      const worklist = await t.app.inject({ method: 'GET', url: '/api/overrides?status=pending' });
+      const worklist = await t.api({ method: 'GET', url: '/api/overrides?status=pending' });
       expect(worklist.statusCode).toBe(200);
       expect(worklist.json<{ items: OverrideReply[] }>().items.map((o) => o.id)).toContain(payload.id);
 
       const approved = await post(`/api/overrides/${payload.id}/approve`, 'officer.b', { note: 'checked' });
       expect(approved.statusCode).toBe(200);
       const reply = approved.json<OverrideReply>();
-      expect(reply).toMatchObject({ status: 'approved', reviewedBy: 'officer.b' });
+      expect(reply).toMatchObject({ status: 'approved', reviewedBy: 'staff:officer.b' });
       const entitlement = await entitlementOf(payload.householdId, 'material_assistance');
       expect(Number(entitlement?.amount)).toBe(380_000);
 
-      const decisions = await t.app.inject({
+      const decisions = await t.api({
         method: 'GET',
         url: `/api/decisions?householdId=${payload.householdId}&programme=material_assistance`,
       });
       expect(decisions.json<{ items: { id: number }[] }>().items.map((d) => d.id)).toContain(
         reply.decisionId,
       );
-      const detail = await t.app.inject({ method: 'GET', url: `/api/decisions/${reply.decisionId}?lang=en` });
+      const detail = await t.api({ method: 'GET', url: `/api/decisions/${reply.decisionId}?lang=en` });
       expect(detail.statusCode).toBe(200);
       expect(detail.json<{ explanation: string }>().explanation).toMatch(
-        /manual override, proposed by officer\.a and approved by a second officer, officer\.b/,
+        /manual override, proposed by staff:officer\.a and approved by a second officer, staff:officer\.b/,
       );
       expect(detail.json<{ explanation: string }>().explanation).toContain(payload.legalBasis);
 
-      const pending = await t.app.inject({ method: 'GET', url: '/api/overrides?status=pending' });
+      const pending = await t.api({ method: 'GET', url: '/api/overrides?status=pending' });
       expect(pending.json<{ items: OverrideReply[] }>().items.map((o) => o.id)).not.toContain(payload.id);
       const rejectLate = await post(`/api/overrides/${payload.id}/reject`, 'officer.c');
       expect(rejectLate.statusCode).toBe(409);
@@ -359,6 +363,154 @@ describe('manual overrides under four eyes', () => {
       const noHousehold = await post('/api/overrides', 'officer.a', body(randomUUID()));
       expect(noHousehold.statusCode).toBe(404);
       expect(noHousehold.json<ErrorReply>().error.code).toBe('HOUSEHOLD_NOT_FOUND');
+    });
+  });
+
+  describe('access', () => {
+    /** A 401 or 403 carries the error object and nothing of the record. */
+    const onlyError = (
+      reply: LightMyRequestResponse,
+      status: number,
+      code: string,
+      hidden: string[] = [],
+    ) => {
+      expect(reply.statusCode).toBe(status);
+      const body = reply.json<Record<string, unknown>>();
+      expect(Object.keys(body)).toEqual(['error']);
+      expect(body.error).toMatchObject({ code });
+      for (const text of hidden) expect(reply.body).not.toContain(text);
+    };
+
+    const placeOf = (householdId: string) =>
+      t.database.db
+        .selectFrom('household')
+        .select(['district_code', 'mahalla_code'])
+        .where('id', '=', householdId)
+        .executeTakeFirstOrThrow();
+
+    const districtOfficer = (code: string) =>
+      t.staff(`district.${code}`, [
+        { role: 'district_officer', area: { kind: 'district', code }, organisation: 'Hokimiyat' },
+      ]);
+
+    it('anonymous callers get 401 on the worklist and on a proposal', async () => {
+      onlyError(await t.api({ as: null, method: 'GET', url: '/api/overrides' }), 401, 'UNAUTHENTICATED');
+      const payload = body(household(1), { programme: 'child_allowance', amount: 200_000 });
+      onlyError(await post('/api/overrides', undefined, payload), 401, 'UNAUTHENTICATED', [
+        payload.householdId,
+      ]);
+      const stored = await t.database.db
+        .selectFrom('override_request')
+        .select('id')
+        .where('id', '=', payload.id)
+        .execute();
+      expect(stored).toEqual([]);
+    });
+
+    it("only a district officer of the household's district may approve; others get 403 and nothing of it", async () => {
+      const payload = body(household(1), { programme: 'child_allowance', amount: 200_000 });
+      expect((await post('/api/overrides', 'officer.a', payload)).statusCode).toBe(201);
+      const place = await placeOf(payload.householdId);
+      const hidden = [payload.householdId, payload.reason, payload.legalBasis];
+
+      // A social worker never approves overrides, nor reads them.
+      const worker = await t.staff(`worker.${place.mahalla_code}`, [
+        { role: 'social_worker', area: { kind: 'mahalla', code: place.mahalla_code }, organisation: 'Inson' },
+      ]);
+      const inject = (method: 'GET' | 'POST', url: string, headers: Record<string, string>) =>
+        t.app.inject({ method, url, headers, ...(method === 'POST' ? { payload: {} } : {}) });
+      onlyError(
+        await inject('POST', `/api/overrides/${payload.id}/approve`, worker),
+        403,
+        'FORBIDDEN',
+        hidden,
+      );
+      onlyError(await inject('GET', `/api/overrides/${payload.id}`, worker), 403, 'FORBIDDEN', hidden);
+      onlyError(await inject('GET', '/api/overrides', worker), 403, 'FORBIDDEN', hidden);
+
+      // A district officer of another district: 403 on the approval and the read; not in their worklist.
+      const elsewhere = await t.database.db
+        .selectFrom('district')
+        .select('code')
+        .where('region_code', '=', '1733')
+        .where('code', '!=', place.district_code)
+        .orderBy('code')
+        .executeTakeFirstOrThrow();
+      const outsider = await districtOfficer(elsewhere.code);
+      onlyError(
+        await inject('POST', `/api/overrides/${payload.id}/approve`, outsider),
+        403,
+        'FORBIDDEN',
+        hidden,
+      );
+      onlyError(
+        await inject('POST', `/api/overrides/${payload.id}/reject`, outsider),
+        403,
+        'FORBIDDEN',
+        hidden,
+      );
+      onlyError(await inject('GET', `/api/overrides/${payload.id}`, outsider), 403, 'FORBIDDEN', hidden);
+      const theirs = await inject('GET', '/api/overrides?status=pending', outsider);
+      expect(theirs.statusCode).toBe(200);
+      expect(theirs.json<{ items: OverrideReply[] }>().items.map((o) => o.id)).not.toContain(payload.id);
+      const { householdId } = payload;
+      expect(
+        await t.database.db
+          .selectFrom('override_request')
+          .select('status')
+          .where('id', '=', payload.id)
+          .executeTakeFirst(),
+      ).toEqual({ status: 'pending' });
+      onlyError(
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/overrides',
+          headers: outsider,
+          payload: body(householdId),
+        }),
+        403,
+        'FORBIDDEN',
+      );
+
+      // The district's own officer sees it in the worklist, with a count of their district only, and approves.
+      const insider = await districtOfficer(place.district_code);
+      const worklist = await inject('GET', '/api/overrides?pageSize=100', insider);
+      const page = worklist.json<{ items: OverrideReply[]; total: number }>();
+      expect(page.items.map((o) => o.id)).toContain(payload.id);
+      const inDistrict = await t.database.db
+        .selectFrom('override_request')
+        .innerJoin('household', 'household.id', 'override_request.household_id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('household.district_code', '=', place.district_code)
+        .executeTakeFirstOrThrow();
+      expect(page.total).toBe(Number(inDistrict.n));
+      const approved = await inject('POST', `/api/overrides/${payload.id}/approve`, insider);
+      expect(approved.statusCode).toBe(200);
+      expect(approved.json<OverrideReply>()).toMatchObject({
+        status: 'approved',
+        reviewedBy: `staff:district.${place.district_code}`,
+      });
+      const entries = await t.database.db
+        .selectFrom('audit_log')
+        .select(['action', 'role', 'area', 'subject_household_ids'])
+        .where('resource_type', '=', 'override')
+        .where('resource_id', '=', payload.id)
+        .orderBy('seq')
+        .execute();
+      expect(entries).toEqual([
+        {
+          action: 'create',
+          role: 'district_officer',
+          area: 'region:1733',
+          subject_household_ids: [householdId],
+        },
+        {
+          action: 'update',
+          role: 'district_officer',
+          area: `district:${place.district_code}`,
+          subject_household_ids: [householdId],
+        },
+      ]);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { auditCommand } from '../audit/audit.command.ts';
 import { evaluateCommand, simulateCommand } from '../decisions/decision.command.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { seedCommand } from '../synthetic/seed.command.ts';
@@ -6,7 +7,14 @@ import { migrateCommand } from './migrate.command.ts';
 import { serveCommand } from './serve.command.ts';
 
 /** Every `himoya` subcommand. A context that adds a command adds one line here. */
-const COMMANDS: CliCommand[] = [serveCommand, migrateCommand, seedCommand, evaluateCommand, simulateCommand];
+const COMMANDS: CliCommand[] = [
+  serveCommand,
+  migrateCommand,
+  seedCommand,
+  evaluateCommand,
+  simulateCommand,
+  auditCommand,
+];
 
 function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`);

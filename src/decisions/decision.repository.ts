@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { Scope } from '../access/policies.ts';
+import { householdIdInScope } from '../access/scope.sql.ts';
 import type {
   DB,
   DecisionKind,
@@ -405,8 +407,9 @@ const toDecision = (r: DecisionRow): DecisionRecord => ({
   createdAt: new Date(r.created_at),
 });
 
-export async function listDecisions(db: Kysely<DB>, filters: DecisionFilters, page: PageQuery) {
-  let query = db.selectFrom('decision');
+/** Decisions of the households in `scope`, newest first; the count is narrowed the same way. */
+export async function listDecisions(db: Kysely<DB>, filters: DecisionFilters, page: PageQuery, scope: Scope) {
+  let query = db.selectFrom('decision').where(householdIdInScope(scope, 'decision.household_id'));
   if (filters.householdId) query = query.where('household_id', '=', filters.householdId);
   if (filters.programme) query = query.where('programme', '=', filters.programme);
   if (filters.month) query = query.where('month', '=', filters.month);
@@ -416,6 +419,12 @@ export async function listDecisions(db: Kysely<DB>, filters: DecisionFilters, pa
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items: rows.map(toDecision), total: Number(count.n) };
+}
+
+/** The household a decision is about (for the area check before anything of it is read). */
+export async function findDecisionHousehold(db: Kysely<DB>, id: number): Promise<string | undefined> {
+  const row = await db.selectFrom('decision').select('household_id').where('id', '=', id).executeTakeFirst();
+  return row?.household_id;
 }
 
 export async function findDecision(

@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { scopeFor } from '../access/access.plugin.ts';
+import { auditFromRequest } from '../audit/audit.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { authorizeHouseholdGrant } from './decision.access.ts';
 import { EVALUATE_MONTH_JOB, type EvaluateMonthJob } from './decision.jobs.ts';
 import * as repo from './decision.repository.ts';
 import * as decisions from './decision.service.ts';
@@ -181,6 +184,7 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
   app.post(
     '/api/evaluations',
     {
+      config: { access: { action: 'evaluations.run' } },
       schema: {
         tags: ['decisions'],
         summary: "Queue the evaluation of a month's decisions (one at a time per month)",
@@ -199,6 +203,7 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
   app.get(
     '/api/evaluations/:id',
     {
+      config: { access: { action: 'decisions.read' } },
       schema: {
         tags: ['decisions'],
         summary: 'An evaluation run: status, households evaluated, decisions written',
@@ -212,6 +217,7 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
   app.post(
     '/api/households/:id/evaluate',
     {
+      config: { access: { action: 'evaluations.household' } },
       schema: {
         tags: ['decisions'],
         summary: 'Re-evaluate one household now (after its data changed) and record any change',
@@ -220,13 +226,34 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
         response: { 200: EvaluationSummary },
       },
     },
-    async (request) =>
-      decisions.evaluateHousehold(db, request.params.id, request.body.month ?? decisions.currentMonth()),
+    async (request) => {
+      const householdId = request.params.id;
+      const { grant } = await authorizeHouseholdGrant(request, db, 'evaluations.household', householdId);
+      const summary = await decisions.evaluateHousehold(
+        db,
+        householdId,
+        request.body.month ?? decisions.currentMonth(),
+      );
+      await auditFromRequest(
+        db,
+        request,
+        {
+          action: 'create',
+          resourceType: 'evaluation',
+          resourceId: String(summary.runId),
+          subjectHouseholdIds: [householdId],
+          fields: ['decisions', 'entitlements'],
+        },
+        { grant },
+      );
+      return summary;
+    },
   );
 
   app.get(
     '/api/households/:id/entitlements',
     {
+      config: { access: { action: 'decisions.read' } },
       schema: {
         tags: ['decisions'],
         summary: "A household's entitlements (current and ended)",
@@ -234,15 +261,30 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
         response: { 200: z.object({ householdId: z.uuid(), items: z.array(Entitlement) }) },
       },
     },
-    async (request) => ({
-      householdId: request.params.id,
-      items: await decisions.householdEntitlements(db, request.params.id),
-    }),
+    async (request) => {
+      const householdId = request.params.id;
+      const { grant } = await authorizeHouseholdGrant(request, db, 'decisions.read', householdId);
+      const items = await decisions.householdEntitlements(db, householdId);
+      await auditFromRequest(
+        db,
+        request,
+        {
+          action: 'read',
+          resourceType: 'entitlement',
+          resourceId: householdId,
+          subjectHouseholdIds: [householdId],
+          fields: ['entitlements'],
+        },
+        { grant },
+      );
+      return { householdId, items };
+    },
   );
 
   app.get(
     '/api/decisions',
     {
+      config: { access: { action: 'decisions.read' } },
       schema: {
         tags: ['decisions'],
         summary: 'Decisions, newest first',
@@ -257,7 +299,8 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
     },
     async (request) => {
       const { page, pageSize, ...filters } = request.query;
-      const result = await decisions.listDecisions(db, filters, { page, pageSize });
+      const scope = await scopeFor(request, db, 'decisions.read');
+      const result = await decisions.listDecisions(db, filters, { page, pageSize }, scope);
       return { ...result, page, pageSize };
     },
   );
@@ -265,6 +308,7 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
   app.get(
     '/api/decisions/:id',
     {
+      config: { access: { action: 'decisions.read' } },
       schema: {
         tags: ['decisions'],
         summary: 'A decision with its trace and its explanation in plain language',
@@ -274,7 +318,21 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
       },
     },
     async (request) => {
+      const householdId = await decisions.decisionHousehold(db, request.params.id);
+      const { grant } = await authorizeHouseholdGrant(request, db, 'decisions.read', householdId);
       const detail = await decisions.getDecision(db, request.params.id, request.query.lang);
+      await auditFromRequest(
+        db,
+        request,
+        {
+          action: 'read',
+          resourceType: 'decision',
+          resourceId: String(detail.id),
+          subjectHouseholdIds: [householdId],
+          fields: ['decision', 'trace'],
+        },
+        { grant },
+      );
       return { ...detail, trace: detail.trace as unknown as Record<string, unknown> };
     },
   );
@@ -282,6 +340,7 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
   app.post(
     '/api/simulations',
     {
+      config: { access: { action: 'simulations.run' } },
       schema: {
         tags: ['simulations'],
         summary: "What-if: a month evaluated with changed parameters, against that month's baseline",

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Scope } from '../access/policies.ts';
 import type { DB, DecisionKind, DecisionProgramme, EvaluationTrigger } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
@@ -410,8 +411,8 @@ export async function householdEntitlements(db: Kysely<DB>, householdId: string)
   return repo.findEntitlements(db, [householdId]);
 }
 
-export function listDecisions(db: Kysely<DB>, filters: repo.DecisionFilters, page: PageQuery) {
-  return repo.listDecisions(db, filters, page);
+export function listDecisions(db: Kysely<DB>, filters: repo.DecisionFilters, page: PageQuery, scope: Scope) {
+  return repo.listDecisions(db, filters, page, scope);
 }
 
 function isAbsenceNote(value: unknown): value is AbsenceNote {
@@ -458,6 +459,13 @@ function isTrace(value: unknown): value is Trace {
 }
 
 /** A decision with its stored trace, the rule values it used and its plain-language explanation. */
+/** The household a decision is about, for the area check before anything of it is read. */
+export async function decisionHousehold(db: Kysely<DB>, id: number): Promise<string> {
+  const householdId = await repo.findDecisionHousehold(db, id);
+  if (!householdId) throw new DomainError('DECISION_NOT_FOUND', { id });
+  return householdId;
+}
+
 export async function getDecision(db: Kysely<DB>, id: number, language: ExplanationLanguage) {
   const worded: TraceLanguage = language === 'uz-Cyrl' ? 'uz-Latn' : language;
   const script = (text: string) => (language === 'uz-Cyrl' ? uzbekCyrillicOf(text) : text);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { defaultParameters, uzbekCyrillicOf } from '../rules/index.ts';
@@ -60,7 +61,7 @@ describe('decisions over a seeded registry', () => {
       .select((eb) => eb.fn.count<number>('household_id').distinct().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(traces.n)).toBe(Number(households.n));
-    const run = await t.app.inject({ method: 'GET', url: `/api/evaluations/${summary.runId}` });
+    const run = await t.api({ method: 'GET', url: `/api/evaluations/${summary.runId}` });
     expect(run.statusCode).toBe(200);
     expect(run.json()).toMatchObject({
       status: 'finished',
@@ -79,12 +80,12 @@ describe('decisions over a seeded registry', () => {
   });
 
   it('lists decisions with filters and pages', async () => {
-    const all = await t.app.inject({ method: 'GET', url: `/api/decisions?month=${MONTH}&pageSize=5` });
+    const all = await t.api({ method: 'GET', url: `/api/decisions?month=${MONTH}&pageSize=5` });
     expect(all.statusCode).toBe(200);
     const body = all.json<{ items: { kind: string; month: string }[]; total: number; pageSize: number }>();
     expect(body.total).toBe(await decisionCount());
     expect(body.items).toHaveLength(5);
-    const child = await t.app.inject({
+    const child = await t.api({
       method: 'GET',
       url: `/api/decisions?programme=child_allowance&kind=granted&month=${MONTH}`,
     });
@@ -94,19 +95,19 @@ describe('decisions over a seeded registry', () => {
       expect(item.programme).toBe('child_allowance');
       expect(item.amountAfter).toBeGreaterThan(0);
     }
-    const none = await t.app.inject({ method: 'GET', url: '/api/decisions?month=2019-01' });
+    const none = await t.api({ method: 'GET', url: '/api/decisions?month=2019-01' });
     expect(none.json()).toMatchObject({ items: [], total: 0 });
   });
 
   it("a decision's trace, through the API, names every parameter with its value and act", async () => {
-    const list = await t.app.inject({
+    const list = await t.api({
       method: 'GET',
       url: `/api/decisions?programme=child_allowance&month=${MONTH}&pageSize=1`,
     });
     const id = list.json<{ items: { id: number }[] }>().items[0]?.id;
     expect(id).toBeDefined();
     for (const lang of ['en', 'ru', 'uz-Latn'] as const) {
-      const reply = await t.app.inject({ method: 'GET', url: `/api/decisions/${id}?lang=${lang}` });
+      const reply = await t.api({ method: 'GET', url: `/api/decisions/${id}?lang=${lang}` });
       expect(reply.statusCode).toBe(200);
       const detail = reply.json<{
         language: string;
@@ -136,11 +137,11 @@ describe('decisions over a seeded registry', () => {
       }
     }
     // Uzbek Cyrillic: the Uzbek Latin wording letter by letter, identifiers untouched.
-    const latin = (await t.app.inject({ method: 'GET', url: `/api/decisions/${id}?lang=uz-Latn` })).json<{
+    const latin = (await t.api({ method: 'GET', url: `/api/decisions/${id}?lang=uz-Latn` })).json<{
       explanation: string;
       householdId: string;
     }>();
-    const cyrillic = (await t.app.inject({ method: 'GET', url: `/api/decisions/${id}?lang=uz-Cyrl` })).json<{
+    const cyrillic = (await t.api({ method: 'GET', url: `/api/decisions/${id}?lang=uz-Cyrl` })).json<{
       explanation: string;
       language: string;
     }>();
@@ -178,7 +179,7 @@ describe('decisions over a seeded registry', () => {
       })
       .execute();
     const before = await decisionCount();
-    const reply = await t.app.inject({
+    const reply = await t.api({
       method: 'POST',
       url: `/api/households/${householdId}/evaluate`,
       payload: { month: MONTH },
@@ -194,7 +195,7 @@ describe('decisions over a seeded registry', () => {
     expect((summary.byKind.ended ?? 0) + (summary.byKind.amount_changed ?? 0)).toBe(summary.decisionsWritten);
     expect(await decisionCount()).toBe(before + summary.decisionsWritten);
 
-    const entitlements = await t.app.inject({
+    const entitlements = await t.api({
       method: 'GET',
       url: `/api/households/${householdId}/entitlements`,
     });
@@ -204,7 +205,7 @@ describe('decisions over a seeded registry', () => {
       .items.find((e) => e.programme === 'social_registry');
     expect(registry).toMatchObject({ toMonth: '2026-02', category: 'none' });
 
-    const ended = await t.app.inject({
+    const ended = await t.api({
       method: 'GET',
       url: `/api/decisions?householdId=${householdId}&programme=social_registry`,
     });
@@ -213,7 +214,7 @@ describe('decisions over a seeded registry', () => {
     expect(kinds[0]?.previousDecisionId).not.toBeNull();
 
     // The same change evaluated again: nothing new.
-    const again = await t.app.inject({
+    const again = await t.api({
       method: 'POST',
       url: `/api/households/${householdId}/evaluate`,
       payload: { month: MONTH },
@@ -243,12 +244,12 @@ describe('decisions over a seeded registry', () => {
     const summary = await evaluateMonth(t.database.db, MONTH, { trigger: 'manual' });
     expect(summary.decisionsWritten).toBe(active.length);
     expect(summary.byKind.ended).toBe(active.length);
-    const list = await t.app.inject({
+    const list = await t.api({
       method: 'GET',
       url: `/api/decisions?householdId=${householdId}&kind=ended`,
     });
     const id = list.json<{ items: { id: number }[] }>().items[0]?.id;
-    const detail = await t.app.inject({ method: 'GET', url: `/api/decisions/${id}?lang=en` });
+    const detail = await t.api({ method: 'GET', url: `/api/decisions/${id}?lang=en` });
     expect(detail.statusCode).toBe(200);
     expect(detail.json()).toMatchObject({
       kind: 'ended',
@@ -261,7 +262,7 @@ describe('decisions over a seeded registry', () => {
   });
 
   it('simulates MCE x1.2: households gain support and the month costs more', async () => {
-    const reply = await t.app.inject({
+    const reply = await t.api({
       method: 'POST',
       url: '/api/simulations',
       payload: { month: MONTH, changes: [{ parameter: 'common.mce', factor: 1.2 }] },
@@ -307,7 +308,7 @@ describe('decisions over a seeded registry', () => {
 
   it('queues a month through the API as a durable job, once per month', async () => {
     await t.jobs.start({ work: true });
-    const first = await t.app.inject({
+    const first = await t.api({
       method: 'POST',
       url: '/api/evaluations',
       payload: { month: '2026-04' },
@@ -315,7 +316,7 @@ describe('decisions over a seeded registry', () => {
     expect(first.statusCode).toBe(202);
     const queued = first.json<{ runId: number; jobId: string | null }>();
     expect(queued.jobId).toBeTruthy();
-    const second = await t.app.inject({
+    const second = await t.api({
       method: 'POST',
       url: '/api/evaluations',
       payload: { month: '2026-04' },
@@ -325,7 +326,7 @@ describe('decisions over a seeded registry', () => {
     let status = '';
     for (let i = 0; i < 120 && status !== 'finished' && status !== 'failed'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      const reply = await t.app.inject({ method: 'GET', url: `/api/evaluations/${queued.runId}` });
+      const reply = await t.api({ method: 'GET', url: `/api/evaluations/${queued.runId}` });
       status = reply.json<{ status: string }>().status;
     }
     expect(status).toBe('finished');
@@ -337,14 +338,14 @@ describe('decisions over a seeded registry', () => {
       .values({ month: '2026-05', trigger: 'manual', status: 'running', job_id: randomUUID() })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const reply = await t.app.inject({
+    const reply = await t.api({
       method: 'POST',
       url: '/api/evaluations',
       payload: { month: '2026-05' },
     });
     expect(reply.statusCode).toBe(202);
     expect(reply.json<{ runId: number }>().runId).not.toBe(Number(stale.id));
-    const old = await t.app.inject({ method: 'GET', url: `/api/evaluations/${stale.id}` });
+    const old = await t.api({ method: 'GET', url: `/api/evaluations/${stale.id}` });
     expect(old.json()).toMatchObject({ status: 'failed', error: 'job missing' });
   });
 
@@ -443,7 +444,7 @@ describe('decisions over a seeded registry', () => {
     ];
     for (const c of cases) {
       it(c.name, async () => {
-        const reply = await t.app.inject({
+        const reply = await t.api({
           method: c.method,
           url: c.url,
           ...(c.payload ? { payload: c.payload } : {}),
@@ -452,5 +453,227 @@ describe('decisions over a seeded registry', () => {
         expect(reply.json<ErrorReply>().error.code).toBe(c.code);
       });
     }
+  });
+
+  describe('access', () => {
+    /** A 401 or 403 carries the error object and nothing of the record. */
+    const onlyError = (
+      reply: LightMyRequestResponse,
+      status: number,
+      code: string,
+      hidden: string[] = [],
+    ) => {
+      expect(reply.statusCode).toBe(status);
+      const body = reply.json<Record<string, unknown>>();
+      expect(Object.keys(body)).toEqual(['error']);
+      expect(body.error).toMatchObject({ code });
+      for (const text of hidden) expect(reply.body).not.toContain(text);
+    };
+
+    /** The mahalla with the most decisions, a social worker bound to it, and a decision from elsewhere. */
+    const setting = async () => {
+      const db = t.database.db;
+      const busiest = await db
+        .selectFrom('decision')
+        .innerJoin('household', 'household.id', 'decision.household_id')
+        .select(['household.mahalla_code', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('household.mahalla_code')
+        .orderBy('n', 'desc')
+        .executeTakeFirstOrThrow();
+      const mahalla = busiest.mahalla_code;
+      const decisionIn = (inside: boolean) =>
+        db
+          .selectFrom('decision')
+          .innerJoin('household', 'household.id', 'decision.household_id')
+          .select(['decision.id', 'decision.household_id'])
+          .where('household.mahalla_code', inside ? '=' : '!=', mahalla)
+          .orderBy('decision.id')
+          .executeTakeFirstOrThrow();
+      const headers = await t.staff(`worker.${mahalla}`, [
+        { role: 'social_worker', area: { kind: 'mahalla', code: mahalla }, organisation: 'Inson' },
+      ]);
+      return {
+        mahalla,
+        count: Number(busiest.n),
+        own: await decisionIn(true),
+        other: await decisionIn(false),
+        headers,
+      };
+    };
+
+    it('anonymous callers get 401 on lists, reads and writes', async () => {
+      const { own } = await setting();
+      onlyError(await t.api({ as: null, method: 'GET', url: '/api/decisions' }), 401, 'UNAUTHENTICATED');
+      onlyError(
+        await t.api({ as: null, method: 'GET', url: `/api/decisions/${own.id}` }),
+        401,
+        'UNAUTHENTICATED',
+        [own.household_id],
+      );
+      onlyError(
+        await t.api({
+          as: null,
+          method: 'POST',
+          url: `/api/households/${own.household_id}/evaluate`,
+          payload: { month: MONTH },
+        }),
+        401,
+        'UNAUTHENTICATED',
+      );
+      onlyError(
+        await t.api({
+          as: null,
+          method: 'POST',
+          url: '/api/simulations',
+          payload: { month: MONTH, changes: [{ parameter: 'common.mce', factor: 1.2 }] },
+        }),
+        401,
+        'UNAUTHENTICATED',
+      );
+    });
+
+    it("a social worker lists only their mahalla's decisions, and its count", async () => {
+      const { mahalla, count, other, headers } = await setting();
+      const reply = await t.app.inject({ method: 'GET', url: '/api/decisions?pageSize=100', headers });
+      expect(reply.statusCode).toBe(200);
+      const page = reply.json<{ items: { householdId: string }[]; total: number }>();
+      expect(page.total).toBe(count);
+      expect(page.items.length).toBe(Math.min(count, 100));
+      const inMahalla = await t.database.db
+        .selectFrom('household')
+        .select('id')
+        .where('mahalla_code', '=', mahalla)
+        .execute();
+      const ids = new Set(inMahalla.map((h) => h.id));
+      for (const item of page.items) expect(ids.has(item.householdId)).toBe(true);
+      // Asking for a household elsewhere by filter finds nothing, not even a count.
+      const elsewhere = await t.app.inject({
+        method: 'GET',
+        url: `/api/decisions?householdId=${other.household_id}`,
+        headers,
+      });
+      expect(elsewhere.json()).toMatchObject({ items: [], total: 0 });
+      // Staff over the whole region see more.
+      const all = await t.api({ method: 'GET', url: '/api/decisions?pageSize=1' });
+      expect(all.json<{ total: number }>().total).toBeGreaterThan(count);
+    });
+
+    it('a social worker reads a decision of their mahalla (audited), and gets 403 for one elsewhere', async () => {
+      const { mahalla, own, other, headers } = await setting();
+      const denied = await t.app.inject({
+        method: 'GET',
+        url: `/api/decisions/${other.id}?lang=en`,
+        headers,
+      });
+      onlyError(denied, 403, 'FORBIDDEN', [other.household_id]);
+      onlyError(
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/households/${other.household_id}/entitlements`,
+          headers,
+        }),
+        403,
+        'FORBIDDEN',
+      );
+      const missing = await t.app.inject({ method: 'GET', url: '/api/decisions/999999999', headers });
+      expect(missing.statusCode).toBe(404);
+
+      const read = await t.app.inject({ method: 'GET', url: `/api/decisions/${own.id}?lang=en`, headers });
+      expect(read.statusCode).toBe(200);
+      const entries = await t.database.db
+        .selectFrom('audit_log')
+        .select(['action', 'role', 'organisation', 'area', 'subject_household_ids', 'fields'])
+        .where('resource_type', '=', 'decision')
+        .where('resource_id', '=', String(own.id))
+        .execute();
+      expect(entries).toContainEqual({
+        action: 'read',
+        role: 'social_worker',
+        organisation: 'Inson',
+        area: `mahalla:${mahalla}`,
+        subject_household_ids: [own.household_id],
+        fields: ['decision', 'trace'],
+      });
+      // Nothing was recorded for the refused read.
+      const refused = await t.database.db
+        .selectFrom('audit_log')
+        .select('seq')
+        .where('resource_type', '=', 'decision')
+        .where('resource_id', '=', String(other.id))
+        .execute();
+      expect(refused).toEqual([]);
+    });
+
+    it('a social worker may neither evaluate nor simulate (403)', async () => {
+      const { own, headers } = await setting();
+      onlyError(
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/households/${own.household_id}/evaluate`,
+          payload: { month: MONTH },
+          headers,
+        }),
+        403,
+        'FORBIDDEN',
+      );
+      onlyError(
+        await t.app.inject({ method: 'POST', url: '/api/evaluations', payload: { month: MONTH }, headers }),
+        403,
+        'FORBIDDEN',
+      );
+      onlyError(
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/simulations',
+          payload: { month: MONTH, changes: [{ parameter: 'common.mce', factor: 1.2 }] },
+          headers,
+        }),
+        403,
+        'FORBIDDEN',
+      );
+    });
+
+    it('a district officer re-evaluates households of their district only', async () => {
+      const { own } = await setting();
+      const place = await t.database.db
+        .selectFrom('household')
+        .select('district_code')
+        .where('id', '=', own.household_id)
+        .executeTakeFirstOrThrow();
+      const otherDistrict = await t.database.db
+        .selectFrom('district')
+        .select('code')
+        .where('region_code', '=', '1733')
+        .where('code', '!=', place.district_code)
+        .orderBy('code')
+        .executeTakeFirstOrThrow();
+      const grant = (code: string) => [
+        {
+          role: 'district_officer' as const,
+          area: { kind: 'district' as const, code },
+          organisation: 'Hokimiyat',
+        },
+      ];
+      const outsider = await t.staff(`officer.${otherDistrict.code}`, grant(otherDistrict.code));
+      onlyError(
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/households/${own.household_id}/evaluate`,
+          payload: { month: MONTH },
+          headers: outsider,
+        }),
+        403,
+        'FORBIDDEN',
+        [own.household_id],
+      );
+      const insider = await t.staff(`officer.${place.district_code}`, grant(place.district_code));
+      const reply = await t.app.inject({
+        method: 'POST',
+        url: `/api/households/${own.household_id}/evaluate`,
+        payload: { month: MONTH },
+        headers: insider,
+      });
+      expect(reply.statusCode).toBe(200);
+    });
   });
 });

@@ -40,6 +40,67 @@ export const ConfigSchema = z.object({
     .optional()
     .describe('Demo mode (demo data and accounts); default true unless production'),
   JOBS: booleanString.default(true).describe('Run the durable job workers in this process'),
+  EVALUATE_SCHEDULE: z
+    .string()
+    .regex(/^(off|(\S+\s+){4}\S+)$/, "must be a five-field cron expression or 'off'")
+    .default('0 2 * * *')
+    .describe("When the proactive evaluation of every household runs, cron in Tashkent time; 'off' = never"),
+  // Identity (src/identity/README.md).
+  PUBLIC_URL: z
+    .url()
+    .optional()
+    .describe(
+      'Address users reach the server at, e.g. https://himoya.example.uz; default http://localhost:PORT',
+    ),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('A signed-in session ends after this many minutes without a request'),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(12)
+    .describe('A signed-in session ends this many hours after sign-in, however active'),
+  LOGIN_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Consecutive failed staff sign-ins after which the username is locked'),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15).describe('How long a lockout lasts'),
+  ACCESS_TOKEN_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(3600)
+    .describe('Lifetime of an OAuth2 access token issued to a machine client'),
+  OIDC_ISSUER: z
+    .url()
+    .optional()
+    .describe("OneID (OpenID Connect) issuer URL; in demo mode the default is this server's /demo-idp"),
+  OIDC_CLIENT_ID: z
+    .string()
+    .min(1)
+    .default('himoya')
+    .describe('Client id of Himoya at the identity provider'),
+  OIDC_CLIENT_SECRET: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Client secret of Himoya at the identity provider (demo mode has a built-in one)'),
+  OIDC_REDIRECT_URI: z
+    .url()
+    .optional()
+    .describe('Callback registered at the identity provider; default PUBLIC_URL/auth/citizen/callback'),
+  OIDC_SCOPE: z.string().min(1).default('openid').describe('Scopes asked of the identity provider'),
+  OIDC_PINFL_CLAIM: z
+    .string()
+    .min(1)
+    .default('pin')
+    .describe('ID token claim that carries the PINFL (OneID calls it "pin")'),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { DEMO: boolean };

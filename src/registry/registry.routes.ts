@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scopeFor } from '../access/access.plugin.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { changeRequestRoutes } from './change-requests/change-request.routes.ts';
 import { duplicateRoutes } from './duplicates/duplicate.routes.ts';
@@ -16,8 +17,16 @@ const Summary = z.object({
 export const registryRoutes: HttpPlugin = async (app, ctx) => {
   app.get(
     '/api/registry/summary',
-    { schema: { tags: ['registry'], summary: 'Counts of the Social Registry', response: { 200: Summary } } },
-    async () => registrySummary(ctx.database.db),
+    {
+      config: { access: { action: 'registry.read' } },
+      schema: {
+        tags: ['registry'],
+        summary: 'Counts of the Social Registry (within your areas)',
+        response: { 200: Summary },
+      },
+    },
+    async (request) =>
+      registrySummary(ctx.database.db, await scopeFor(request, ctx.database.db, 'registry.read')),
   );
   for (const plugin of [householdRoutes, personRoutes, changeRequestRoutes, duplicateRoutes])
     await plugin(app, ctx);

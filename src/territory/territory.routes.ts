@@ -26,6 +26,7 @@ export const territoryRoutes: HttpPlugin = (app, { database }) => {
   app.get(
     '/api/territory/regions',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['territory'],
         summary: 'The 14 regions',
@@ -37,6 +38,7 @@ export const territoryRoutes: HttpPlugin = (app, { database }) => {
   app.get(
     '/api/territory/regions/:code/districts',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['territory'],
         summary: "A region's districts and cities",
@@ -49,6 +51,7 @@ export const territoryRoutes: HttpPlugin = (app, { database }) => {
   app.get(
     '/api/territory/districts/:code/mahallas',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['territory'],
         summary: "A district's mahallas",

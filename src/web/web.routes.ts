@@ -22,24 +22,33 @@ const PAGE = `<!doctype html>
 <h1>Himoya</h1>
 <p lang="uz-Latn">Xorazm viloyati ijtimoiy himoya tizimi: Ijtimoiy reyestr va proaktiv xizmatlar.</p>
 <p lang="en">Social protection platform of the Khorezm region: Social Registry and proactive services.</p>
-<p class="stat" id="stats">Ijtimoiy reyestr yuklanmoqda…</p>
+<p class="stat" id="stats" aria-live="polite">Ijtimoiy reyestr yuklanmoqda…</p>
 <ul>
+  <li><a href="/login">Tizimga kirish / Sign in</a></li>
   <li><a href="/docs">API documentation (OpenAPI)</a></li>
   <li><a href="/api/registry/summary">Registry summary (JSON)</a></li>
   <li><a href="/health">Health</a></li>
 </ul>
 </main>
 <script>
-fetch('/api/registry/summary').then(function (r) { return r.json(); }).then(function (s) {
-  document.getElementById('stats').textContent =
-    s.households.toLocaleString('uz') + ' oila, ' + s.persons.toLocaleString('uz') + ' shaxs, ' + s.mahallas + ' mahalla';
-}).catch(function () { document.getElementById('stats').textContent = ''; });
+// The registry's counts are data too: shown to a signed-in user, for their own areas only.
+var stats = document.getElementById('stats');
+fetch('/auth/session').then(function (r) { return r.json(); }).then(function (session) {
+  if (!session.actor || session.actor.kind === 'anonymous') {
+    stats.textContent = 'Reyestr ma\u2019lumotlarini ko\u2018rish uchun tizimga kiring.';
+    return;
+  }
+  return fetch('/api/registry/summary').then(function (r) { return r.json(); }).then(function (s) {
+    stats.textContent = s.households.toLocaleString('uz') + ' oila, ' + s.persons.toLocaleString('uz') +
+      ' shaxs, ' + s.mahallas + ' mahalla';
+  });
+}).catch(function () { stats.textContent = ''; });
 </script>
 </body>
 </html>`;
 
 export const webRoutes: HttpPlugin = (app) => {
-  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/', { schema: { hide: true }, config: { access: { public: true } } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(PAGE),
   );
 };

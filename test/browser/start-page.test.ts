@@ -21,12 +21,41 @@ describe.skipIf(!chromiumPath)('in a real browser', () => {
     await server?.destroy();
   });
 
-  it('the start page shows the living registry', async () => {
-    const page = await browser.newPage();
+  it('the start page asks a visitor to sign in, and shows a signed-in officer the registry of their area', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/`);
+    await expect.poll(() => page.locator('#stats').textContent()).toMatch(/tizimga kiring/);
+
+    await page.goto(`${server.baseUrl}/login`);
+    await page.getByLabel(/username|foydalanuvchi/i).fill('admin');
+    await page
+      .getByLabel(/password|parol/i)
+      .first()
+      .fill('himoya-demo');
+    await page.locator('#login button[type="submit"], #login input[type="submit"]').first().click();
+    await page.waitForResponse((r) => r.url().endsWith('/auth/login'));
     await page.goto(`${server.baseUrl}/`);
     await expect.poll(() => page.locator('#stats').textContent()).toMatch(/200 oila/);
     await page.screenshot({ path: `${SCREENSHOTS}/start-page.png`, fullPage: true });
-    await page.close();
+
+    // A social worker of one mahalla sees that mahalla's households only.
+    const worker = await browser.newContext();
+    const workerPage = await worker.newPage();
+    await workerPage.goto(`${server.baseUrl}/login`);
+    await workerPage.getByLabel(/username|foydalanuvchi/i).fill('worker1');
+    await workerPage
+      .getByLabel(/password|parol/i)
+      .first()
+      .fill('himoya-demo');
+    await workerPage.locator('#login button[type="submit"], #login input[type="submit"]').first().click();
+    await workerPage.waitForResponse((r) => r.url().endsWith('/auth/login'));
+    await workerPage.goto(`${server.baseUrl}/`);
+    await expect.poll(() => workerPage.locator('#stats').textContent()).toMatch(/ 1 mahalla$/);
+    const text = (await workerPage.locator('#stats').textContent()) ?? '';
+    expect(Number(text.split(' ')[0])).toBeLessThan(200);
+    await context.close();
+    await worker.close();
   });
 
   it('the API documentation renders and can call the API', async () => {
@@ -34,8 +63,12 @@ describe.skipIf(!chromiumPath)('in a real browser', () => {
     await page.goto(`${server.baseUrl}/docs/`);
     await page.getByText('/api/households', { exact: true }).first().waitFor({ timeout: 20_000 });
     await page.screenshot({ path: `${SCREENSHOTS}/api-docs.png` });
-    const summary = await page.evaluate(async () => (await fetch('/api/registry/summary')).json());
-    expect(summary.households).toBe(200);
+    // Trying the API from the documentation without signing in is refused, with the catalogue's error.
+    const refused = await page.evaluate(async () => {
+      const response = await fetch('/api/registry/summary');
+      return { status: response.status, body: await response.json() };
+    });
+    expect(refused).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
     await page.close();
   });
 });

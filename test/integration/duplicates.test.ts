@@ -17,7 +17,7 @@ describe('duplicate detection and review', () => {
   });
 
   async function register(person: ReturnType<Factory['person']>, mahalla = MAHALLA) {
-    const response = await t.app.inject({
+    const response = await t.api({
       method: 'POST',
       url: '/api/households',
       payload: factory.household(mahalla, person),
@@ -27,12 +27,12 @@ describe('duplicate detection and review', () => {
   }
 
   async function scan() {
-    const queued = await t.app.inject({ method: 'POST', url: '/api/duplicates/scan' });
+    const queued = await t.api({ method: 'POST', url: '/api/duplicates/scan' });
     expect(queued.statusCode).toBe(202);
     const { jobId } = queued.json();
     expect(jobId).toBeTruthy();
     for (let i = 0; i < 100; i++) {
-      const status = await t.app.inject({ method: 'GET', url: `/api/duplicates/scans/${jobId}` });
+      const status = await t.api({ method: 'GET', url: `/api/duplicates/scans/${jobId}` });
       if (status.json().state === 'completed') return;
       expect(status.json().state).not.toBe('failed');
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -57,7 +57,7 @@ describe('duplicate detection and review', () => {
     await register(differentBirth);
 
     await scan();
-    const queue = await t.app.inject({ method: 'GET', url: '/api/duplicates?status=pending' });
+    const queue = await t.api({ method: 'GET', url: '/api/duplicates?status=pending' });
     expect(queue.statusCode).toBe(200);
     expect(queue.json().total).toBe(1);
     const pair = queue.json().items[0];
@@ -65,43 +65,46 @@ describe('duplicate detection and review', () => {
 
     // A second scan finds nothing new.
     await scan();
-    const again = await t.app.inject({ method: 'GET', url: '/api/duplicates' });
+    const again = await t.api({ method: 'GET', url: '/api/duplicates' });
     expect(again.json().total).toBe(1);
   });
 
   it('merges a confirmed duplicate: its membership closes, its household dissolves, history says why', async () => {
-    const queue = await t.app.inject({ method: 'GET', url: '/api/duplicates' });
+    const queue = await t.api({ method: 'GET', url: '/api/duplicates' });
     const pair = queue.json().items[0];
     const keep = pair.personA.personId as string;
-    const review = await t.app.inject({
+    const review = await t.api({
       method: 'POST',
       url: `/api/duplicates/${pair.id}/review`,
-      headers: { 'x-himoya-actor': 'worker.qoshkopir' },
+      as: 'worker.qoshkopir',
       payload: { decision: 'duplicate', keepPersonId: keep, note: 'same passport' },
     });
     expect(review.statusCode).toBe(200);
     const merged = review.json().merged.merged as string;
     expect(review.json().merged.kept).toBe(keep);
 
-    const person = await t.app.inject({ method: 'GET', url: `/api/persons/${merged}` });
+    const person = await t.api({ method: 'GET', url: `/api/persons/${merged}` });
     expect(person.json().mergedInto).toBe(keep);
     expect(person.json().memberships[0].validTo).not.toBeNull();
     expect(person.json().history.map((h: { field: string }) => h.field)).toContain('merged_into');
-    const search = await t.app.inject({
+    const search = await t.api({
       method: 'GET',
       url: `/api/persons?birthDate=1979-04-02&mahallaCode=${MAHALLA}`,
     });
     expect(search.json().items.map((p: { id: string }) => p.id)).toEqual([keep]);
 
-    const twice = await t.app.inject({
+    const twice = await t.api({
       method: 'POST',
       url: `/api/duplicates/${pair.id}/review`,
       payload: { decision: 'distinct' },
     });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error.code).toBe('DUPLICATE_ALREADY_REVIEWED');
-    const reviewed = await t.app.inject({ method: 'GET', url: '/api/duplicates?status=duplicate' });
-    expect(reviewed.json().items[0]).toMatchObject({ reviewedBy: 'worker.qoshkopir', note: 'same passport' });
+    const reviewed = await t.api({ method: 'GET', url: '/api/duplicates?status=duplicate' });
+    expect(reviewed.json().items[0]).toMatchObject({
+      reviewedBy: 'staff:worker.qoshkopir',
+      note: 'same passport',
+    });
   });
 
   it('rejects a keep-person outside the pair and an unknown candidate', async () => {
@@ -115,22 +118,22 @@ describe('duplicate detection and review', () => {
     await register(a);
     await register({ ...a, id: factory.person().id, lastName: 'Собирова', firstName: 'Нодира' });
     await scan();
-    const pending = await t.app.inject({ method: 'GET', url: '/api/duplicates' });
+    const pending = await t.api({ method: 'GET', url: '/api/duplicates' });
     const pair = pending.json().items[0];
-    const outside = await t.app.inject({
+    const outside = await t.api({
       method: 'POST',
       url: `/api/duplicates/${pair.id}/review`,
       payload: { decision: 'duplicate', keepPersonId: factory.person().id },
     });
     expect(outside.statusCode).toBe(400);
-    const distinct = await t.app.inject({
+    const distinct = await t.api({
       method: 'POST',
       url: `/api/duplicates/${pair.id}/review`,
       payload: { decision: 'distinct' },
     });
     expect(distinct.statusCode).toBe(200);
     expect(distinct.json()).toEqual({ id: pair.id, status: 'distinct' });
-    const unknown = await t.app.inject({
+    const unknown = await t.api({
       method: 'POST',
       url: '/api/duplicates/999999/review',
       payload: { decision: 'distinct' },

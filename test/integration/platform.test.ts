@@ -65,7 +65,7 @@ describe('HTTP platform', () => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('NOT_FOUND');
 
-    const malformed = await t.app.inject({
+    const malformed = await t.api({
       method: 'POST',
       url: '/api/households',
       headers: { 'content-type': 'application/json' },
@@ -75,11 +75,11 @@ describe('HTTP platform', () => {
     expect(malformed.json().error.code).toBe('VALIDATION_FAILED');
     expect(malformed.body).not.toMatch(/at .*\.ts/);
 
-    const badId = await t.app.inject({ method: 'GET', url: '/api/households/not-a-uuid' });
+    const badId = await t.api({ method: 'GET', url: '/api/households/not-a-uuid' });
     expect(badId.statusCode).toBe(400);
     expect(badId.json().error.details.issues[0].where).toBe('params');
 
-    const tooBig = await t.app.inject({
+    const tooBig = await t.api({
       method: 'POST',
       url: '/api/households',
       headers: { 'content-type': 'application/json' },

@@ -34,7 +34,7 @@ describe('registry: households and persons over HTTP', () => {
       MAHALLA,
       factory.person({ lastName: "G'ulomov", firstName: 'Xurshid', sex: 'M' }),
     );
-    const first = await t.app.inject({ method: 'POST', url: '/api/households', payload: body });
+    const first = await t.api({ method: 'POST', url: '/api/households', payload: body });
     expect(first.statusCode).toBe(201);
     const view = first.json();
     expect(view.districtCode).toBe('1733212');
@@ -46,7 +46,7 @@ describe('registry: households and persons over HTTP', () => {
     });
 
     const before = await counts();
-    const retry = await t.app.inject({ method: 'POST', url: '/api/households', payload: body });
+    const retry = await t.api({ method: 'POST', url: '/api/households', payload: body });
     expect(retry.statusCode).toBe(200);
     expect(retry.json().id).toBe(view.id);
     expect(await counts()).toEqual(before);
@@ -54,7 +54,7 @@ describe('registry: households and persons over HTTP', () => {
 
   it('rejects an unknown mahalla with 422 MAHALLA_UNKNOWN and writes nothing', async () => {
     const before = await counts();
-    const response = await t.app.inject({
+    const response = await t.api({
       method: 'POST',
       url: '/api/households',
       payload: factory.household('1733212999', factory.person()),
@@ -66,7 +66,7 @@ describe('registry: households and persons over HTTP', () => {
 
   it('rejects a malformed PINFL and one that disagrees with the birth date', async () => {
     const before = await counts();
-    const malformed = await t.app.inject({
+    const malformed = await t.api({
       method: 'POST',
       url: '/api/households',
       payload: factory.household(MAHALLA, factory.person({ pinfl: '12345' })),
@@ -76,7 +76,7 @@ describe('registry: households and persons over HTTP', () => {
 
     const person = factory.person({ birthDate: '1990-05-05', sex: 'F' });
     const wrongDigit = `${person.pinfl?.slice(0, 13)}${(Number(person.pinfl?.[13]) + 1) % 10}`;
-    const badCheck = await t.app.inject({
+    const badCheck = await t.api({
       method: 'POST',
       url: '/api/households',
       payload: factory.household(MAHALLA, { ...person, pinfl: wrongDigit }),
@@ -84,7 +84,7 @@ describe('registry: households and persons over HTTP', () => {
     expect(badCheck.statusCode).toBe(400);
     expect(badCheck.json().error.code).toBe('PINFL_INVALID');
 
-    const mismatch = await t.app.inject({
+    const mismatch = await t.api({
       method: 'POST',
       url: '/api/households',
       payload: factory.household(MAHALLA, { ...person, birthDate: '1990-05-06' }),
@@ -96,7 +96,7 @@ describe('registry: households and persons over HTTP', () => {
   });
 
   it('answers in the language asked for', async () => {
-    const response = await t.app.inject({
+    const response = await t.api({
       method: 'GET',
       url: '/api/households/00000000-0000-4000-8000-000000000000',
       headers: { 'accept-language': 'ru-RU,ru;q=0.9' },
@@ -111,14 +111,14 @@ describe('registry: households and persons over HTTP', () => {
 
   it('refuses to make one person head of two households at once', async () => {
     const head = factory.person();
-    const created = await t.app.inject({
+    const created = await t.api({
       method: 'POST',
       url: '/api/households',
       payload: factory.household(MAHALLA, head),
     });
     expect(created.statusCode).toBe(201);
     const before = await counts();
-    const again = await t.app.inject({
+    const again = await t.api({
       method: 'POST',
       url: '/api/households',
       payload: factory.household(OTHER_MAHALLA, { personId: head.id }, '2024-01-01'),
@@ -130,51 +130,51 @@ describe('registry: households and persons over HTTP', () => {
 
   it('searches households and persons within filters, with totals across pages', async () => {
     for (let i = 0; i < 3; i++) {
-      const r = await t.app.inject({
+      const r = await t.api({
         method: 'POST',
         url: '/api/households',
         payload: factory.household(OTHER_MAHALLA, factory.person({ lastName: 'Rahimov', sex: 'M' })),
       });
       expect(r.statusCode).toBe(201);
     }
-    const page1 = await t.app.inject({
+    const page1 = await t.api({
       method: 'GET',
       url: `/api/households?mahallaCode=${OTHER_MAHALLA}&pageSize=2`,
     });
     expect(page1.statusCode).toBe(200);
     expect(page1.json()).toMatchObject({ total: 3, page: 1, pageSize: 2 });
     expect(page1.json().items).toHaveLength(2);
-    const page2 = await t.app.inject({
+    const page2 = await t.api({
       method: 'GET',
       url: `/api/households?mahallaCode=${OTHER_MAHALLA}&pageSize=2&page=2`,
     });
     expect(page2.json().items).toHaveLength(1);
     expect(page2.json().items[0].head.lastName).toBe('Rahimov');
 
-    const byDistrict = await t.app.inject({ method: 'GET', url: '/api/households?districtCode=1733401' });
+    const byDistrict = await t.api({ method: 'GET', url: '/api/households?districtCode=1733401' });
     expect(byDistrict.json().total).toBe(3);
 
     // Cyrillic search finds the Latin record through the folded name key.
-    const cyr = await t.app.inject({
+    const cyr = await t.api({
       method: 'GET',
       url: `/api/persons?name=${encodeURIComponent('Ғуломов')}`,
     });
     expect(cyr.statusCode).toBe(200);
     expect(cyr.json().items.map((p: { lastName: string }) => p.lastName)).toContain("G'ulomov");
 
-    const bad = await t.app.inject({ method: 'GET', url: '/api/households?pageSize=1000' });
+    const bad = await t.api({ method: 'GET', url: '/api/households?pageSize=1000' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('VALIDATION_FAILED');
   });
 
   it('shows a person with their household periods', async () => {
     const head = factory.person();
-    const created = await t.app.inject({
+    const created = await t.api({
       method: 'POST',
       url: '/api/households',
       payload: factory.household(MAHALLA, head, '2021-03-01'),
     });
-    const view = await t.app.inject({ method: 'GET', url: `/api/persons/${head.id}` });
+    const view = await t.api({ method: 'GET', url: `/api/persons/${head.id}` });
     expect(view.statusCode).toBe(200);
     expect(view.json().memberships).toEqual([
       {
@@ -186,9 +186,9 @@ describe('registry: households and persons over HTTP', () => {
         source: 'social_worker',
       },
     ]);
-    const byPinfl = await t.app.inject({ method: 'GET', url: `/api/persons?pinfl=${head.pinfl}` });
+    const byPinfl = await t.api({ method: 'GET', url: `/api/persons?pinfl=${head.pinfl}` });
     expect(byPinfl.json().items).toHaveLength(1);
-    const household = await t.app.inject({
+    const household = await t.api({
       method: 'GET',
       url: `/api/households/${created.json().id}?date=2021-02-28`,
     });
@@ -196,7 +196,7 @@ describe('registry: households and persons over HTTP', () => {
   });
 
   it('summarises the registry', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/registry/summary' });
+    const response = await t.api({ method: 'GET', url: '/api/registry/summary' });
     expect(response.statusCode).toBe(200);
     const summary = response.json();
     expect(summary.households).toBeGreaterThanOrEqual(5);

@@ -11,7 +11,7 @@ describe('territory API', () => {
   });
 
   it('lists the 14 regions with names in four scripts', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/territory/regions' });
+    const response = await t.api({ method: 'GET', url: '/api/territory/regions' });
     expect(response.statusCode).toBe(200);
     const { items } = response.json();
     expect(items).toHaveLength(14);
@@ -26,7 +26,7 @@ describe('territory API', () => {
   });
 
   it("lists Khorezm's 11 districts and 2 cities, remote ones flagged", async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/territory/regions/1733/districts' });
+    const response = await t.api({ method: 'GET', url: '/api/territory/regions/1733/districts' });
     const { items } = response.json();
     expect(items).toHaveLength(13);
     expect(items.filter((d: { kind: string }) => d.kind === 'city')).toHaveLength(2);
@@ -40,13 +40,13 @@ describe('territory API', () => {
   });
 
   it("lists a district's mahallas and refuses unknown or malformed codes", async () => {
-    const mahallas = await t.app.inject({ method: 'GET', url: '/api/territory/districts/1733221/mahallas' });
+    const mahallas = await t.api({ method: 'GET', url: '/api/territory/districts/1733221/mahallas' });
     expect(mahallas.statusCode).toBe(200);
     expect(mahallas.json().items.length).toBe(24);
-    const unknown = await t.app.inject({ method: 'GET', url: '/api/territory/districts/1733999/mahallas' });
+    const unknown = await t.api({ method: 'GET', url: '/api/territory/districts/1733999/mahallas' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('TERRITORY_NOT_FOUND');
-    const malformed = await t.app.inject({ method: 'GET', url: '/api/territory/regions/17x3/districts' });
+    const malformed = await t.api({ method: 'GET', url: '/api/territory/regions/17x3/districts' });
     expect(malformed.statusCode).toBe(400);
   });
 });

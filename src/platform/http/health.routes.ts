@@ -8,6 +8,7 @@ export const healthRoutes: HttpPlugin = (app, { database }) => {
   app.get(
     '/health',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['platform'],
         summary: 'Liveness and database reachability',

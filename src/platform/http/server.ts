@@ -64,12 +64,17 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
         { name: 'decisions', description: 'Monthly evaluations, decisions with their traces, entitlements' },
         { name: 'simulations', description: 'What-if runs of the rules with changed parameters' },
         { name: 'casework', description: 'Manual overrides under the four-eyes rule, appeals, applications' },
+        { name: 'identity', description: 'Sign-in: staff sessions, citizens through OneID, machine tokens' },
+        { name: 'audit', description: 'The tamper-evident audit trail and who accessed a citizen’s data' },
+        { name: 'consent', description: 'Consent to data sharing and to proactive offers, with withdrawal' },
       ],
     },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, async () =>
+    app.swagger(),
+  );
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
   for (const plugin of plugins) await plugin(typed, ctx);

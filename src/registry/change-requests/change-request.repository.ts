@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { Scope } from '../../access/policies.ts';
+import { householdIdInScope, personIdInScope } from '../../access/scope.sql.ts';
 import { pgErrorOf } from '../../platform/db/pg-error.ts';
 import type { DB, Relationship, Sex } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -549,8 +551,20 @@ export async function listChangeRequests(
   db: Kysely<DB>,
   filter: ChangeRequestFilter,
   window: { limit: number; offset: number },
+  scope: Scope,
 ): Promise<{ items: ChangeRequestView[]; total: number }> {
-  let query = db.selectFrom('change_request');
+  // Within the actor's areas: by the household named, or (a personal-data correction) by the person's.
+  let query = db
+    .selectFrom('change_request')
+    .where((eb) =>
+      eb.or([
+        householdIdInScope(scope, 'change_request.household_id'),
+        eb.and([
+          eb('change_request.household_id', 'is', null),
+          personIdInScope(scope, 'change_request.person_id'),
+        ]),
+      ]),
+    );
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.type) query = query.where('type', '=', filter.type);
   const householdId = filter.householdId;

@@ -1,38 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
-import { loadConfig } from '../../platform/config.ts';
+import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import type { DB } from '../../platform/db/schema.ts';
-import { type App, buildServer } from '../../platform/http/server.ts';
-import { JobRunner } from '../../platform/jobs/job-runner.ts';
-import { changeRequestRoutes } from './change-request.routes.ts';
 import { createFactory, type Factory, snapshot } from './test-factory.ts';
 
-let testDb: TestDatabase;
+let t: TestApp;
 let db: Kysely<DB>;
-let app: App;
 let make: Factory;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = testDb.database.db;
+  t = await createTestApp();
+  db = t.database.db;
   make = createFactory(db);
-  const logger = pino({ level: 'silent' });
-  const jobs = new JobRunner(testDb.database, logger, { schema: `${testDb.schema}_jobs` });
-  const config = loadConfig({ NODE_ENV: 'test', SEED_HOUSEHOLDS: '0' });
-  app = await buildServer({ config, database: testDb.database, logger, jobs }, [changeRequestRoutes]);
-  await app.ready();
 });
 afterAll(async () => {
-  await app?.close();
-  await testDb?.cleanup();
+  await t?.cleanup();
 });
 
+// Signed in as staff holding every role over the region (test/support/auth.ts).
 const post = (url: string, payload: unknown, actor = 'worker-7') =>
-  app.inject({ method: 'POST', url, payload: payload as object, headers: { 'x-himoya-actor': actor } });
-const get = (url: string) => app.inject({ method: 'GET', url });
+  t.api({ method: 'POST', url, payload: payload as object, as: actor });
+const get = (url: string) => t.api({ method: 'GET', url });
 
 /** Posts a request that must be refused with `status` and `code`, and checks the registry is untouched. */
 async function expectRefused(status: number, code: string, payload: unknown): Promise<void> {
@@ -147,7 +136,7 @@ describe('change-request workflow over HTTP', () => {
     expect(created.json()).toMatchObject({
       id: body.id,
       status: 'pending',
-      submittedBy: 'worker-7',
+      submittedBy: 'staff:worker-7',
       source: 'mahalla_committee',
       householdId: h.id,
       personId: p,
@@ -169,8 +158,8 @@ describe('change-request workflow over HTTP', () => {
     expect(applied.statusCode, applied.body).toBe(200);
     expect(applied.json()).toMatchObject({
       status: 'applied',
-      decidedBy: 'supervisor-1',
-      submittedBy: 'worker-7',
+      decidedBy: 'staff:supervisor-1',
+      submittedBy: 'staff:worker-7',
     });
     expect(applied.json().result.membershipsCreated).toHaveLength(1);
 
@@ -205,7 +194,11 @@ describe('change-request workflow over HTTP', () => {
       apply: true,
     });
     expect(now.statusCode, now.body).toBe(201);
-    expect(now.json()).toMatchObject({ status: 'applied', decidedBy: 'worker-7', source: 'social_worker' });
+    expect(now.json()).toMatchObject({
+      status: 'applied',
+      decidedBy: 'staff:worker-7',
+      source: 'social_worker',
+    });
 
     const id = randomUUID();
     const pending = await post('/api/change-requests', {

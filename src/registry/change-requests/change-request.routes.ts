@@ -1,4 +1,12 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { authorizeHousehold, authorizeMahalla, scopeFor } from '../../access/access.plugin.ts';
+import { findGoverningHouseholdOfPerson } from '../../access/access.repository.ts';
+import type { Action } from '../../access/policies.ts';
+import { auditFromRequest } from '../../audit/audit.service.ts';
+import type { DB } from '../../platform/db/schema.ts';
+import { DomainError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
@@ -13,12 +21,53 @@ import * as changeRequests from './change-request.service.ts';
 const TAGS = ['change-requests'];
 const IdParams = z.object({ id: z.uuid() });
 
+/** What a change touches: every household it names, the mahalla of a new one, the person corrected. */
+function touched(payload: Record<string, unknown>) {
+  const text = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : undefined);
+  return {
+    householdIds: [text('householdId'), text('sourceHouseholdId')].filter((id): id is string => !!id),
+    newMahallaCode: text('type') === 'split_household' ? text('mahallaCode') : undefined,
+    personId: text('type') === 'correct_personal_data' ? text('personId') : undefined,
+  };
+}
+
+/**
+ * Checks the actor may do `action` on everything the change touches. A correction of a person's data is
+ * judged by the household the person belongs to; one who belongs to none, by region-wide roles only.
+ */
+async function authorizeChange(
+  request: FastifyRequest,
+  db: Kysely<DB>,
+  action: Action,
+  payload: Record<string, unknown>,
+): Promise<string[]> {
+  const { householdIds, newMahallaCode, personId } = touched(payload);
+  const subjects = [...householdIds];
+  if (personId) {
+    const householdId = await findGoverningHouseholdOfPerson(db, personId);
+    if (householdId) subjects.push(householdId);
+    else if ((await scopeFor(request, db, action)).kind !== 'all') throw new DomainError('FORBIDDEN');
+  }
+  for (const householdId of subjects) {
+    await authorizeHousehold(request, db, action, householdId, personId ?? null);
+  }
+  if (newMahallaCode) await authorizeMahalla(request, db, action, newMahallaCode);
+  return subjects;
+}
+
+async function authorizeStored(request: FastifyRequest, db: Kysely<DB>, action: Action, id: string) {
+  const stored = await changeRequests.getChangeRequest(db, id);
+  const subjects = await authorizeChange(request, db, action, { type: stored.type, ...stored.payload });
+  return { stored, subjects };
+}
+
 export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
   const { db } = database;
 
   app.post(
     '/api/change-requests',
     {
+      config: { access: { action: 'change_requests.submit' } },
       schema: {
         tags: TAGS,
         summary: 'Submit a change to a household or person',
@@ -33,11 +82,25 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
       },
     },
     async (request, reply) => {
+      const body = request.body;
+      const subjects = await authorizeChange(request, db, 'change_requests.submit', body);
+      // Applying at once is a decision: it needs the right to decide, on the same households.
+      if (body.apply) await authorizeChange(request, db, 'change_requests.decide', body);
       const { request: stored, created } = await changeRequests.submitChangeRequest(
         db,
-        request.body,
+        body,
         actorOf(request),
       );
+      if (created) {
+        await auditFromRequest(db, request, {
+          action: 'create',
+          resourceType: 'change_request',
+          resourceId: stored.id,
+          subjectHouseholdIds: subjects,
+          subjectPersonIds: stored.personId ? [stored.personId] : [],
+          fields: [stored.type],
+        });
+      }
       return reply.status(created ? 201 : 200).send(stored);
     },
   );
@@ -45,6 +108,7 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
   app.post(
     '/api/change-requests/:id/apply',
     {
+      config: { access: { action: 'change_requests.decide' } },
       schema: {
         tags: TAGS,
         summary: 'Apply a pending change request',
@@ -53,12 +117,24 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         response: { 200: ChangeRequestView },
       },
     },
-    async (request) => changeRequests.applyChangeRequest(db, request.params.id, actorOf(request)),
+    async (request) => {
+      const { subjects } = await authorizeStored(request, db, 'change_requests.decide', request.params.id);
+      const applied = await changeRequests.applyChangeRequest(db, request.params.id, actorOf(request));
+      await auditFromRequest(db, request, {
+        action: 'update',
+        resourceType: 'change_request',
+        resourceId: applied.id,
+        subjectHouseholdIds: subjects,
+        fields: ['applied', applied.type],
+      });
+      return applied;
+    },
   );
 
   app.post(
     '/api/change-requests/:id/reject',
     {
+      config: { access: { action: 'change_requests.decide' } },
       schema: {
         tags: TAGS,
         summary: 'Reject a pending change request',
@@ -67,13 +143,29 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         response: { 200: ChangeRequestView },
       },
     },
-    async (request) =>
-      changeRequests.rejectChangeRequest(db, request.params.id, request.body.reason, actorOf(request)),
+    async (request) => {
+      const { subjects } = await authorizeStored(request, db, 'change_requests.decide', request.params.id);
+      const rejected = await changeRequests.rejectChangeRequest(
+        db,
+        request.params.id,
+        request.body.reason,
+        actorOf(request),
+      );
+      await auditFromRequest(db, request, {
+        action: 'update',
+        resourceType: 'change_request',
+        resourceId: rejected.id,
+        subjectHouseholdIds: subjects,
+        fields: ['rejected'],
+      });
+      return rejected;
+    },
   );
 
   app.get(
     '/api/change-requests/:id',
     {
+      config: { access: { action: 'change_requests.submit' } },
       schema: {
         tags: TAGS,
         summary: 'A change request, its decision and what applying it did',
@@ -81,22 +173,25 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         response: { 200: ChangeRequestView },
       },
     },
-    async (request) => changeRequests.getChangeRequest(db, request.params.id),
+    async (request) =>
+      (await authorizeStored(request, db, 'change_requests.submit', request.params.id)).stored,
   );
 
   app.get(
     '/api/change-requests',
     {
+      config: { access: { action: 'change_requests.submit' } },
       schema: {
         tags: TAGS,
-        summary: 'Change requests, newest first',
+        summary: 'Change requests within your areas, newest first',
         querystring: ChangeRequestFilter.extend(PageQuery.shape),
         response: { 200: pageOf(ChangeRequestView) },
       },
     },
     async (request) => {
       const { page, pageSize, ...filter } = request.query;
-      return changeRequests.listChangeRequests(db, filter, { page, pageSize });
+      const scope = await scopeFor(request, db, 'change_requests.submit');
+      return changeRequests.listChangeRequests(db, filter, { page, pageSize }, scope);
     },
   );
 };

@@ -763,13 +763,19 @@ describe('workflow', () => {
       }),
     );
 
-    const page = await listChangeRequests(db, { householdId: h.id }, { page: 1, pageSize: 2 });
+    const page = await listChangeRequests(
+      db,
+      { householdId: h.id },
+      { page: 1, pageSize: 2 },
+      { kind: 'all' },
+    );
     expect(page.total).toBe(5);
     expect(page.items).toHaveLength(2);
     const splits = await listChangeRequests(
       db,
       { type: 'split_household', status: 'applied', householdId: sonsHousehold },
       { page: 1, pageSize: 50 },
+      { kind: 'all' },
     );
     expect(splits.total).toBe(1);
   });

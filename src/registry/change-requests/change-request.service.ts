@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Scope } from '../../access/policies.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { offsetOf, type Page, type PageQuery } from '../../platform/http/pagination.ts';
@@ -143,11 +144,14 @@ export async function listChangeRequests(
   db: Kysely<DB>,
   filter: ChangeRequestFilter,
   page: PageQuery,
+  scope: Scope,
 ): Promise<Page<ChangeRequestView>> {
-  const { items, total } = await repository.listChangeRequests(db, filter, {
-    limit: page.pageSize,
-    offset: offsetOf(page),
-  });
+  const { items, total } = await repository.listChangeRequests(
+    db,
+    filter,
+    { limit: page.pageSize, offset: offsetOf(page) },
+    scope,
+  );
   return { items, page: page.page, pageSize: page.pageSize, total };
 }
 

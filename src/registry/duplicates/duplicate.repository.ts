@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { Scope } from '../../access/policies.ts';
+import { personIdInScope } from '../../access/scope.sql.ts';
 import type { DB, DuplicateStatus } from '../../platform/db/schema.ts';
 
 /**
@@ -40,9 +42,12 @@ export async function listCandidates(
   filters: { status?: DuplicateStatus | undefined; mahallaCode?: string | undefined },
   limit: number,
   offset: number,
+  scope: Scope,
 ) {
   const base = () => {
-    let q = db.selectFrom('duplicate_candidate as d');
+    let q = db
+      .selectFrom('duplicate_candidate as d')
+      .where((eb) => eb.or([personIdInScope(scope, 'd.person_a'), personIdInScope(scope, 'd.person_b')]));
     if (filters.status) q = q.where('d.status', '=', filters.status);
     if (filters.mahallaCode) {
       const code = filters.mahallaCode;
@@ -97,6 +102,14 @@ export async function listCandidates(
       .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
+}
+
+export async function findCandidatePersons(db: Kysely<DB>, id: number) {
+  return db
+    .selectFrom('duplicate_candidate')
+    .select(['person_a', 'person_b'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function findCandidateForUpdate(db: Kysely<DB>, id: number) {

@@ -1,10 +1,18 @@
 import { z } from 'zod';
+import { authorizeHousehold, scopeFor } from '../../access/access.plugin.ts';
+import { findGoverningHouseholdOfPerson } from '../../access/access.repository.ts';
+import { auditFromRequest } from '../../audit/audit.service.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
 import { today } from '../households/household.service.ts';
-import { DUPLICATE_SCAN_JOB, listCandidates, reviewCandidate } from './duplicate.service.ts';
+import {
+  DUPLICATE_SCAN_JOB,
+  getCandidatePersons,
+  listCandidates,
+  reviewCandidate,
+} from './duplicate.service.ts';
 
 const Side = z.object({
   personId: z.uuid(),
@@ -33,9 +41,10 @@ export const duplicateRoutes: HttpPlugin = (app, { database, jobs }) => {
   app.get(
     '/api/duplicates',
     {
+      config: { access: { action: 'duplicates.review' } },
       schema: {
         tags: ['duplicates'],
-        summary: 'The duplicate review queue',
+        summary: 'The duplicate review queue (pairs with a person in your areas)',
         querystring: PageQuery.extend({
           status: z.enum(['pending', 'duplicate', 'distinct']).default('pending'),
           mahallaCode: z
@@ -48,20 +57,34 @@ export const duplicateRoutes: HttpPlugin = (app, { database, jobs }) => {
     },
     async (request) => {
       const { page, pageSize, ...filters } = request.query;
-      return listCandidates(db, filters, { page, pageSize });
+      const scope = await scopeFor(request, db, 'duplicates.review');
+      const result = await listCandidates(db, filters, { page, pageSize }, scope);
+      await auditFromRequest(db, request, {
+        action: 'search',
+        resourceType: 'duplicate_candidate',
+        subjectPersonIds: result.items.flatMap((c) => [c.personA.personId, c.personB.personId]),
+        fields: ['list'],
+      });
+      return result;
     },
   );
 
   app.post(
     '/api/duplicates/scan',
     {
+      // The scan reads the whole registry: region-wide reviewers only.
+      config: { access: { action: 'duplicates.review' } },
       schema: {
         tags: ['duplicates'],
-        summary: 'Queue a scan for new duplicate candidates (a durable job)',
+        summary: 'Queue a scan for new duplicate candidates (a durable job; region-wide reviewers)',
         response: { 202: z.object({ jobId: z.string().nullable(), queued: z.boolean() }) },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const scope = await scopeFor(request, db, 'duplicates.review');
+      if (scope.kind !== 'all' && !(scope.kind === 'areas' && scope.regions.length > 0)) {
+        throw new DomainError('FORBIDDEN', { reason: 'the scan covers the whole region' });
+      }
       // One scan at a time: while one is queued or running, another request joins it.
       const jobId = await jobs.send(DUPLICATE_SCAN_JOB, {}, { singletonKey: 'scan' });
       return reply.status(202).send({ jobId, queued: jobId !== null });
@@ -71,6 +94,7 @@ export const duplicateRoutes: HttpPlugin = (app, { database, jobs }) => {
   app.get(
     '/api/duplicates/scans/:jobId',
     {
+      config: { access: { action: 'duplicates.review' } },
       schema: {
         tags: ['duplicates'],
         summary: 'State of a duplicate scan',
@@ -94,9 +118,10 @@ export const duplicateRoutes: HttpPlugin = (app, { database, jobs }) => {
   app.post(
     '/api/duplicates/:id/review',
     {
+      config: { access: { action: 'duplicates.review' } },
       schema: {
         tags: ['duplicates'],
-        summary: 'Decide a candidate pair: the same person (merge) or two people',
+        summary: 'Decide a candidate pair: the same person (merge) or two people (both within your areas)',
         params: z.object({ id: z.coerce.number().int().positive() }),
         body: z.object({
           decision: z.enum(['duplicate', 'distinct']),
@@ -112,7 +137,33 @@ export const duplicateRoutes: HttpPlugin = (app, { database, jobs }) => {
         },
       },
     },
-    async (request) =>
-      reviewCandidate(db, request.params.id, { ...request.body, date: today() }, actorOf(request)),
+    async (request) => {
+      const persons = await getCandidatePersons(db, request.params.id);
+      const households: string[] = [];
+      for (const personId of persons) {
+        const householdId = await findGoverningHouseholdOfPerson(db, personId);
+        if (householdId) {
+          await authorizeHousehold(request, db, 'duplicates.review', householdId, personId);
+          households.push(householdId);
+        } else if ((await scopeFor(request, db, 'duplicates.review')).kind !== 'all') {
+          throw new DomainError('FORBIDDEN');
+        }
+      }
+      const result = await reviewCandidate(
+        db,
+        request.params.id,
+        { ...request.body, date: today() },
+        actorOf(request),
+      );
+      await auditFromRequest(db, request, {
+        action: 'update',
+        resourceType: 'duplicate_candidate',
+        resourceId: String(request.params.id),
+        subjectPersonIds: persons,
+        subjectHouseholdIds: households,
+        fields: [result.status],
+      });
+      return result;
+    },
   );
 };

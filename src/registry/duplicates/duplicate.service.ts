@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Scope } from '../../access/policies.ts';
 import type { DB, DuplicateStatus } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { PageQuery } from '../../platform/http/pagination.ts';
@@ -14,12 +15,14 @@ export async function listCandidates(
   db: Kysely<DB>,
   filters: { status?: DuplicateStatus | undefined; mahallaCode?: string | undefined },
   page: PageQuery,
+  scope: Scope,
 ) {
   const { rows, total } = await repository.listCandidates(
     db,
     filters,
     page.pageSize,
     (page.page - 1) * page.pageSize,
+    scope,
   );
   const side = (prefix: 'a' | 'b', r: (typeof rows)[number]) => ({
     personId: prefix === 'a' ? r.a_id : r.b_id,
@@ -47,6 +50,13 @@ export async function listCandidates(
     pageSize: page.pageSize,
     total,
   };
+}
+
+/** The two persons of a candidate pair, or 404. */
+export async function getCandidatePersons(db: Kysely<DB>, id: number): Promise<[string, string]> {
+  const found = await repository.findCandidatePersons(db, id);
+  if (!found) throw new DomainError('DUPLICATE_CANDIDATE_NOT_FOUND', { id });
+  return [found.person_a, found.person_b];
 }
 
 export interface ReviewInput {

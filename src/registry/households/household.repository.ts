@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { Scope } from '../../access/policies.ts';
+import { householdIdInScope, householdRowInScope, mahallaInScope } from '../../access/scope.sql.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { offsetOf, type PageQuery } from '../../platform/http/pagination.ts';
 
@@ -15,8 +17,9 @@ export async function findHousehold(db: Kysely<DB>, id: string) {
   return db.selectFrom('household').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-function filtered(db: Kysely<DB>, filters: HouseholdFilters) {
-  let query = db.selectFrom('household as h');
+function filtered(db: Kysely<DB>, filters: HouseholdFilters, scope: Scope) {
+  // The actor's areas come first: no filter combination reaches a household outside them.
+  let query = db.selectFrom('household as h').where(householdRowInScope(scope, 'h'));
   if (filters.districtCode) query = query.where('h.district_code', '=', filters.districtCode);
   if (filters.mahallaCode) query = query.where('h.mahalla_code', '=', filters.mahallaCode);
   if (!filters.includeDissolved) query = query.where('h.dissolved_on', 'is', null);
@@ -46,9 +49,14 @@ function filtered(db: Kysely<DB>, filters: HouseholdFilters) {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function listHouseholds(db: Kysely<DB>, filters: HouseholdFilters, page: PageQuery) {
+export async function listHouseholds(
+  db: Kysely<DB>,
+  filters: HouseholdFilters,
+  page: PageQuery,
+  scope: Scope,
+) {
   const [rows, count] = await Promise.all([
-    filtered(db, filters)
+    filtered(db, filters, scope)
       .leftJoin('membership as head', (join) =>
         join
           .onRef('head.household_id', '=', 'h.id')
@@ -80,7 +88,7 @@ export async function listHouseholds(db: Kysely<DB>, filters: HouseholdFilters, 
       .limit(page.pageSize)
       .offset(offsetOf(page))
       .execute(),
-    filtered(db, filters)
+    filtered(db, filters, scope)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow(),
   ]);
@@ -193,27 +201,32 @@ export async function findMembershipsReaching(db: Kysely<DB>, personId: string, 
     .execute();
 }
 
-export async function registrySummary(db: Kysely<DB>) {
+/** Counts within the actor's areas: a count is data too. */
+export async function registrySummary(db: Kysely<DB>, scope: Scope) {
   const [households, persons, mahallas, byDistrict] = await Promise.all([
     db
-      .selectFrom('household')
+      .selectFrom('household as h')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('dissolved_on', 'is', null)
+      .where('h.dissolved_on', 'is', null)
+      .where(householdRowInScope(scope, 'h'))
       .executeTakeFirstOrThrow(),
     db
       .selectFrom('membership')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('valid_to', 'is', null)
+      .where(householdIdInScope(scope, 'membership.household_id'))
       .executeTakeFirstOrThrow(),
     db
-      .selectFrom('mahalla')
+      .selectFrom('mahalla as m')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(mahallaInScope(scope, 'm'))
       .executeTakeFirstOrThrow(),
     db
       .selectFrom('household as h')
       .innerJoin('district as d', 'd.code', 'h.district_code')
       .select(['d.code', 'd.name_uz_latn', (eb) => eb.fn.countAll<number>().as('households')])
       .where('h.dissolved_on', 'is', null)
+      .where(householdRowInScope(scope, 'h'))
       .groupBy(['d.code', 'd.name_uz_latn'])
       .orderBy('d.code')
       .execute(),

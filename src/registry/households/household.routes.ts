@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import {
+  actorIn,
+  authorizeHousehold,
+  authorizeMahalla,
+  mayOnHousehold,
+  PURPOSE_HEADER,
+  purposeFor,
+  scopeFor,
+} from '../../access/access.plugin.ts';
+import { auditFromRequest } from '../../audit/audit.service.ts';
+import { Purpose } from '../../audit/purposes.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
@@ -134,56 +145,161 @@ const ListQuery = PageQuery.extend({
     .optional(),
 });
 
+const MAX_EXPORT_ROWS = 100_000;
+const csvCell = (value: unknown) => {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** Sections of the household view, as the audit log names what was read. */
+const VIEW_SECTIONS = ['members', 'history', 'incomes', 'dwellings', 'vehicles', 'bank_deposits'];
+
 export const householdRoutes: HttpPlugin = (app, { database }) => {
   const { db } = database;
   app.get(
     '/api/households',
     {
+      config: { access: { action: 'registry.read' } },
       schema: {
         tags: ['registry'],
-        summary: 'Search households',
+        summary: 'Search households (within your areas)',
         querystring: ListQuery,
         response: { 200: pageOf(HouseholdListItem) },
       },
     },
     async (request) => {
       const { page, pageSize, ...filters } = request.query;
-      return households.listHouseholds(db, filters, { page, pageSize });
+      const scope = await scopeFor(request, db, 'registry.read');
+      const result = await households.listHouseholds(db, filters, { page, pageSize }, scope);
+      await auditFromRequest(db, request, {
+        action: 'search',
+        resourceType: 'household',
+        subjectHouseholdIds: result.items.map((h) => h.id),
+        fields: ['list'],
+      });
+      return result;
+    },
+  );
+
+  app.get(
+    '/api/households/export.csv',
+    {
+      config: { access: { action: 'registry.read' } },
+      schema: {
+        tags: ['registry'],
+        summary: `The household search as CSV (within your areas; at most ${MAX_EXPORT_ROWS} rows)`,
+        querystring: ListQuery.omit({ page: true, pageSize: true }),
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeFor(request, db, 'registry.read');
+      const result = await households.listHouseholds(
+        db,
+        request.query,
+        { page: 1, pageSize: MAX_EXPORT_ROWS },
+        scope,
+      );
+      await auditFromRequest(db, request, {
+        action: 'export',
+        resourceType: 'household',
+        subjectHouseholdIds: result.items.map((h) => h.id),
+        fields: ['list'],
+      });
+      const header = [
+        'id',
+        'district_code',
+        'mahalla_code',
+        'address',
+        'members',
+        'head_last_name',
+        'head_first_name',
+      ];
+      const lines = result.items.map((h) =>
+        [h.id, h.districtCode, h.mahallaCode, h.address, h.memberCount, h.head?.lastName, h.head?.firstName]
+          .map(csvCell)
+          .join(','),
+      );
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="households.csv"')
+        .header('x-total-count', String(result.total))
+        .send(`${[header.join(','), ...lines].join('\r\n')}\r\n`);
     },
   );
 
   app.get(
     '/api/households/:id',
     {
+      config: { access: { action: 'registry.read' } },
       schema: {
         tags: ['registry'],
         summary: 'A household: members on a date, membership history and the source of every fact',
+        description:
+          'Health data (disability) is shown to disability roles, and to each person for themselves. Staff ' +
+          `opening a household outside their worklist state a purpose in the \`${PURPOSE_HEADER}\` header or ` +
+          'the `purpose` query parameter (403 PURPOSE_REQUIRED otherwise).',
         params: z.object({ id: z.uuid() }),
-        querystring: z.object({ date: IsoDate.optional().describe('Members on this date; default today') }),
+        querystring: z.object({
+          date: IsoDate.optional().describe('Members on this date; default today'),
+          purpose: Purpose.optional(),
+        }),
         response: { 200: HouseholdView },
       },
     },
-    async (request) => households.getHouseholdView(db, request.params.id, request.query.date),
+    async (request) => {
+      const { id } = request.params;
+      const place = await authorizeHousehold(request, db, 'registry.read', id);
+      const purpose = await purposeFor(request, db, id, place);
+      const view = await households.getHouseholdView(db, id, request.query.date);
+      const actor = actorIn(request);
+      const health = await mayOnHousehold(request, db, 'health.read', id, place);
+      // A citizen's health.read reaches their own record only; staff need a disability role.
+      const disabilities = view.facts.disabilities.filter((d) =>
+        actor.kind === 'citizen' ? d.personId === actor.personId : health,
+      );
+      await auditFromRequest(db, request, {
+        action: 'read',
+        resourceType: 'household',
+        resourceId: id,
+        purpose,
+        subjectHouseholdIds: [id],
+        subjectPersonIds: view.members.map((m) => m.personId),
+        fields: disabilities.length > 0 ? [...VIEW_SECTIONS, 'disability'] : VIEW_SECTIONS,
+      });
+      return { ...view, facts: { ...view.facts, disabilities } };
+    },
   );
 
   app.post(
     '/api/households',
     {
+      config: { access: { action: 'change_requests.submit' } },
       schema: {
         tags: ['registry'],
-        summary: 'Register a new household with its head',
+        summary: 'Register a new household with its head (in a mahalla of your areas)',
         body: NewHousehold,
         response: { 200: HouseholdView, 201: HouseholdView },
       },
     },
     async (request, reply) => {
       const body = request.body;
+      await authorizeMahalla(request, db, 'change_requests.submit', body.mahallaCode);
       const result = await households.createHousehold(db, { ...body, source: body.source });
+      const view = await households.getHouseholdView(db, result.id, body.createdOn);
+      if (result.created) {
+        await auditFromRequest(db, request, {
+          action: 'create',
+          resourceType: 'household',
+          resourceId: result.id,
+          subjectHouseholdIds: [result.id],
+          subjectPersonIds: view.members.map((m) => m.personId),
+          fields: ['members'],
+        });
+      }
       request.log.info(
         { householdId: result.id, actor: actorOf(request), created: result.created },
         'household registered',
       );
-      const view = await households.getHouseholdView(db, result.id, body.createdOn);
       return reply.status(result.created ? 201 : 200).send(view);
     },
   );

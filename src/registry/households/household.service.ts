@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Scope } from '../../access/policies.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { PageQuery } from '../../platform/http/pagination.ts';
@@ -13,8 +14,13 @@ export const today = () => new Date().toISOString().slice(0, 10);
 const covers = (period: { valid_from: string; valid_to: string | null }, date: string) =>
   period.valid_from <= date && (period.valid_to === null || period.valid_to > date);
 
-export async function listHouseholds(db: Kysely<DB>, filters: repository.HouseholdFilters, page: PageQuery) {
-  const { rows, total } = await repository.listHouseholds(db, filters, page);
+export async function listHouseholds(
+  db: Kysely<DB>,
+  filters: repository.HouseholdFilters,
+  page: PageQuery,
+  scope: Scope,
+) {
+  const { rows, total } = await repository.listHouseholds(db, filters, page, scope);
   return {
     items: rows.map((r) => ({
       id: r.id,

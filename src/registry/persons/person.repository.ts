@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { Scope } from '../../access/policies.ts';
+import { personIdInScope } from '../../access/scope.sql.ts';
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../platform/db/pg-error.ts';
 import type { DB, NewPerson, PersonRow } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -74,9 +76,11 @@ export async function listPersons(
   nameKeyPrefix: string | undefined,
   limit: number,
   offset: number,
+  scope: Scope,
 ) {
   const [rows, count] = await Promise.all([
     personQuery(db, filters, nameKeyPrefix)
+      .where(personIdInScope(scope, 'p.id'))
       .selectAll('p')
       .orderBy('p.last_name')
       .orderBy('p.first_name')
@@ -85,6 +89,7 @@ export async function listPersons(
       .offset(offset)
       .execute(),
     personQuery(db, filters, nameKeyPrefix)
+      .where(personIdInScope(scope, 'p.id'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow(),
   ]);

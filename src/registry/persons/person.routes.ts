@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { authorizeHousehold, purposeFor, scopeFor } from '../../access/access.plugin.ts';
+import { findGoverningHouseholdOfPerson as governingHouseholdOf } from '../../access/access.repository.ts';
+import { auditFromRequest } from '../../audit/audit.service.ts';
+import { Purpose } from '../../audit/purposes.ts';
+import { DomainError } from '../../platform/errors.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
 import { IsoDate, Pinfl } from './person.schemas.ts';
@@ -69,28 +74,68 @@ export const personRoutes: HttpPlugin = (app, { database }) => {
   app.get(
     '/api/persons',
     {
+      config: { access: { action: 'registry.read' } },
       schema: {
         tags: ['registry'],
-        summary: 'Search persons',
+        summary: 'Search persons (current members of households within your areas)',
         querystring: ListQuery,
         response: { 200: pageOf(Person) },
       },
     },
     async (request) => {
       const { page, pageSize, ...filters } = request.query;
-      return persons.listPersons(db, filters, { page, pageSize });
+      const scope = await scopeFor(request, db, 'registry.read');
+      const result = await persons.listPersons(db, filters, { page, pageSize }, scope);
+      await auditFromRequest(db, request, {
+        action: 'search',
+        resourceType: 'person',
+        subjectPersonIds: result.items.map((p) => p.id),
+        fields: ['list'],
+      });
+      return result;
     },
   );
   app.get(
     '/api/persons/:id',
     {
+      config: { access: { action: 'registry.read' } },
       schema: {
         tags: ['registry'],
         summary: 'A person with their household periods and data corrections',
+        description:
+          'Readable within the areas of the current household (a citizen: themselves and the members of their ' +
+          'household); staff outside their worklist state a purpose as for a household.',
         params: z.object({ id: z.uuid() }),
+        querystring: z.object({ purpose: Purpose.optional() }),
         response: { 200: PersonView },
       },
     },
-    async (request) => persons.getPersonView(db, request.params.id),
+    async (request) => {
+      const { id } = request.params;
+      const householdId = await governingHouseholdOf(db, id);
+      // A person in no household at all: only for roles that reach the whole registry.
+      if (householdId === undefined) {
+        const scope = await scopeFor(request, db, 'registry.read');
+        if (scope.kind !== 'all') {
+          await persons.getPersonView(db, id); // 404 for no such person
+          throw new DomainError('FORBIDDEN');
+        }
+      }
+      const place = householdId
+        ? await authorizeHousehold(request, db, 'registry.read', householdId, id)
+        : null;
+      const purpose = householdId && place ? await purposeFor(request, db, householdId, place) : null;
+      const view = await persons.getPersonView(db, id);
+      await auditFromRequest(db, request, {
+        action: 'read',
+        resourceType: 'person',
+        resourceId: id,
+        purpose,
+        subjectPersonIds: [id],
+        subjectHouseholdIds: householdId ? [householdId] : [],
+        fields: ['personal_data', 'memberships', 'history'],
+      });
+      return view;
+    },
   );
 };

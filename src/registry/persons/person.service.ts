@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Scope } from '../../access/policies.ts';
 import type { DB, PersonRow } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { nameKey } from '../name-key.ts';
@@ -82,6 +83,7 @@ export async function listPersons(
   db: Kysely<DB>,
   filters: repository.PersonFilters,
   page: { page: number; pageSize: number },
+  scope: Scope,
 ) {
   const key = filters.name ? nameKey(filters.name) : undefined;
   const { rows, total } = await repository.listPersons(
@@ -90,6 +92,7 @@ export async function listPersons(
     key,
     page.pageSize,
     (page.page - 1) * page.pageSize,
+    scope,
   );
   return { items: rows.map(toPerson), page: page.page, pageSize: page.pageSize, total };
 }

@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { languageFromHeader } from '../platform/errors.ts';
+import { PageQuery, pageOf } from '../platform/http/pagination.ts';
+import type { HttpPlugin } from '../platform/http/server.ts';
+import * as audit from './audit.service.ts';
+import { auditorOnly, citizenOnly, requireAuditor, requireCitizen } from './request-actor.ts';
+
+const TAGS = ['audit'];
+
+const AccessLogItem = z.object({
+  seq: z.number().int().describe('Entry number in the audit log; name it to complain about this access'),
+  at: z.date(),
+  accessorKind: z.enum(['staff', 'citizen', 'machine', 'system', 'anonymous']),
+  role: z.string().nullable(),
+  organisation: z.string().nullable().describe('Who accessed, as an organisation: never a private name'),
+  area: z.string().nullable(),
+  purpose: z.string().nullable().describe("Null when the record was in the official's worklist"),
+  purposeLabel: z.string().nullable().describe('The purpose in the language of Accept-Language'),
+  action: z.string(),
+  resourceType: z.string(),
+  fields: z.array(z.string()).describe('The sections read or written'),
+});
+
+const ComplaintView = z.object({
+  id: z.uuid(),
+  seq: z.number().int(),
+  text: z.string(),
+  status: z.enum(['open', 'answered', 'closed']),
+  answer: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const FileComplaint = z.object({
+  id: z.uuid().describe('Made by the client: a retry with the same id and text changes nothing'),
+  text: z.string().trim().min(1).max(4000),
+});
+export type FileComplaint = z.infer<typeof FileComplaint>;
+
+const SeqParams = z.object({ seq: z.coerce.number().int().positive() });
+
+const AuditEntry = z.object({
+  seq: z.number().int(),
+  at: z.date(),
+  actorKind: z.string(),
+  actorId: z.string().nullable(),
+  role: z.string().nullable(),
+  organisation: z.string().nullable(),
+  area: z.string().nullable(),
+  purpose: z.string().nullable(),
+  action: z.string(),
+  resourceType: z.string(),
+  resourceId: z.string().nullable(),
+  subjectPersonIds: z.array(z.string()),
+  subjectHouseholdIds: z.array(z.string()),
+  fields: z.array(z.string()),
+  requestId: z.string().nullable(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+
+const EntryFilter = PageQuery.extend({
+  actorId: z.string().min(1).max(200).optional(),
+  personId: z.uuid().optional(),
+  householdId: z.uuid().optional(),
+  action: z.string().min(1).max(50).optional(),
+  from: z.iso.datetime({ offset: true }).optional().describe('Entries at or after this instant'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Entries before this instant'),
+});
+
+const Verification = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  head: z.object({ seq: z.number().int(), hash: z.string() }),
+  firstBroken: z
+    .object({
+      seq: z.number().int(),
+      reason: z.enum(['hash mismatch', 'missing entry (gap)', 'prev_hash mismatch', 'head mismatch']),
+    })
+    .optional(),
+});
+
+export const auditRoutes: HttpPlugin = (app, { database }) => {
+  const { db } = database;
+
+  app.get(
+    '/api/me/access-log',
+    {
+      config: { access: { citizen: true } },
+      onRequest: citizenOnly,
+      schema: {
+        tags: TAGS,
+        summary: 'Who accessed my data: staff, agencies and the system (signed-in citizen)',
+        description:
+          "Accesses to the citizen's data and to their household's, newest first; never the official's name.",
+        querystring: PageQuery,
+        response: { 200: pageOf(AccessLogItem) },
+      },
+    },
+    async (request) => {
+      const citizen = requireCitizen(request);
+      const { page, pageSize } = request.query;
+      const householdIds = await audit.currentHouseholdIds(db, citizen.personId);
+      const language = languageFromHeader(request.headers['accept-language']);
+      const result = await audit.accessLogForPerson(
+        db,
+        citizen.personId,
+        householdIds,
+        { page, pageSize },
+        language,
+      );
+      return { ...result, page, pageSize };
+    },
+  );
+
+  app.post(
+    '/api/me/access-log/:seq/complaints',
+    {
+      config: { access: { citizen: true } },
+      onRequest: citizenOnly,
+      schema: {
+        tags: TAGS,
+        summary: 'Complain about one access to my data',
+        description: 'Only an entry of your own access log; any other is 404 NOT_FOUND.',
+        params: SeqParams,
+        body: FileComplaint,
+        response: { 200: ComplaintView, 201: ComplaintView },
+      },
+    },
+    async (request, reply) => {
+      const citizen = requireCitizen(request);
+      const householdIds = await audit.currentHouseholdIds(db, citizen.personId);
+      const { complaint, created } = await db.transaction().execute(async (trx) => {
+        const result = await audit.fileComplaint(
+          trx,
+          {
+            id: request.body.id,
+            seq: request.params.seq,
+            personId: citizen.personId,
+            text: request.body.text,
+          },
+          householdIds,
+        );
+        if (result.created) {
+          await audit.auditFromRequest(trx, request, {
+            action: 'create',
+            resourceType: 'access_complaint',
+            resourceId: result.complaint.id,
+            subjectPersonIds: [citizen.personId],
+          });
+        }
+        return result;
+      });
+      return reply.status(created ? 201 : 200).send(complaint);
+    },
+  );
+
+  app.get(
+    '/api/me/access-complaints',
+    {
+      config: { access: { citizen: true } },
+      onRequest: citizenOnly,
+      schema: {
+        tags: TAGS,
+        summary: 'My complaints about accesses to my data',
+        querystring: PageQuery,
+        response: { 200: pageOf(ComplaintView) },
+      },
+    },
+    async (request) => {
+      const citizen = requireCitizen(request);
+      const { page, pageSize } = request.query;
+      const result = await audit.listComplaints(db, citizen.personId, { page, pageSize });
+      return { ...result, page, pageSize };
+    },
+  );
+
+  app.get(
+    '/api/audit/entries',
+    {
+      config: { access: { action: 'audit.read' } },
+      onRequest: auditorOnly,
+      schema: {
+        tags: TAGS,
+        summary: 'Audit log entries, newest first (auditor, regional administrator)',
+        description: 'The search itself is recorded in the log, with the purpose "audit".',
+        querystring: EntryFilter,
+        response: { 200: pageOf(AuditEntry) },
+      },
+    },
+    async (request) => {
+      const { grant } = requireAuditor(request);
+      const { page, pageSize, from, to, ...rest } = request.query;
+      const filters = {
+        ...rest,
+        from: from ? new Date(from) : undefined,
+        to: to ? new Date(to) : undefined,
+      };
+      return db.transaction().execute(async (trx) => {
+        const result = await audit.listEntries(trx, filters, { page, pageSize });
+        // Reading the log is reading personal data too: whose entries were searched is itself recorded.
+        await audit.auditFromRequest(
+          trx,
+          request,
+          {
+            action: 'search',
+            resourceType: 'audit_log',
+            purpose: 'audit',
+            subjectPersonIds: rest.personId ? [rest.personId] : [],
+            subjectHouseholdIds: rest.householdId ? [rest.householdId] : [],
+          },
+          { grant },
+        );
+        return { ...result, page, pageSize };
+      });
+    },
+  );
+
+  app.get(
+    '/api/audit/verify',
+    {
+      config: { access: { action: 'audit.read' } },
+      onRequest: auditorOnly,
+      schema: {
+        tags: TAGS,
+        summary: 'Verify the hash chain of the audit log (auditor, regional administrator)',
+        description:
+          'Walks the whole chain; `head` is the chain head to publish or compare with one published earlier.',
+        response: { 200: Verification },
+      },
+    },
+    async (request) => {
+      const { grant } = requireAuditor(request);
+      const result = await audit.verifyAuditChain(db);
+      await audit.auditFromRequest(
+        db,
+        request,
+        { action: 'verify', resourceType: 'audit_log', purpose: 'audit' },
+        { grant },
+      );
+      return result;
+    },
+  );
+};

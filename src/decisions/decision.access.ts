@@ -1,0 +1,39 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { actorIn, authorizeHousehold } from '../access/access.plugin.ts';
+import type { Area, RoleGrant } from '../access/actor.ts';
+import { type Action, grantsFor, type Place } from '../access/policies.ts';
+import type { DB } from '../platform/db/schema.ts';
+
+/**
+ * The record-level check of the routes of decisions and casework, and the grant it used: what the audit
+ * entry names as role, organisation and area (the one that reaches the household, not the actor's first).
+ */
+
+function holds(area: Area, place: Place): boolean {
+  if (area.kind === 'region') return area.code === place.regionCode;
+  if (area.kind === 'district') return area.code === place.districtCode;
+  return area.code === place.mahallaCode;
+}
+
+/** The actor's first grant allowing `action` at `place` (a citizen's grant for their own household). */
+export function grantAt(request: FastifyRequest, action: Action, place: Place): RoleGrant | undefined {
+  const actor = actorIn(request);
+  return grantsFor(actor, action).find((g) =>
+    g.role === 'citizen' ? actor.kind === 'citizen' : g.area === null || holds(g.area, place),
+  );
+}
+
+/**
+ * `authorizeHousehold` (404 for no such household, 403 outside the actor's areas), returning the grant that
+ * allowed it, for the audit entry.
+ */
+export async function authorizeHouseholdGrant(
+  request: FastifyRequest,
+  db: Kysely<DB>,
+  action: Action,
+  householdId: string,
+): Promise<{ place: Place; grant: RoleGrant | undefined }> {
+  const place = await authorizeHousehold(request, db, action, householdId);
+  return { place, grant: grantAt(request, action, place) };
+}

@@ -1,0 +1,410 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ROLES } from '../access/actor.ts';
+import { DomainError } from '../platform/errors.ts';
+import type { HttpPlugin, ZodApp } from '../platform/http/server.ts';
+import {
+  CSRF_HEADER,
+  clearSessionCookie,
+  requireActor,
+  SESSION_COOKIE,
+  sessionCookieOptions,
+} from './authenticate.ts';
+import { DEMO_PASSWORD, demoAccounts } from './demo-accounts.ts';
+import { identitySettings } from './identity.settings.ts';
+import { loginPage } from './login.page.ts';
+import { issueClientToken, OAuthError } from './machine.service.ts';
+import {
+  beginCitizenLogin,
+  completeCitizenLogin,
+  fetchTransport,
+  type HttpTransport,
+} from './oidc.service.ts';
+import { createSession, csrfTokenOf, revokeSessionByToken } from './session.service.ts';
+import * as staff from './staff.service.ts';
+import { sameSecret } from './tokens.ts';
+
+const TAGS = ['identity'];
+const OIDC_STATE_COOKIE = 'himoya_oidc_state';
+const OIDC_STATE_PATH = '/auth/citizen';
+
+const Grant = z.object({
+  role: z.enum(ROLES),
+  area: z.object({ kind: z.enum(['region', 'district', 'mahalla']), code: z.string() }).nullable(),
+  organisation: z.string(),
+});
+
+export const ActorView = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('staff'),
+    id: z.uuid(),
+    username: z.string(),
+    displayName: z.string(),
+    grants: z.array(Grant),
+  }),
+  z.object({
+    kind: z.literal('citizen'),
+    personId: z.uuid(),
+    pinfl: z.string(),
+    displayName: z.string(),
+    grants: z.array(Grant),
+  }),
+  z.object({
+    kind: z.literal('machine'),
+    id: z.string(),
+    agency: z.string(),
+    scopes: z.array(z.string()),
+    grants: z.array(Grant),
+  }),
+  z.object({ kind: z.literal('anonymous') }),
+]);
+export type ActorView = z.infer<typeof ActorView>;
+
+export const SessionView = z.object({
+  actor: ActorView,
+  csrfToken: z
+    .string()
+    .nullable()
+    .describe(`Send it as the ${CSRF_HEADER} header with every POST, PUT, PATCH and DELETE of this session`),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+export const LoginBody = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+  totp: z
+    .string()
+    .trim()
+    .max(10)
+    .optional()
+    .transform((v) => v || undefined)
+    .describe('6-digit code of the authenticator app, when the second factor is on'),
+});
+
+const TotpConfirm = z.object({ code: z.string().trim().min(1).max(10) });
+const TotpEnrolment = z.object({
+  secret: z.string().describe('Base32 secret, for typing into an authenticator app'),
+  otpauthUri: z.string().describe('otpauth:// URI, for a QR code'),
+});
+const CallbackQuery = z.object({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(512).optional(),
+  error: z.string().max(200).optional(),
+});
+
+/** The view of an actor; the session id stays inside the server. */
+function viewOf(request: FastifyRequest): ActorView {
+  const actor = request.actor;
+  switch (actor.kind) {
+    case 'staff':
+      return {
+        kind: 'staff',
+        id: actor.id,
+        username: actor.username,
+        displayName: actor.displayName,
+        grants: actor.grants,
+      };
+    case 'citizen':
+      return {
+        kind: 'citizen',
+        personId: actor.personId,
+        pinfl: actor.pinfl,
+        displayName: actor.displayName,
+        grants: actor.grants,
+      };
+    case 'machine':
+      return {
+        kind: 'machine',
+        id: actor.id,
+        agency: actor.agency,
+        scopes: actor.scopes,
+        grants: actor.grants,
+      };
+    default:
+      return { kind: 'anonymous' };
+  }
+}
+
+const isForm = (request: FastifyRequest) =>
+  (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+
+/** Client authentication of a token request: HTTP Basic (RFC 6749 section 2.3.1) or the body. */
+function clientCredentials(request: FastifyRequest, body: Record<string, unknown>) {
+  const header = request.headers.authorization;
+  const basic = header ? /^Basic[ ]+([A-Za-z0-9+/]+=*)$/i.exec(header) : null;
+  const inBody = typeof body.client_id === 'string' || typeof body.client_secret === 'string';
+  if (basic?.[1]) {
+    if (inBody && typeof body.client_secret === 'string') {
+      throw new OAuthError('invalid_request', 400, 'use one client authentication method');
+    }
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw new OAuthError('invalid_client', 401);
+    return {
+      clientId: decodeURIComponent(decoded.slice(0, colon)),
+      clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
+      basic: true,
+    };
+  }
+  if (typeof body.client_id === 'string' && typeof body.client_secret === 'string') {
+    return { clientId: body.client_id, clientSecret: body.client_secret, basic: false };
+  }
+  throw new OAuthError('invalid_client', 401, 'client authentication required');
+}
+
+function sendOAuthError(reply: FastifyReply, error: OAuthError, basic: boolean) {
+  if (error.status === 401 && basic) reply.header('www-authenticate', 'Basic realm="himoya"');
+  return reply
+    .status(error.status)
+    .header('cache-control', 'no-store')
+    .send({ error: error.error, ...(error.description ? { error_description: error.description } : {}) });
+}
+
+/** Reaches the built-in demo provider through Fastify's injection: no network, no port to know. */
+export function inProcessTransport(app: ZodApp, publicUrl: string): HttpTransport {
+  return async (url, init) => {
+    if (!url.startsWith(`${publicUrl}/`)) return fetchTransport(url, init);
+    const response = await app.inject({
+      method: init.method,
+      url: url.slice(publicUrl.length),
+      headers: init.headers ?? {},
+      ...(init.body !== undefined ? { payload: init.body } : {}),
+    });
+    let body: unknown;
+    try {
+      body = response.json();
+    } catch {
+      body = undefined;
+    }
+    return { status: response.statusCode, body };
+  };
+}
+
+export const authRoutes: HttpPlugin = (app, ctx) => {
+  const { db } = ctx.database;
+  const settings = identitySettings(ctx.config);
+  const transport = settings.oidc?.builtInDemo ? inProcessTransport(app, settings.publicUrl) : fetchTransport;
+
+  const startSession = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    owner: { kind: 'staff'; accountId: string } | { kind: 'citizen'; personId: string },
+  ) => {
+    // A new sign-in ends the session the browser had: one cookie, one session.
+    const previous = request.cookies[SESSION_COOKIE];
+    if (previous) await revokeSessionByToken(db, previous);
+    const session = await createSession(db, settings, owner);
+    reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(settings));
+    return session;
+  };
+
+  app.post(
+    '/auth/login',
+    {
+      config: { access: { public: true }, csrf: false },
+      schema: {
+        tags: TAGS,
+        summary: 'Staff sign-in with username, password and, when on, a TOTP code',
+        description:
+          'Sets the HttpOnly session cookie `himoya_session` and returns the actor and the CSRF token. ' +
+          'Wrong username and wrong password give the same 401 LOGIN_FAILED; after 5 consecutive failures ' +
+          'sign-in is refused (429 LOGIN_LOCKED) for 15 minutes. With the second factor on, a missing code ' +
+          'is 401 TOTP_REQUIRED and a wrong or reused one 401 TOTP_INVALID. A form post is redirected to /login.',
+        body: LoginBody,
+        response: { 200: SessionView },
+      },
+    },
+    async (request, reply) => {
+      const account = await staff.signInStaff(db, settings, request.body);
+      const session = await startSession(request, reply, { kind: 'staff', accountId: account.id });
+      if (isForm(request)) return reply.redirect('/login', 303);
+      return {
+        actor: { kind: 'staff' as const, ...account },
+        csrfToken: session.csrfToken,
+      };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: TAGS,
+        summary: 'Sign out: the session ends on the server and the cookie is cleared',
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await revokeSessionByToken(db, token);
+      clearSessionCookie(reply, settings);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/session',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: TAGS,
+        summary: 'Who is signed in: the actor, its role grants and the CSRF token of the session',
+        response: { 200: SessionView },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const actor = request.actor;
+      const csrfToken =
+        actor.kind === 'staff' || actor.kind === 'citizen'
+          ? ((await csrfTokenOf(db, actor.sessionId)) ?? null)
+          : null;
+      return { actor: viewOf(request), csrfToken };
+    },
+  );
+
+  app.post(
+    '/auth/totp/enrol',
+    {
+      config: { access: { signedIn: true } },
+      schema: {
+        tags: TAGS,
+        summary: 'Start turning on the second factor: a new TOTP secret for an authenticator app',
+        description: 'Not in force until POST /auth/totp/confirm accepts a code from it.',
+        response: { 200: TotpEnrolment },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, ['staff']);
+      reply.header('cache-control', 'no-store');
+      return staff.startTotpEnrolment(db, actor.id);
+    },
+  );
+
+  app.post(
+    '/auth/totp/confirm',
+    {
+      config: { access: { signedIn: true } },
+      schema: {
+        tags: TAGS,
+        summary: 'Turn the second factor on with a code from the enrolled authenticator app',
+        body: TotpConfirm,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, ['staff']);
+      await staff.confirmTotp(db, actor.id, request.body.code);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/citizen/login',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: TAGS,
+        summary: 'Citizen sign-in: redirects to OneID (authorization code flow with PKCE)',
+      },
+    },
+    async (_request, reply) => {
+      if (!settings.oidc) throw new DomainError('OIDC_NOT_CONFIGURED');
+      const { url, state } = await beginCitizenLogin(db, settings.oidc, transport);
+      // Binds the sign-in to this browser: a callback URL sent to someone else fails on their browser.
+      reply.setCookie(OIDC_STATE_COOKIE, state, {
+        path: OIDC_STATE_PATH,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: settings.secureCookie,
+        maxAge: 600,
+      });
+      return reply.redirect(url, 302);
+    },
+  );
+
+  app.get(
+    '/auth/citizen/callback',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: TAGS,
+        summary: 'Where OneID returns the citizen: the code is exchanged and a citizen session begins',
+        description:
+          'An unknown PINFL is 403 CITIZEN_NOT_REGISTERED; any failure of the exchange or of the ID token ' +
+          '(signature, issuer, audience, expiry, nonce) is 400 OIDC_LOGIN_FAILED.',
+        querystring: CallbackQuery,
+      },
+    },
+    async (request, reply) => {
+      if (!settings.oidc) throw new DomainError('OIDC_NOT_CONFIGURED');
+      const { code, state, error } = request.query;
+      const expectedState = request.cookies[OIDC_STATE_COOKIE];
+      reply.clearCookie(OIDC_STATE_COOKIE, { path: OIDC_STATE_PATH });
+      if (error) throw new DomainError('OIDC_LOGIN_FAILED', { reason: error });
+      if (!code || !state) throw new DomainError('OIDC_LOGIN_FAILED', { reason: 'code and state required' });
+      if (!expectedState || !sameSecret(expectedState, state)) {
+        throw new DomainError('OIDC_LOGIN_FAILED', { reason: 'state does not belong to this browser' });
+      }
+      const person = await completeCitizenLogin(db, settings.oidc, transport, { code, state });
+      await startSession(request, reply, { kind: 'citizen', personId: person.personId });
+      return reply.redirect('/login', 302);
+    },
+  );
+
+  app.post(
+    '/auth/token',
+    {
+      config: { access: { public: true }, csrf: false },
+      schema: {
+        tags: TAGS,
+        summary: 'OAuth2 client-credentials grant for agency systems (RFC 6749 section 4.4)',
+        description:
+          'Form-encoded or JSON body with grant_type=client_credentials and an optional space-separated ' +
+          "scope (a subset of the client's). Client authentication by HTTP Basic or client_id/client_secret " +
+          'in the body. Errors follow RFC 6749: {"error":"invalid_client"} (401), invalid_scope, ' +
+          'unsupported_grant_type, invalid_request (400).',
+      },
+    },
+    async (request, reply) => {
+      const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<
+        string,
+        unknown
+      >;
+      let basic = false;
+      try {
+        const credentials = clientCredentials(request, body);
+        basic = credentials.basic;
+        if (body.grant_type !== 'client_credentials') {
+          throw new OAuthError(
+            body.grant_type === undefined ? 'invalid_request' : 'unsupported_grant_type',
+            400,
+          );
+        }
+        if (body.scope !== undefined && typeof body.scope !== 'string')
+          throw new OAuthError('invalid_scope', 400);
+        const token = await issueClientToken(db, settings, {
+          clientId: credentials.clientId,
+          clientSecret: credentials.clientSecret,
+          scope: body.scope,
+        });
+        return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(token);
+      } catch (error) {
+        if (error instanceof OAuthError) return sendOAuthError(reply, error, basic);
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/login',
+    { schema: { hide: true }, config: { access: { public: true } } },
+    async (_request, reply) => {
+      const accounts = settings.demo ? await demoAccounts(ctx.database) : undefined;
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(loginPage({ demoAccounts: accounts, demoPassword: DEMO_PASSWORD }));
+    },
+  );
+};

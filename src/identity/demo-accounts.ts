@@ -1,0 +1,105 @@
+import type { Database } from '../platform/db/database.ts';
+import { KHOREZM_CODE } from '../territory/territory.data.ts';
+import { busiestMahallas } from './demo-idp.repository.ts';
+import { findMachineClient, listUsernames, type NewGrant } from './identity.repository.ts';
+import { createMachineClient } from './machine.service.ts';
+import { createStaffAccount, normaliseUsername } from './staff.service.ts';
+
+/**
+ * Demo accounts (DEMO mode only; never in production): one staff account per staff role, bound to real
+ * areas of the seeded registry, all with one documented password, and one machine client.
+ */
+export const DEMO_PASSWORD = 'himoya-demo';
+export const DEMO_MACHINE_CLIENT = { clientId: 'demo-agency', secret: 'himoya-demo-agency-secret' } as const;
+export const DEMO_MACHINE_SCOPES = ['registry.read', 'dci.search'];
+
+export interface DemoAccount {
+  username: string;
+  displayName: string;
+  grants: NewGrant[];
+}
+
+/** The demo staff, given the two mahallas with the most households (ties broken by code). */
+export async function demoAccounts(database: Database): Promise<DemoAccount[]> {
+  const [first, second] = await busiestMahallas(database.db, 2);
+  if (!first) return [];
+  const other = second ?? first;
+  const mahalla = (code: string) => ({ kind: 'mahalla' as const, code });
+  const district = { kind: 'district' as const, code: first.district };
+  const region = { kind: 'region' as const, code: KHOREZM_CODE };
+  const inson = 'Inson ijtimoiy xizmatlar markazi';
+  return [
+    {
+      username: 'worker1',
+      displayName: 'Dilnoza Rahimova (ijtimoiy xodim)',
+      grants: [{ role: 'social_worker', area: mahalla(first.mahalla), organisation: inson }],
+    },
+    {
+      username: 'worker2',
+      displayName: 'Jasur Karimov (ijtimoiy xodim)',
+      grants: [{ role: 'social_worker', area: mahalla(other.mahalla), organisation: inson }],
+    },
+    {
+      username: 'district',
+      displayName: "Bobur Yusupov (tuman bo'limi)",
+      grants: [{ role: 'district_officer', area: district, organisation: 'Tuman ijtimoiy himoya bo‘limi' }],
+    },
+    {
+      username: 'assessor',
+      displayName: 'Gulnora Saidova (nogironlikni baholovchi)',
+      grants: [{ role: 'disability_assessor', area: district, organisation: inson }],
+    },
+    {
+      username: 'commission',
+      displayName: "Aziz Tursunov (komissiya a'zosi)",
+      grants: [
+        { role: 'commission_member', area: region, organisation: 'Tibbiy-ijtimoiy ekspert komissiyasi' },
+      ],
+    },
+    {
+      username: 'youth',
+      displayName: 'Shahnoza Olimova (yoshlar ishlari)',
+      grants: [{ role: 'youth_officer', area: district, organisation: 'Yoshlar ishlari agentligi' }],
+    },
+    {
+      username: 'admin',
+      displayName: 'Rustam Ergashev (viloyat administratori)',
+      grants: [{ role: 'regional_admin', area: region, organisation: 'Xorazm viloyati hokimligi' }],
+    },
+    {
+      username: 'auditor',
+      displayName: 'Malika Nurmatova (auditor)',
+      grants: [{ role: 'auditor', area: region, organisation: 'Ichki audit' }],
+    },
+    {
+      username: 'vendor',
+      displayName: 'Vendor (yordamchi vositalar yetkazib beruvchi)',
+      grants: [{ role: 'vendor', area: null, organisation: 'Demo vendor' }],
+    },
+  ];
+}
+
+/**
+ * Creates the demo accounts that do not exist yet (idempotent: existing ones, and any password a
+ * tester changed, are left alone). Returns the usernames created.
+ */
+export async function installDemoAccounts(database: Database): Promise<string[]> {
+  const { db } = database;
+  const accounts = await demoAccounts(database);
+  const existing = new Set((await listUsernames(db)).map(normaliseUsername));
+  const created: string[] = [];
+  for (const account of accounts) {
+    if (existing.has(account.username)) continue;
+    const id = await createStaffAccount(db, { ...account, password: DEMO_PASSWORD });
+    if (id) created.push(account.username);
+  }
+  if (!(await findMachineClient(db, DEMO_MACHINE_CLIENT.clientId))) {
+    await createMachineClient(db, {
+      ...DEMO_MACHINE_CLIENT,
+      agency: 'Demo agency (DCI)',
+      scopes: DEMO_MACHINE_SCOPES,
+      area: { kind: 'region', code: KHOREZM_CODE },
+    });
+  }
+  return created;
+}

@@ -1,0 +1,479 @@
+import { type Kysely, sql } from 'kysely';
+import type { Area, Role, RoleGrant } from '../access/actor.ts';
+import type { DB } from '../platform/db/schema.ts';
+import type { AreaKind } from './identity.tables.ts';
+
+/** All SQL of the identity context. Rows are mapped to plain objects here and never leave raw. */
+
+export interface AccountRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  totpSecret: string | null;
+  totpEnabled: boolean;
+  totpLastStep: number | null;
+  failedAttempts: number;
+  lockedUntil: Date | null;
+  disabled: boolean;
+}
+
+export interface NewGrant {
+  role: Role;
+  area: Area | null;
+  organisation: string;
+}
+
+const areaOf = (kind: AreaKind | null, code: string | null): Area | null =>
+  kind && code ? { kind, code } : null;
+
+export async function findAccountByUsername(
+  db: Kysely<DB>,
+  username: string,
+): Promise<AccountRecord | undefined> {
+  const row = await db.selectFrom('account').selectAll().where('username', '=', username).executeTakeFirst();
+  return row && toAccount(row);
+}
+
+export async function findAccountById(db: Kysely<DB>, id: string): Promise<AccountRecord | undefined> {
+  const row = await db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toAccount(row);
+}
+
+function toAccount(row: {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  totp_secret: string | null;
+  totp_enabled: boolean;
+  totp_last_step: number | null;
+  failed_attempts: number;
+  locked_until: Date | null;
+  disabled: boolean;
+}): AccountRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    totpSecret: row.totp_secret,
+    totpEnabled: row.totp_enabled,
+    totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
+    failedAttempts: row.failed_attempts,
+    lockedUntil: row.locked_until,
+    disabled: row.disabled,
+  };
+}
+
+export async function listUsernames(db: Kysely<DB>): Promise<string[]> {
+  return (await db.selectFrom('account').select('username').execute()).map((r) => r.username);
+}
+
+/** Inserts the account unless the username is taken; true when it was inserted. */
+export async function insertAccount(
+  db: Kysely<DB>,
+  account: { id: string; username: string; displayName: string; passwordHash: string },
+  grants: NewGrant[],
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('account')
+      .values({
+        id: account.id,
+        username: account.username,
+        display_name: account.displayName,
+        password_hash: account.passwordHash,
+      })
+      .onConflict((oc) => oc.column('username').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return false;
+    if (grants.length > 0) {
+      await trx
+        .insertInto('role_grant')
+        .values(
+          grants.map((g) => ({
+            account_id: account.id,
+            person_id: null,
+            role: g.role,
+            area_kind: g.area?.kind ?? null,
+            area_code: g.area?.code ?? null,
+            organisation: g.organisation,
+          })),
+        )
+        .execute();
+    }
+    return true;
+  });
+}
+
+export async function grantsOf(
+  db: Kysely<DB>,
+  owner: { accountId: string } | { personId: string },
+): Promise<RoleGrant[]> {
+  let query = db.selectFrom('role_grant').select(['role', 'area_kind', 'area_code', 'organisation']);
+  query =
+    'accountId' in owner
+      ? query.where('account_id', '=', owner.accountId)
+      : query.where('person_id', '=', owner.personId);
+  const rows = await query.orderBy('id').execute();
+  return rows.map((r) => ({
+    role: r.role,
+    area: areaOf(r.area_kind, r.area_code),
+    organisation: r.organisation,
+  }));
+}
+
+// --- failed sign-ins and lockout -------------------------------------------------------------------
+
+export interface Throttle {
+  failedAttempts: number;
+  lockedUntil: Date | null;
+}
+
+/**
+ * Counts one failure in a single statement (so concurrent failures all count). A lock that has run out
+ * starts the count again; reaching `max` locks until `now + lockMs`.
+ */
+function failureSet(now: Date, max: number, lockMs: number) {
+  const until = new Date(now.getTime() + lockMs);
+  const count = sql<number>`case when locked_until is not null and locked_until <= ${now} then 1
+    else failed_attempts + 1 end`;
+  return {
+    failed_attempts: count,
+    locked_until: sql<Date | null>`case when (${count}) >= ${max} then ${until}::timestamptz
+      when locked_until is not null and locked_until <= ${now} then null else locked_until end`,
+  };
+}
+
+export async function recordAccountFailure(
+  db: Kysely<DB>,
+  accountId: string,
+  now: Date,
+  max: number,
+  lockMs: number,
+): Promise<void> {
+  await db
+    .updateTable('account')
+    .set(failureSet(now, max, lockMs))
+    .where('id', '=', accountId)
+    .execute();
+}
+
+export async function findThrottle(db: Kysely<DB>, username: string): Promise<Throttle | undefined> {
+  const row = await db
+    .selectFrom('login_throttle')
+    .select(['failed_attempts', 'locked_until'])
+    .where('username', '=', username)
+    .executeTakeFirst();
+  return row && { failedAttempts: row.failed_attempts, lockedUntil: row.locked_until };
+}
+
+export async function recordUnknownFailure(
+  db: Kysely<DB>,
+  username: string,
+  now: Date,
+  max: number,
+  lockMs: number,
+): Promise<void> {
+  await db
+    .insertInto('login_throttle')
+    .values({ username, failed_attempts: 0 })
+    .onConflict((oc) => oc.column('username').doNothing())
+    .execute();
+  await db
+    .updateTable('login_throttle')
+    .set(failureSet(now, max, lockMs))
+    .where('username', '=', username)
+    .execute();
+}
+
+export async function clearAccountFailures(db: Kysely<DB>, accountId: string): Promise<void> {
+  await db
+    .updateTable('account')
+    .set({ failed_attempts: 0, locked_until: null })
+    .where('id', '=', accountId)
+    .execute();
+}
+
+// --- second factor -----------------------------------------------------------------------------------
+
+export async function setTotpSecret(db: Kysely<DB>, accountId: string, secret: string): Promise<void> {
+  await db
+    .updateTable('account')
+    .set({ totp_secret: secret, totp_enabled: false, totp_last_step: null })
+    .where('id', '=', accountId)
+    .where('totp_enabled', '=', false)
+    .execute();
+}
+
+/**
+ * Records that a code of `step` was used; false when that step (or a later one) was used before, i.e.
+ * the code is a replay. One conditional update, so two simultaneous uses cannot both succeed.
+ */
+export async function useTotpStep(
+  db: Kysely<DB>,
+  accountId: string,
+  step: number,
+  enable = false,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('account')
+    .set({ totp_last_step: step, ...(enable ? { totp_enabled: true } : {}) })
+    .where('id', '=', accountId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+// --- sessions ----------------------------------------------------------------------------------------
+
+export interface NewSession {
+  id: string;
+  kind: 'staff' | 'citizen';
+  accountId: string | null;
+  personId: string | null;
+  csrfToken: string;
+  now: Date;
+  expiresAt: Date;
+}
+
+export async function insertSession(db: Kysely<DB>, s: NewSession): Promise<void> {
+  await db
+    .insertInto('auth_session')
+    .values({
+      id: s.id,
+      kind: s.kind,
+      account_id: s.accountId,
+      person_id: s.personId,
+      csrf_token: s.csrfToken,
+      created_at: s.now,
+      last_seen_at: s.now,
+      expires_at: s.expiresAt,
+    })
+    .execute();
+}
+
+export interface LiveSession {
+  id: string;
+  kind: 'staff' | 'citizen';
+  csrfToken: string;
+  lastSeenAt: Date;
+  account: { id: string; username: string; displayName: string } | null;
+  person: { id: string; pinfl: string; displayName: string } | null;
+}
+
+/** The session if it is neither revoked nor past its absolute or idle end, with whom it belongs to. */
+export async function findLiveSession(
+  db: Kysely<DB>,
+  id: string,
+  now: Date,
+  idleMs: number,
+): Promise<LiveSession | undefined> {
+  const row = await db
+    .selectFrom('auth_session as s')
+    .leftJoin('account as a', 'a.id', 's.account_id')
+    .leftJoin('person as p', 'p.id', 's.person_id')
+    .select([
+      's.id',
+      's.kind',
+      's.csrf_token',
+      's.last_seen_at',
+      'a.id as account_id',
+      'a.username',
+      'a.display_name',
+      'a.disabled',
+      'p.id as person_id',
+      'p.pinfl',
+      'p.first_name',
+      'p.last_name',
+      'p.merged_into',
+    ])
+    .where('s.id', '=', id)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', now)
+    .where('s.last_seen_at', '>', new Date(now.getTime() - idleMs))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.kind === 'staff' && (!row.account_id || row.disabled)) return undefined;
+  if (row.kind === 'citizen' && (!row.person_id || !row.pinfl || row.merged_into)) return undefined;
+  return {
+    id: row.id,
+    kind: row.kind,
+    csrfToken: row.csrf_token,
+    lastSeenAt: row.last_seen_at,
+    account:
+      row.account_id && row.username && row.display_name
+        ? { id: row.account_id, username: row.username, displayName: row.display_name }
+        : null,
+    person:
+      row.person_id && row.pinfl
+        ? {
+            id: row.person_id,
+            pinfl: row.pinfl,
+            displayName: `${row.first_name ?? ''} ${row.last_name ?? ''}`.trim(),
+          }
+        : null,
+  };
+}
+
+export async function touchSession(db: Kysely<DB>, id: string, now: Date): Promise<void> {
+  await db.updateTable('auth_session').set({ last_seen_at: now }).where('id', '=', id).execute();
+}
+
+export async function revokeSession(db: Kysely<DB>, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('auth_session')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+export async function findCsrfToken(db: Kysely<DB>, sessionId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('auth_session')
+    .select('csrf_token')
+    .where('id', '=', sessionId)
+    .executeTakeFirst();
+  return row?.csrf_token;
+}
+
+// --- machine clients and access tokens --------------------------------------------------------------
+
+export interface MachineClientRecord {
+  id: string;
+  secretHash: string;
+  agency: string;
+  scopes: string[];
+  area: Area | null;
+  disabled: boolean;
+}
+
+export async function findMachineClient(
+  db: Kysely<DB>,
+  id: string,
+): Promise<MachineClientRecord | undefined> {
+  const row = await db.selectFrom('machine_client').selectAll().where('id', '=', id).executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      secretHash: row.secret_hash,
+      agency: row.agency,
+      scopes: row.scopes,
+      area: areaOf(row.area_kind, row.area_code),
+      disabled: row.disabled,
+    }
+  );
+}
+
+export async function insertMachineClient(
+  db: Kysely<DB>,
+  client: Omit<MachineClientRecord, 'disabled'>,
+): Promise<boolean> {
+  const row = await db
+    .insertInto('machine_client')
+    .values({
+      id: client.id,
+      secret_hash: client.secretHash,
+      agency: client.agency,
+      scopes: client.scopes,
+      area_kind: client.area?.kind ?? null,
+      area_code: client.area?.code ?? null,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertAccessToken(
+  db: Kysely<DB>,
+  token: { id: string; clientId: string; scopes: string[]; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('access_token')
+    .values({ id: token.id, client_id: token.clientId, scopes: token.scopes, expires_at: token.expiresAt })
+    .execute();
+}
+
+export async function findLiveAccessToken(
+  db: Kysely<DB>,
+  id: string,
+  now: Date,
+): Promise<{ client: MachineClientRecord; scopes: string[] } | undefined> {
+  const row = await db
+    .selectFrom('access_token as t')
+    .innerJoin('machine_client as c', 'c.id', 't.client_id')
+    .select([
+      't.scopes',
+      'c.id',
+      'c.secret_hash',
+      'c.agency',
+      'c.scopes as client_scopes',
+      'c.area_kind',
+      'c.area_code',
+      'c.disabled',
+    ])
+    .where('t.id', '=', id)
+    .where('t.expires_at', '>', now)
+    .where('c.disabled', '=', false)
+    .executeTakeFirst();
+  return (
+    row && {
+      scopes: row.scopes,
+      client: {
+        id: row.id,
+        secretHash: row.secret_hash,
+        agency: row.agency,
+        scopes: row.client_scopes,
+        area: areaOf(row.area_kind, row.area_code),
+        disabled: row.disabled,
+      },
+    }
+  );
+}
+
+// --- citizen sign-in (relying party) -----------------------------------------------------------------
+
+export async function insertOidcLogin(
+  db: Kysely<DB>,
+  login: { state: string; codeVerifier: string; nonce: string },
+): Promise<void> {
+  await db
+    .insertInto('oidc_login')
+    .values({ state: login.state, code_verifier: login.codeVerifier, nonce: login.nonce })
+    .execute();
+}
+
+/** Marks the pending sign-in used and returns it; undefined when unknown, used or older than maxAgeMs. */
+export async function takeOidcLogin(
+  db: Kysely<DB>,
+  state: string,
+  now: Date,
+  maxAgeMs: number,
+): Promise<{ codeVerifier: string; nonce: string } | undefined> {
+  const row = await db
+    .updateTable('oidc_login')
+    .set({ used_at: now })
+    .where('state', '=', state)
+    .where('used_at', 'is', null)
+    .where('created_at', '>', new Date(now.getTime() - maxAgeMs))
+    .returning(['code_verifier', 'nonce'])
+    .executeTakeFirst();
+  return row && { codeVerifier: row.code_verifier, nonce: row.nonce };
+}
+
+export async function findCitizenByPinfl(
+  db: Kysely<DB>,
+  pinfl: string,
+): Promise<{ id: string; pinfl: string } | undefined> {
+  const row = await db
+    .selectFrom('person')
+    .select(['id', 'pinfl'])
+    .where('pinfl', '=', pinfl)
+    .where('merged_into', 'is', null)
+    .executeTakeFirst();
+  return row?.pinfl ? { id: row.id, pinfl: row.pinfl } : undefined;
+}

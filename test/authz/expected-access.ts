@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import type { RoleName, World } from './fixtures.ts';
+import { MONTH } from './fixtures.ts';
+
+/**
+ * THE authorisation matrix: every route, every role, a record inside and outside the role's area.
+ *
+ * Each row's `expect` has one letter per role, in the order of ROLE_NAMES:
+ *   anonymous, citizen, social_worker, district_officer, disability_assessor, commission_member,
+ *   youth_officer, regional_admin, auditor, vendor, agency_client
+ * and the letter says what the role may do:
+ *   A  allowed inside and outside its areas (public routes, lists that the SQL narrows, own data)
+ *   I  allowed inside its areas only (outside: 403 FORBIDDEN)
+ *   -  refused (anonymous: 401 UNAUTHENTICATED; anyone else: 403)
+ * "Inside" is the citizen's own household, the social worker's mahalla, the district roles' district and
+ * the region of the region roles; "outside" is a household of another district for the citizen and the
+ * mahalla and district roles, and of another region for the region roles and the machine client.
+ *
+ * `request` makes the request against a case (a household with one record of every kind). Allowed means
+ * anything but those refusals: a 404 or a 409 of an allowed caller is the route's business, not access.
+ * A route missing from this table fails the test, so a new route cannot ship without its row.
+ */
+
+export interface Target {
+  householdId: string;
+  headId: string;
+  decisionId: number;
+  changeRequestId: string;
+  pendingOverrideId: string;
+  appealId: string;
+  applicationId: string;
+  duplicateId: number;
+  mahallaCode: string;
+  world: World;
+}
+
+export interface MatrixRequest {
+  url: string;
+  payload?: Record<string, unknown>;
+}
+
+export interface MatrixRow {
+  expect: string;
+  request: (t: Target) => MatrixRequest;
+}
+
+const get = (url: string) => (): MatrixRequest => ({ url });
+const id = () => randomUUID();
+const PUBLIC = 'AAAAAAAAAAA';
+const CITIZEN_ONLY = '-A---------';
+
+export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
+  // Public: the platform, the territory, sign-in and the demo identity provider.
+  'GET /health': { expect: PUBLIC, request: get('/health') },
+  'GET /': { expect: PUBLIC, request: get('/') },
+  'GET /login': { expect: PUBLIC, request: get('/login') },
+  'GET /openapi.json': { expect: PUBLIC, request: get('/openapi.json') },
+  'GET /api/territory/regions': { expect: PUBLIC, request: get('/api/territory/regions') },
+  'GET /api/territory/regions/:code/districts': {
+    expect: PUBLIC,
+    request: get('/api/territory/regions/1733/districts'),
+  },
+  'GET /api/territory/districts/:code/mahallas': {
+    expect: PUBLIC,
+    request: (t) => ({ url: `/api/territory/districts/${t.world.districtA}/mahallas` }),
+  },
+  'POST /auth/login': {
+    expect: PUBLIC,
+    request: () => ({ url: '/auth/login', payload: { username: 'x', password: 'y' } }),
+  },
+  'POST /auth/logout': { expect: PUBLIC, request: () => ({ url: '/auth/logout' }) },
+  'GET /auth/session': { expect: PUBLIC, request: get('/auth/session') },
+  'GET /auth/citizen/login': { expect: PUBLIC, request: get('/auth/citizen/login') },
+  'GET /auth/citizen/callback': { expect: PUBLIC, request: get('/auth/citizen/callback?code=x&state=y') },
+  'POST /auth/token': {
+    expect: PUBLIC,
+    request: () => ({ url: '/auth/token', payload: { grant_type: 'password' } }),
+  },
+  'GET /demo-idp/.well-known/openid-configuration': {
+    expect: PUBLIC,
+    request: get('/demo-idp/.well-known/openid-configuration'),
+  },
+  'GET /demo-idp/jwks': { expect: PUBLIC, request: get('/demo-idp/jwks') },
+  'GET /demo-idp/authorize': { expect: PUBLIC, request: get('/demo-idp/authorize') },
+  'POST /demo-idp/authorize': {
+    expect: PUBLIC,
+    request: () => ({ url: '/demo-idp/authorize', payload: {} }),
+  },
+  'POST /demo-idp/token': { expect: PUBLIC, request: () => ({ url: '/demo-idp/token', payload: {} }) },
+  // One's own second factor: staff accounts only.
+  'POST /auth/totp/enrol': {
+    expect: '--AAAAAAAA-',
+    request: () => ({ url: '/auth/totp/enrol', payload: {} }),
+  },
+  'POST /auth/totp/confirm': {
+    expect: '--AAAAAAAA-',
+    request: () => ({ url: '/auth/totp/confirm', payload: { code: '000000' } }),
+  },
+
+  // The Social Registry.
+  'GET /api/registry/summary': { expect: '-AAAAAAAA-A', request: get('/api/registry/summary') },
+  'GET /api/households': { expect: '-AAAAAAAA-A', request: get('/api/households') },
+  'GET /api/households/export.csv': { expect: '-AAAAAAAA-A', request: get('/api/households/export.csv') },
+  'GET /api/households/:id': {
+    expect: '-IIIIIIII-I',
+    request: (t) => ({ url: `/api/households/${t.householdId}?purpose=casework` }),
+  },
+  'POST /api/households': {
+    expect: '--II---I---',
+    request: (t) => ({
+      url: '/api/households',
+      payload: {
+        id: id(),
+        mahallaCode: t.mahallaCode,
+        address: 'Matrix street 2',
+        createdOn: '2024-01-01',
+        head: { lastName: 'Matritsa', firstName: 'Ali', sex: 'M', birthDate: '1990-01-01' },
+      },
+    }),
+  },
+  'GET /api/persons': { expect: '-AAAAAAAA-A', request: get('/api/persons') },
+  'GET /api/persons/:id': {
+    expect: '-IIIIIIII-I',
+    request: (t) => ({ url: `/api/persons/${t.headId}?purpose=casework` }),
+  },
+  'POST /api/change-requests': {
+    expect: '-III---I---',
+    request: (t) => ({
+      url: '/api/change-requests',
+      payload: {
+        id: id(),
+        type: 'correct_personal_data',
+        personId: t.headId,
+        changes: { phone: '+998907654321' },
+        effectiveDate: '2026-02-01',
+      },
+    }),
+  },
+  'GET /api/change-requests': { expect: '-AAA---A---', request: get('/api/change-requests') },
+  'GET /api/change-requests/:id': {
+    expect: '-III---I---',
+    request: (t) => ({ url: `/api/change-requests/${t.changeRequestId}` }),
+  },
+  'POST /api/change-requests/:id/apply': {
+    expect: '---I---I---',
+    request: (t) => ({ url: `/api/change-requests/${t.changeRequestId}/apply` }),
+  },
+  'POST /api/change-requests/:id/reject': {
+    expect: '---I---I---',
+    request: (t) => ({
+      url: `/api/change-requests/${t.changeRequestId}/reject`,
+      payload: { reason: 'matrix' },
+    }),
+  },
+  'GET /api/duplicates': { expect: '---A---A---', request: get('/api/duplicates') },
+  // The scan reads the whole registry: region-wide reviewers only.
+  'POST /api/duplicates/scan': { expect: '-------A---', request: () => ({ url: '/api/duplicates/scan' }) },
+  'GET /api/duplicates/scans/:jobId': {
+    expect: '---A---A---',
+    request: get(`/api/duplicates/scans/${id()}`),
+  },
+  'POST /api/duplicates/:id/review': {
+    expect: '---I---I---',
+    request: (t) => ({ url: `/api/duplicates/${t.duplicateId}/review`, payload: { decision: 'distinct' } }),
+  },
+
+  // Decisions, evaluations, simulations.
+  'GET /api/decisions': { expect: '-AAAAAAAA--', request: get('/api/decisions') },
+  'GET /api/decisions/:id': {
+    expect: '-IIIIIIII--',
+    request: (t) => ({ url: `/api/decisions/${t.decisionId}` }),
+  },
+  'GET /api/households/:id/entitlements': {
+    expect: '-IIIIIIII--',
+    request: (t) => ({ url: `/api/households/${t.householdId}/entitlements` }),
+  },
+  'GET /api/evaluations/:id': {
+    expect: '-AAAAAAAA--',
+    request: (t) => ({ url: `/api/evaluations/${t.world.evaluationRunId}` }),
+  },
+  'POST /api/evaluations': {
+    expect: '-------A---',
+    request: () => ({ url: '/api/evaluations', payload: { month: MONTH } }),
+  },
+  'POST /api/households/:id/evaluate': {
+    expect: '---I---I---',
+    request: (t) => ({ url: `/api/households/${t.householdId}/evaluate`, payload: { month: MONTH } }),
+  },
+  'POST /api/simulations': {
+    expect: '-------AA--',
+    request: () => ({
+      url: '/api/simulations',
+      payload: { month: MONTH, changes: [{ parameter: 'common.mce', factor: 1.1 }] },
+    }),
+  },
+
+  // Casework: overrides (four eyes), appeals, applications.
+  'POST /api/overrides': {
+    expect: '---I---I---',
+    request: (t) => ({
+      url: '/api/overrides',
+      payload: {
+        id: id(),
+        householdId: t.householdId,
+        programme: 'material_assistance',
+        month: MONTH,
+        amount: 1000,
+        reason: 'matrix',
+        legalBasis: 'matrix',
+      },
+    }),
+  },
+  'GET /api/overrides': { expect: '---A---A---', request: get('/api/overrides') },
+  'GET /api/overrides/:id': {
+    expect: '---I---I---',
+    request: (t) => ({ url: `/api/overrides/${t.pendingOverrideId}` }),
+  },
+  'POST /api/overrides/:id/approve': {
+    expect: '---I---I---',
+    request: (t) => ({ url: `/api/overrides/${t.pendingOverrideId}/approve`, payload: {} }),
+  },
+  'POST /api/overrides/:id/reject': {
+    expect: '---I---I---',
+    request: (t) => ({ url: `/api/overrides/${t.pendingOverrideId}/reject`, payload: {} }),
+  },
+  'POST /api/appeals': {
+    expect: '-I-I-------',
+    request: (t) => ({
+      url: '/api/appeals',
+      payload: { id: id(), decisionId: t.decisionId, grounds: 'matrix' },
+    }),
+  },
+  'GET /api/appeals': { expect: '-A-A---A---', request: get('/api/appeals') },
+  'GET /api/appeals/:id': { expect: '-I-I---I---', request: (t) => ({ url: `/api/appeals/${t.appealId}` }) },
+  'POST /api/appeals/:id/transition': {
+    expect: '---I---I---',
+    request: (t) => ({ url: `/api/appeals/${t.appealId}/transition`, payload: { to: 'under_review' } }),
+  },
+  'POST /api/applications': {
+    expect: '-III-------',
+    request: (t) => ({
+      url: '/api/applications',
+      payload: {
+        id: id(),
+        householdId: t.householdId,
+        programme: 'child_allowance',
+        channel: 'portal',
+        submittedOn: '2026-03-06',
+      },
+    }),
+  },
+  'GET /api/applications': { expect: '-AAA---A---', request: get('/api/applications') },
+  'GET /api/applications/:id': {
+    expect: '-III---I---',
+    request: (t) => ({ url: `/api/applications/${t.applicationId}` }),
+  },
+  'POST /api/applications/:id/questionnaire': {
+    expect: '--II-------',
+    request: (t) => ({ url: `/api/applications/${t.applicationId}/questionnaire`, payload: {} }),
+  },
+  'POST /api/applications/:id/mahalla-opinion': {
+    expect: '--II-------',
+    request: (t) => ({
+      url: `/api/applications/${t.applicationId}/mahalla-opinion`,
+      payload: { supports: true },
+    }),
+  },
+  'POST /api/applications/:id/decide': {
+    expect: '---I---I---',
+    request: (t) => ({ url: `/api/applications/${t.applicationId}/decide`, payload: {} }),
+  },
+
+  // The audit trail (auditors and the regional administration) and the citizen's own data.
+  'GET /api/audit/entries': { expect: '-------AA--', request: get('/api/audit/entries') },
+  'GET /api/audit/verify': { expect: '-------AA--', request: get('/api/audit/verify') },
+  'GET /api/me/access-log': { expect: CITIZEN_ONLY, request: get('/api/me/access-log') },
+  'POST /api/me/access-log/:seq/complaints': {
+    expect: CITIZEN_ONLY,
+    request: () => ({ url: '/api/me/access-log/1/complaints', payload: { id: id(), text: 'matrix' } }),
+  },
+  'GET /api/me/access-complaints': { expect: CITIZEN_ONLY, request: get('/api/me/access-complaints') },
+  'GET /api/me/consents': { expect: CITIZEN_ONLY, request: get('/api/me/consents') },
+  'POST /api/me/consents': {
+    expect: CITIZEN_ONLY,
+    request: () => ({ url: '/api/me/consents', payload: { kind: 'proactive_offers', counterpart: '*' } }),
+  },
+  'POST /api/me/consents/:id/withdraw': {
+    expect: CITIZEN_ONLY,
+    request: () => ({ url: `/api/me/consents/${id()}/withdraw` }),
+  },
+};
+
+export const letterOf = (row: MatrixRow, role: RoleName, roles: readonly RoleName[]) => {
+  const letter = row.expect[roles.indexOf(role)];
+  if (letter !== 'A' && letter !== 'I' && letter !== '-') throw new Error(`bad expectation '${row.expect}'`);
+  return letter;
+};
