@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ROLES } from '../access/actor.ts';
+import { appendAudit } from '../audit/audit.service.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { HttpPlugin, ZodApp } from '../platform/http/server.ts';
 import {
@@ -195,6 +196,18 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
     if (previous) await revokeSessionByToken(db, previous);
     const session = await createSession(db, settings, owner);
     reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(settings));
+    // Sign-ins are in the audit trail too: who held a session when is part of "who looked".
+    await appendAudit(db, [
+      {
+        actorKind: owner.kind,
+        actorId: owner.kind === 'staff' ? owner.accountId : owner.personId,
+        role: owner.kind === 'citizen' ? 'citizen' : null,
+        action: 'login',
+        resourceType: 'session',
+        resourceId: session.sessionId.slice(0, 16),
+        requestId: request.id,
+      },
+    ]);
     return session;
   };
 

@@ -10,7 +10,7 @@ interface ErrorReply {
   error: { code: string; message: string };
 }
 interface SessionReply {
-  actor: { kind: string; username?: string; grants?: { role: string; area: unknown }[] };
+  actor: { kind: string; id?: string; username?: string; grants?: { role: string; area: unknown }[] };
   csrfToken: string | null;
 }
 
@@ -84,6 +84,13 @@ describe('staff sign-in, second factor, sessions and CSRF', () => {
     const me = await session(cookie?.value);
     expect((me.json() as SessionReply).actor.username).toBe('aziz');
     expect((me.json() as SessionReply).csrfToken).toBe(body.csrfToken);
+    // The sign-in is in the audit trail, under the account's id.
+    const signIns = await t.database.db
+      .selectFrom('audit_log')
+      .select(['actor_kind', 'actor_id'])
+      .where('action', '=', 'login')
+      .execute();
+    expect(signIns).toContainEqual({ actor_kind: 'staff', actor_id: body.actor.id });
   });
 
   it('answers a wrong password and an unknown username alike', async () => {
