@@ -422,6 +422,17 @@ export async function listDecisions(db: Kysely<DB>, filters: DecisionFilters, pa
 }
 
 /** The household a decision is about (for the area check before anything of it is read). */
+/** The decisions a run wrote, oldest first: what an event-driven evaluation turned into offers. */
+export async function listDecisionsOfRun(db: Kysely<DB>, runId: number): Promise<DecisionRecord[]> {
+  const rows = await db
+    .selectFrom('decision')
+    .select(decisionColumns)
+    .where('run_id', '=', runId)
+    .orderBy('id')
+    .execute();
+  return rows.map(toDecision);
+}
+
 export async function findDecisionHousehold(db: Kysely<DB>, id: number): Promise<string | undefined> {
   const row = await db.selectFrom('decision').select('household_id').where('id', '=', id).executeTakeFirst();
   return row?.household_id;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scopeFor } from '../access/access.plugin.ts';
+import { mayOnHousehold, scopeFor } from '../access/access.plugin.ts';
 import { auditFromRequest } from '../audit/audit.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -66,6 +66,9 @@ export const Decision = z.object({
 const LocalisedText = z.record(z.string(), z.string());
 export const DecisionDetail = Decision.extend({
   language: Language,
+  healthWithheld: z
+    .boolean()
+    .describe('True when the trace holds health data this reader may not see: named, values withheld'),
   explanation: z.string().describe('The trace in plain language'),
   parameters: z.array(
     z.object({
@@ -319,8 +322,14 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
     },
     async (request) => {
       const householdId = await decisions.decisionHousehold(db, request.params.id);
-      const { grant } = await authorizeHouseholdGrant(request, db, 'decisions.read', householdId);
-      const detail = await decisions.getDecision(db, request.params.id, request.query.lang);
+      const { grant, place } = await authorizeHouseholdGrant(request, db, 'decisions.read', householdId);
+      // A citizen sees the family's decision but not the family's health data; staff need a disability role.
+      const health =
+        request.actor.kind !== 'citizen' &&
+        (await mayOnHousehold(request, db, 'health.read', householdId, place));
+      const detail = await decisions.getDecision(db, request.params.id, request.query.lang, {
+        withholdHealth: !health,
+      });
       await auditFromRequest(
         db,
         request,
@@ -329,7 +338,7 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
           resourceType: 'decision',
           resourceId: String(detail.id),
           subjectHouseholdIds: [householdId],
-          fields: ['decision', 'trace'],
+          fields: health ? ['decision', 'trace', 'disability'] : ['decision', 'trace'],
         },
         { grant },
       );

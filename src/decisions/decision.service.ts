@@ -13,6 +13,7 @@ import {
   enumKey,
   evaluate,
   explain,
+  HEALTH_INPUTS,
   loadPopulation,
   type Month,
   type ParameterSet,
@@ -23,6 +24,7 @@ import {
   type TraceLanguage,
   uzbekCyrillicOf,
   VARIABLES,
+  withheldTrace,
 } from '../rules/index.ts';
 import * as repo from './decision.repository.ts';
 
@@ -411,6 +413,10 @@ export async function householdEntitlements(db: Kysely<DB>, householdId: string)
   return repo.findEntitlements(db, [householdId]);
 }
 
+export function decisionsOfRun(db: Kysely<DB>, runId: number) {
+  return repo.listDecisionsOfRun(db, runId);
+}
+
 export function listDecisions(db: Kysely<DB>, filters: repo.DecisionFilters, page: PageQuery, scope: Scope) {
   return repo.listDecisions(db, filters, page, scope);
 }
@@ -466,7 +472,12 @@ export async function decisionHousehold(db: Kysely<DB>, id: number): Promise<str
   return householdId;
 }
 
-export async function getDecision(db: Kysely<DB>, id: number, language: ExplanationLanguage) {
+export async function getDecision(
+  db: Kysely<DB>,
+  id: number,
+  language: ExplanationLanguage,
+  options: { withholdHealth?: boolean } = {},
+) {
   const worded: TraceLanguage = language === 'uz-Cyrl' ? 'uz-Latn' : language;
   const script = (text: string) => (language === 'uz-Cyrl' ? uzbekCyrillicOf(text) : text);
   const decision = await repo.findDecision(db, id);
@@ -479,6 +490,7 @@ export async function getDecision(db: Kysely<DB>, id: number, language: Explanat
       parameters: [],
       explanation: script(ABSENCE_TEXT[worded](trace.referenceDate)),
       language,
+      healthWithheld: false,
     };
   }
   if (isOverrideNote(trace)) {
@@ -488,6 +500,7 @@ export async function getDecision(db: Kysely<DB>, id: number, language: Explanat
       parameters: [],
       explanation: script(OVERRIDE_TEXT[worded](trace)),
       language,
+      healthWithheld: false,
     };
   }
   if (!isTrace(trace)) throw new Error(`Decision ${id} holds no readable trace`);
@@ -499,5 +512,19 @@ export async function getDecision(db: Kysely<DB>, id: number, language: Explanat
     reference: p.reference,
     unverified: p.unverified,
   }));
-  return { ...decision, trace, parameters, explanation: describe(trace, language), language };
+  // Health data in a trace (a member's disability group) is for disability staff only: the inputs are
+  // named but their values withheld, in the trace returned and in its explanation.
+  if (options.withholdHealth) {
+    const shown = withheldTrace(trace, HEALTH_INPUTS);
+    const explanation = describe(trace, language, { hiddenInputs: HEALTH_INPUTS });
+    return { ...decision, trace: shown, parameters, explanation, language, healthWithheld: true };
+  }
+  return {
+    ...decision,
+    trace,
+    parameters,
+    explanation: describe(trace, language),
+    language,
+    healthWithheld: false,
+  };
 }

@@ -99,6 +99,40 @@ describe('decisions over a seeded registry', () => {
     expect(none.json()).toMatchObject({ items: [], total: 0 });
   });
 
+  it('withholds health data in a trace from readers without a disability role', async () => {
+    const list = await t.api({
+      method: 'GET',
+      url: `/api/decisions?programme=social_registry&month=${MONTH}&pageSize=1`,
+    });
+    const id = list.json<{ items: { id: number }[] }>().items[0]?.id;
+    expect(id).toBeDefined();
+    const region = { kind: 'region' as const, code: '1733' };
+    type Detail = {
+      healthWithheld: boolean;
+      explanation: string;
+      trace: { inputs: Record<string, { value: unknown }> };
+    };
+    const read = async (headers: Record<string, string>) =>
+      (await t.app.inject({ method: 'GET', url: `/api/decisions/${id}?lang=en`, headers })).json<Detail>();
+    const officer = await read(
+      await t.staff('officer.health', [
+        { role: 'district_officer', area: region, organisation: 'Department' },
+      ]),
+    );
+    expect(officer.healthWithheld).toBe(true);
+    expect(officer.trace.inputs['person.disability']?.value).toEqual([]);
+    expect(officer.explanation).toContain('health data (shown only to disability staff and to the person)');
+    const assessor = await read(
+      await t.staff('assessor.health', [
+        { role: 'disability_assessor', area: region, organisation: 'Inson' },
+      ]),
+    );
+    expect(assessor.healthWithheld).toBe(false);
+    const values = assessor.trace.inputs['person.disability']?.value;
+    expect(Array.isArray(values) && values.length > 0).toBe(true);
+    expect(assessor.explanation).not.toContain('health data (shown only');
+  });
+
   it("a decision's trace, through the API, names every parameter with its value and act", async () => {
     const list = await t.api({
       method: 'GET',

@@ -57,15 +57,33 @@ export function explain(
 export type ExplanationLanguage = TraceLanguage | 'uz-Cyrl';
 
 /** A trace in plain language (Uzbek Latin or Cyrillic, Russian or English). */
-export function describe(trace: Trace, language: ExplanationLanguage, options: RulesOptions = {}): string {
+export function describe(
+  trace: Trace,
+  language: ExplanationLanguage,
+  options: RulesOptions & { hiddenInputs?: ReadonlySet<string> } = {},
+): string {
   const text = renderTrace(trace, language === 'uz-Cyrl' ? 'uz-Latn' : language, {
     variables: VARIABLES,
     parameters: options.parameters ?? defaultParameters(),
+    ...(options.hiddenInputs ? { hiddenInputs: options.hiddenInputs } : {}),
   });
   return language === 'uz-Cyrl' ? uzbekCyrillicOf(text) : text;
 }
 
 export { uzbekCyrillicOf } from './cyrillic.ts';
+
+/** The trace inputs that are health data: withheld from readers without a disability role. */
+export const HEALTH_INPUTS: ReadonlySet<string> = new Set(['person.disability']);
+
+/** A copy of the trace with the values of `hidden` inputs removed (the stored trace is never changed). */
+export function withheldTrace(trace: Trace, hidden: ReadonlySet<string>): Trace {
+  const inputs = Object.fromEntries(
+    Object.entries(trace.inputs).map(([name, input]) =>
+      hidden.has(input.name) ? [name, { name: input.name, entity: input.entity, value: [] }] : [name, input],
+    ),
+  );
+  return { ...trace, inputs };
+}
 
 /** The value of a parameter in force on a date ('YYYY-MM-DD' or a day number), with its legal reference. */
 export function parameterAt(

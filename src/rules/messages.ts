@@ -84,6 +84,11 @@ export const PHRASES = {
   no: phrase('yo’q', 'нет', 'no'),
   none: phrase('yo’q', 'нет', 'none'),
   noDate: phrase('—', '—', '—'),
+  healthHidden: phrase(
+    'sog‘liq ma’lumoti (faqat nogironlik xodimlari va shaxsning o‘ziga ko‘rinadi)',
+    'данные о здоровье (видны только специалистам по инвалидности и самому человеку)',
+    'health data (shown only to disability staff and to the person)',
+  ),
   number: phrase('№', '№', 'No.'),
   article: phrase('modda', 'статья', 'article'),
   som: phrase('so’m', 'сум', 'so’m'),

@@ -15,6 +15,8 @@ import type { AnyVariable, ValueUnit } from './variables.ts';
 export interface RenderCatalogue {
   readonly variables: ReadonlyMap<string, AnyVariable>;
   readonly parameters: ParameterSet;
+  /** Inputs whose values this reader may not see (health data): named, but their values withheld. */
+  readonly hiddenInputs?: ReadonlySet<string>;
 }
 
 export function renderTrace(trace: Trace, language: TraceLanguage, catalogue: RenderCatalogue): string {
@@ -174,6 +176,8 @@ class Renderer {
     const labels: Readonly<Record<string, LocalisedText>> =
       entity === 'person' ? INPUT_LABELS.person : INPUT_LABELS.household;
     const label = labels[column]?.[this.language] ?? input.name;
+    if (this.catalogue.hiddenInputs?.has(input.name))
+      return `${label}: ${PHRASES.healthHidden[this.language]}`;
     const format = (v: number) =>
       entity === 'person'
         ? this.personInput(column as PersonColumnName, v)
