@@ -3,11 +3,19 @@ import { accessPlugin } from './access/access.plugin.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { caseworkRoutes } from './casework/casework.routes.ts';
 import { consentRoutes } from './consent/consent.routes.ts';
+import { registerDciJobs } from './dci/dci.jobs.ts';
+import { dciRoutes } from './dci/dci.routes.ts';
 import { registerDecisionJobs, scheduleNightlyEvaluation } from './decisions/decision.jobs.ts';
 import { decisionRoutes } from './decisions/decision.routes.ts';
 import { authenticationPlugin } from './identity/authenticate.ts';
 import { installDemoAccounts } from './identity/demo-accounts.ts';
 import { identityRoutes } from './identity/identity.routes.ts';
+import { intakeRoutes } from './intake/intake.routes.ts';
+import { registerIntakeJobs, startIntakeCallbacks } from './intake/intake.service.ts';
+import { registerIntegrationJobs, scheduleIntegrationPulls } from './integration/integration.jobs.ts';
+import { integrationRoutes } from './integration/integration.routes.ts';
+import { registerNotificationJobs, startNotificationDispatch } from './notifications/dispatcher.ts';
+import { notificationRoutes } from './notifications/notification.routes.ts';
 import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
@@ -16,6 +24,7 @@ import { healthRoutes } from './platform/http/health.routes.ts';
 import { type App, buildServer, type HttpPlugin } from './platform/http/server.ts';
 import { JobRunner } from './platform/jobs/job-runner.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
+import { proactiveRoutes } from './proactive/proactive.routes.ts';
 import { registerRegistryJobs } from './registry/registry.jobs.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { seedPopulation } from './synthetic/seed.ts';
@@ -28,6 +37,10 @@ import { webRoutes } from './web/web.routes.ts';
 export function httpPlugins(ctx: AppContext): HttpPlugin[] {
   registerRegistryJobs(ctx);
   registerDecisionJobs(ctx);
+  registerDciJobs(ctx);
+  registerIntegrationJobs(ctx);
+  registerNotificationJobs(ctx);
+  registerIntakeJobs(ctx);
   // authenticationPlugin first: its onRequest hook sets request.actor for every route registered after it.
   return [
     authenticationPlugin,
@@ -42,6 +55,11 @@ export function httpPlugins(ctx: AppContext): HttpPlugin[] {
     webRoutes,
     auditRoutes,
     consentRoutes,
+    dciRoutes,
+    integrationRoutes,
+    notificationRoutes,
+    intakeRoutes,
+    proactiveRoutes,
   ];
 }
 
@@ -102,6 +120,11 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const app = await buildServer(ctx, httpPlugins(ctx));
   await jobs.start({ work: config.JOBS });
   if (config.JOBS) await scheduleNightlyEvaluation(ctx);
+  if (config.JOBS) await scheduleIntegrationPulls(ctx);
+  // SMS and my.gov.uz callbacks leave as soon as they are queued (and retries wake up on time).
+  const stopDelivery = config.JOBS
+    ? [await startNotificationDispatch(ctx), await startIntakeCallbacks(ctx)]
+    : [];
   const url = await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url, database: database.kind }, 'Himoya is listening');
   let stopping: Promise<void> | undefined;
@@ -109,6 +132,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
     stopping ??= (async () => {
       // Order matters: stop taking requests, let running jobs finish, then close the database.
       await app.close();
+      for (const stopLoop of stopDelivery) stopLoop();
       await jobs.stop();
       await database.close();
     })();

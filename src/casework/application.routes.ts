@@ -75,6 +75,7 @@ async function takeStep(
   const { grant } = await authorizeHouseholdGrant(request, db, action, householdId);
   const audited = async (conn: Kysely<DB>) => {
     const application = await run(conn);
+    await applications.announceStep(conn, application);
     await auditFromRequest(
       conn,
       request,

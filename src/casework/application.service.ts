@@ -8,9 +8,12 @@ import {
   type Outcome,
   outcomesOf,
 } from '../decisions/decision.service.ts';
+import { notifyIntakeStatus } from '../intake/intake.service.ts';
+import { enqueueNotification } from '../notifications/notification.service.ts';
 import type { ApplicationChannel, ApplicationStatus, DB, DecisionProgramme } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
+import { getHouseholdView } from '../registry/households/household.service.ts';
 import { applicationTimeline, defaultParameters, evaluate } from '../rules/index.ts';
 import * as repo from './application.repository.ts';
 import { addWorkingDays, today } from './working-days.ts';
@@ -172,4 +175,32 @@ export async function listApplications(
     scope,
   );
   return { items: items.map((a) => withOverdue(a, on)), total };
+}
+
+/**
+ * Tells the family and the portal the application moved: the state portal (applications it submitted) gets
+ * its status callback, and a decided application is an SMS and a portal message to the household's head.
+ * Both are queued in the caller's transaction, once per status (their keys make a retry harmless).
+ */
+export async function announceStep(
+  db: Kysely<DB>,
+  application: Pick<repo.ApplicationRecord, 'id' | 'householdId' | 'programme' | 'status' | 'outcome'>,
+): Promise<void> {
+  await notifyIntakeStatus(db, application.id);
+  const { outcome } = application;
+  if (application.status !== 'decided' || outcome === null) return;
+  const head = (await getHouseholdView(db, application.householdId)).members.find(
+    (m) => m.relationship === 'head',
+  );
+  if (!head) return;
+  await enqueueNotification(db, {
+    personId: head.personId,
+    template: 'application.decided',
+    params: {
+      programme: application.programme,
+      entitled: outcome.entitled ? 'yes' : 'no',
+      amount: outcome.amount,
+    },
+    dedupeKey: `application:${application.id}:decided`,
+  });
 }

@@ -127,6 +127,22 @@ describe('applications', () => {
     expect(entitlements.json<{ items: { programme: string; category: string }[] }>().items).toContainEqual(
       expect.objectContaining({ programme: 'social_registry', category: 'borderline' }),
     );
+    // The family is told the outcome (in the portal, and by SMS when a phone is known), once.
+    const head = await t.database.db
+      .selectFrom('membership')
+      .select('person_id')
+      .where('household_id', '=', household(1))
+      .where('relationship', '=', 'head')
+      .where('valid_to', 'is', null)
+      .executeTakeFirstOrThrow();
+    const told = await t.database.db
+      .selectFrom('notification')
+      .select(['channel', 'template', 'body'])
+      .where('person_id', '=', head.person_id)
+      .where('template', '=', 'application.decided')
+      .execute();
+    expect(told.map((n) => n.channel)).toContain('portal');
+    expect(told.filter((n) => n.channel === 'portal')).toHaveLength(1);
   });
 
   it("feeds the mahalla committee's confirmed hardship into the evaluation for the borderline period", async () => {

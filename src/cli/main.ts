@@ -1,5 +1,6 @@
 import { auditCommand } from '../audit/audit.command.ts';
 import { evaluateCommand, simulateCommand } from '../decisions/decision.command.ts';
+import { agenciesCommand } from '../integration/agencies/agencies.command.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { seedCommand } from '../synthetic/seed.command.ts';
 import { type CliCommand, CliUsageError } from './command.ts';
@@ -14,6 +15,7 @@ const COMMANDS: CliCommand[] = [
   evaluateCommand,
   simulateCommand,
   auditCommand,
+  agenciesCommand,
 ];
 
 function usage(): string {

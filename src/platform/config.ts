@@ -101,6 +101,94 @@ export const ConfigSchema = z.object({
     .min(1)
     .default('pin')
     .describe('ID token claim that carries the PINFL (OneID calls it "pin")'),
+  // Notifications and the my.gov.uz intake (src/notifications/README.md, src/intake/README.md).
+  SMS_PROVIDER: z
+    .enum(['console', 'http'])
+    .default('console')
+    .describe(
+      "How SMS are sent: 'console' logs them (and counts them delivered), 'http' posts to SMS_PROVIDER_URL",
+    ),
+  SMS_PROVIDER_URL: z
+    .url()
+    .optional()
+    .describe("The SMS gateway's send endpoint (needed when SMS_PROVIDER=http)"),
+  SMS_PROVIDER_API_KEY: z.string().min(1).optional().describe('API key sent to the SMS gateway'),
+  SMS_PROVIDER_API_KEY_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+    .default('x-api-key')
+    .describe('Header that carries SMS_PROVIDER_API_KEY'),
+  SMS_PROVIDER_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5000)
+    .describe('A send to the SMS gateway slower than this counts as failed (and is retried)'),
+  SMS_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Attempts to send one SMS (exponential backoff between them) before it is marked failed'),
+  SMS_CALLBACK_SECRET: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('Shared secret the SMS gateway sends in x-himoya-callback-secret with delivery reports'),
+  INTAKE_CALLBACK_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('Attempts to deliver one status callback to my.gov.uz before it is marked failed'),
+  INTAKE_CALLBACK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5000)
+    .describe('A status callback to my.gov.uz slower than this counts as failed (and is retried)'),
+  // Inter-agency data exchange (src/integration/README.md).
+  INTEGRATION_AGENCY_URL: z
+    .url()
+    .optional()
+    .describe("Base URL of the agencies' API (e.g. the simulator, http://localhost:4100); unset = no pulls"),
+  INTEGRATION_PULL_SCHEDULE: z
+    .string()
+    .regex(/^(off|(\S+\s+){4}\S+)$/, "must be a five-field cron expression or 'off'")
+    .default('*/15 * * * *')
+    .describe("When every agency is pulled (cron, Tashkent time; 'off' = on demand only)"),
+  INTEGRATION_PAGE_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(5000)
+    .describe('Records asked for per page when pulling from an agency'),
+  INTEGRATION_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .default(5000)
+    .describe('A page request to an agency slower than this fails (and is retried)'),
+  INTEGRATION_RETRIES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(3)
+    .describe('Retries of a failed page request, with exponential backoff'),
+  INTEGRATION_BREAKER_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Consecutive failed pulls of an agency that open its circuit breaker'),
+  INTEGRATION_BREAKER_COOLDOWN_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60)
+    .describe('Seconds an open circuit breaker waits before one trial pull'),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { DEMO: boolean };

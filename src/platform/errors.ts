@@ -462,6 +462,50 @@ export const ERROR_CATALOGUE = {
     'OneID орқали кириш ҳозирча мавжуд эмас.',
     'Вход через OneID сейчас недоступен.',
   ),
+  // Inter-agency data exchange (src/integration).
+  AGENCY_UNKNOWN: entry(
+    404,
+    'No such agency is connected.',
+    'Bunday idora ulanmagan.',
+    'Бундай идора уланмаган.',
+    'Такое ведомство не подключено.',
+  ),
+  INTEGRATION_PULL_NOT_CONFIGURED: entry(
+    409,
+    'Pulling from the agencies is not configured (INTEGRATION_AGENCY_URL).',
+    "Idoralardan ma'lumot olish sozlanmagan (INTEGRATION_AGENCY_URL).",
+    'Идоралардан маълумот олиш созланмаган (INTEGRATION_AGENCY_URL).',
+    'Получение данных от ведомств не настроено (INTEGRATION_AGENCY_URL).',
+  ),
+  // Notifications and the my.gov.uz intake.
+  NOTIFICATION_NOT_FOUND: entry(
+    404,
+    'Message not found.',
+    'Xabar topilmadi.',
+    'Хабар топилмади.',
+    'Сообщение не найдено.',
+  ),
+  INTAKE_PINFL_UNKNOWN: entry(
+    422,
+    'No person with this personal number (PINFL) is in the Social Registry.',
+    "Bu JShShIR bilan shaxs Ijtimoiy reyestrda yo'q.",
+    'Бу ЖШШИР билан шахс Ижтимоий реестрда йўқ.',
+    'Человека с таким ПИНФЛ нет в Социальном реестре.',
+  ),
+  INTAKE_NO_HOUSEHOLD: entry(
+    422,
+    'The person belongs to no household in the Social Registry; a social worker must register the family first.',
+    "Shaxs Ijtimoiy reyestrda hech bir oilaga a'zo emas; avval ijtimoiy xodim oilani ro'yxatga olishi kerak.",
+    'Шахс Ижтимоий реестрда ҳеч бир оилага аъзо эмас; аввал ижтимоий ходим оилани рўйхатга олиши керак.',
+    'Человек не состоит ни в одном домохозяйстве реестра; сначала социальный работник должен зарегистрировать семью.',
+  ),
+  CONSENT_REQUIRED: entry(
+    422,
+    "The citizen's consent to share their data is required.",
+    "Fuqaroning ma'lumotlarini almashishga roziligi talab qilinadi.",
+    'Фуқаронинг маълумотларини алмашишга розилиги талаб қилинади.',
+    'Требуется согласие гражданина на обмен его данными.',
+  ),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

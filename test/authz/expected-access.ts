@@ -30,6 +30,7 @@ export interface Target {
   appealId: string;
   applicationId: string;
   duplicateId: number;
+  caseId: string;
   mahallaCode: string;
   world: World;
 }
@@ -288,6 +289,81 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     expect: CITIZEN_ONLY,
     request: () => ({ url: `/api/me/consents/${id()}/withdraw` }),
   },
+
+  // The DCI Social Registry API (src/dci): machine clients only (staff and citizens 403, anonymous 401).
+  // Region-wide agency clients are let through and their results narrowed in SQL. The matrix's client
+  // lacks the dci.search / dci.subscribe scopes, which the standard's own 403 (err.request.forbidden in
+  // the DCI shape, not the catalogue's) answers: counted here as past Himoya's access rules; the scope
+  // refusal is tested in src/dci/dci.test.ts.
+  'POST /dci/registry/sync/search': {
+    expect: '----------A',
+    request: () => ({ url: '/dci/registry/sync/search' }),
+  },
+  'POST /dci/registry/search': { expect: '----------A', request: () => ({ url: '/dci/registry/search' }) },
+  'POST /dci/registry/sync/txn/status': {
+    expect: '----------A',
+    request: () => ({ url: '/dci/registry/sync/txn/status' }),
+  },
+  'POST /dci/registry/txn/status': {
+    expect: '----------A',
+    request: () => ({ url: '/dci/registry/txn/status' }),
+  },
+  'POST /dci/registry/subscribe': {
+    expect: '----------A',
+    request: () => ({ url: '/dci/registry/subscribe' }),
+  },
+  'POST /dci/registry/unsubscribe': {
+    expect: '----------A',
+    request: () => ({ url: '/dci/registry/unsubscribe' }),
+  },
+
+  // Notifications: the citizen's portal messages; the outbox for the audit roles (narrowed in SQL).
+  'GET /api/me/notifications': { expect: CITIZEN_ONLY, request: get('/api/me/notifications') },
+  'POST /api/me/notifications/:id/read': {
+    expect: CITIZEN_ONLY,
+    request: () => ({ url: `/api/me/notifications/${id()}/read` }),
+  },
+  'GET /api/notifications': { expect: '-------AA--', request: get('/api/notifications?status=delivered') },
+  // Partners' systems only: the SMS gateway (scope notifications.callback, or its shared secret) and
+  // my.gov.uz (scope intake.submit). The matrix's machine client holds neither scope.
+  'POST /api/notifications/provider-callback': {
+    expect: '-----------',
+    request: () => ({
+      url: '/api/notifications/provider-callback',
+      payload: { messageId: 'matrix', status: 'delivered' },
+    }),
+  },
+  'POST /api/intake/applications': {
+    expect: '-----------',
+    request: () => ({
+      url: '/api/intake/applications',
+      payload: {
+        id: id(),
+        pinfl: '31505802500013',
+        programme: 'child_allowance',
+        submittedOn: '2026-03-06',
+        consent: { granted: true, at: '2026-03-06T10:00:00+05:00' },
+        callbackUrl: 'http://127.0.0.1:9/matrix',
+      },
+    }),
+  },
+  // Inter-agency data exchange (src/integration). Pushing events needs a machine client with the scope
+  // 'events.push', which the matrix's agency client does not hold: refused to every role here.
+  'POST /integration/events/:agency': {
+    expect: '-----------',
+    request: () => ({ url: '/integration/events/tax', payload: { events: [{ id: 'matrix' }] } }),
+  },
+  'GET /api/integration/quarantine': { expect: '-------AA--', request: get('/api/integration/quarantine') },
+  'GET /api/integration/status': { expect: '-------AA--', request: get('/api/integration/status') },
+  'POST /api/integration/pulls/:agency': {
+    expect: '-------A---',
+    request: () => ({ url: '/api/integration/pulls/tax' }),
+  },
+
+  // Composite services: the cases life events opened.
+  'GET /api/cases': { expect: '-AAAAAAAA--', request: get('/api/cases') },
+  'GET /api/cases/:id': { expect: '-IIIIIIII--', request: (t) => ({ url: `/api/cases/${t.caseId}` }) },
+  'GET /api/me/cases': { expect: CITIZEN_ONLY, request: get('/api/me/cases') },
 };
 
 export const letterOf = (row: MatrixRow, role: RoleName, roles: readonly RoleName[]) => {

@@ -5,6 +5,7 @@ import { submitAppeal } from '../../src/casework/appeal.service.ts';
 import { submitApplication } from '../../src/casework/application.service.ts';
 import { approveOverride, createOverride } from '../../src/casework/override.service.ts';
 import { createMachineClient } from '../../src/identity/machine.service.ts';
+import { openCase } from '../../src/proactive/proactive.repository.ts';
 import { submitChangeRequest } from '../../src/registry/change-requests/change-request.service.ts';
 import { createHousehold } from '../../src/registry/households/household.service.ts';
 import type { TestApp } from '../support/app.ts';
@@ -34,6 +35,7 @@ export interface Case {
   appealId: string;
   applicationId: string;
   duplicateId: number;
+  caseId: string;
 }
 
 export interface World {
@@ -169,7 +171,16 @@ async function makeCase(t: TestApp, factory: Factory, mahallaCode: string): Prom
     .values({ person_a: a ?? '', person_b: b ?? '', reason: 'setup', score: 0.5 })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const { case: kase } = await openCase(db, randomUUID(), {
+    eventId: `matrix-${householdId}`,
+    source: 'civil_registry',
+    kind: 'birth',
+    occurredOn: '2026-03-02',
+    householdIds: [householdId],
+    personIds: [childId],
+  });
   return {
+    caseId: kase.id,
     mahallaCode,
     householdId,
     headId,

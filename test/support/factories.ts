@@ -53,4 +53,5 @@ export interface PersonBody {
   sex: 'M' | 'F';
   birthDate: string;
   source: string;
+  phone?: string | null;
 }

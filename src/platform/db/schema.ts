@@ -1,6 +1,10 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AuditTables } from '../../audit/audit.tables.ts';
+import type { DciTables } from '../../dci/dci.tables.ts';
 import type { IdentityTables } from '../../identity/identity.tables.ts';
+import type { IntegrationTables } from '../../integration/integration.tables.ts';
+import type { NotificationTables } from '../../notifications/notifications.tables.ts';
+import type { ProactiveTables } from '../../proactive/proactive.tables.ts';
 
 /**
  * Hand-kept table types, one per table of the migrations. Dates are 'YYYY-MM-DD' strings; so'm
@@ -376,7 +380,13 @@ export interface ApplicationTable {
 }
 
 /** Contexts that own several tables keep their types beside their code and are merged in here. */
-export interface DB extends IdentityTables, AuditTables {
+export interface DB
+  extends IdentityTables,
+    AuditTables,
+    ProactiveTables,
+    IntegrationTables,
+    DciTables,
+    NotificationTables {
   region: RegionTable;
   district: DistrictTable;
   mahalla: MahallaTable;

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { buildDciWorld, type DciWorld, header, searchEnvelope } from './dci.test-support.ts';
+
+/**
+ * Behaviour of the DCI API that does not need the standard's file: who may call, area scoping in SQL,
+ * idempotency, errors in the standard's shape, the audit trail. (Bodies against the spec: dci.conformance.)
+ */
+
+interface SearchBody {
+  header: { status: string; action: string };
+  message: {
+    correlation_id: string;
+    search_response: {
+      status: string;
+      status_reason_code?: string;
+      data?: { reg_records: { group_identifier?: { identifier_value: string }[]; poverty_score?: number }[] };
+      pagination?: { total_count: number };
+    }[];
+  };
+}
+
+describe('DCI Social Registry API: behaviour', () => {
+  let t: TestApp;
+  let w: DciWorld;
+  const post = (url: string, payload: unknown, authorization?: string) =>
+    t.app.inject({
+      method: 'POST',
+      url,
+      payload: payload as object,
+      headers: authorization ? { authorization } : {},
+    });
+  const households = (body: SearchBody) =>
+    (body.message.search_response[0]?.data?.reg_records ?? []).map(
+      (r) => r.group_identifier?.[0]?.identifier_value,
+    );
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await buildDciWorld(t);
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  const byDistrict = (district: string) =>
+    searchEnvelope({
+      query_type: 'expression',
+      query: {
+        type: 'expression',
+        value: { expression: { collection: 'Group', query: { district: { $eq: district } } } },
+      },
+    });
+
+  it('answers 401 without a token, 403 to staff, and the standard’s forbidden error without the scope', async () => {
+    const body = byDistrict(w.districtA);
+    const anonymous = await post('/dci/registry/sync/search', body);
+    expect(anonymous.statusCode).toBe(401);
+    const staff = await t.app.inject({
+      method: 'POST',
+      url: '/dci/registry/sync/search',
+      payload: body,
+      headers: await t.staff('dci-staff'),
+    });
+    expect(staff.statusCode).toBe(403);
+    expect(staff.json().error.code).toBe('ACTOR_KIND_NOT_ALLOWED');
+    const noScope = await post('/dci/registry/sync/search', body, w.tokens.noScope);
+    expect(noScope.statusCode).toBe(403);
+    expect(noScope.json()).toMatchObject({
+      errors: [{ code: 'err.request.forbidden' }],
+      message: { ack_status: 'ERR', error: { code: 'err.request.forbidden' } },
+    });
+    const subscribe = await post(
+      '/dci/registry/subscribe',
+      { header: header('subscribe'), message: {} },
+      w.tokens.noScope,
+    );
+    expect(subscribe.statusCode).toBe(403);
+  });
+
+  it('limits results to the client’s area in SQL: page, total and unknown-outside alike', async () => {
+    const region = (
+      await post('/dci/registry/sync/search', byDistrict(w.districtB), w.tokens.region)
+    ).json<SearchBody>();
+    expect(households(region)).toEqual([w.b1.householdId]);
+    // The district client asks for another district: nothing, and a total of 0 (not "hidden").
+    const outside = (
+      await post('/dci/registry/sync/search', byDistrict(w.districtB), w.tokens.district)
+    ).json<SearchBody>();
+    expect(outside.message.search_response[0]).toMatchObject({
+      status: 'succ',
+      pagination: { total_count: 0 },
+    });
+    const everything = searchEnvelope({
+      query_type: 'predicate',
+      query: [{ expression1: { attribute_name: 'group_size', operator: 'ge', attribute_value: 1 } }],
+    });
+    const district = (
+      await post('/dci/registry/sync/search', everything, w.tokens.district)
+    ).json<SearchBody>();
+    expect(new Set(households(district))).toEqual(new Set([w.a1.householdId, w.a2.householdId]));
+    const other = (
+      await post('/dci/registry/sync/search', everything, w.tokens.otherRegion)
+    ).json<SearchBody>();
+    expect(households(other)).toEqual([w.x1.householdId]);
+    // By PINFL outside the area: a success with no records, exactly as for an unknown PINFL.
+    const pinfl = searchEnvelope({
+      query_type: 'idtype-value',
+      query: { type: 'UIN', value: w.x1.head.pinfl },
+    });
+    const hidden = (await post('/dci/registry/sync/search', pinfl, w.tokens.region)).json<SearchBody>();
+    expect(hidden.message.search_response[0]).toMatchObject({
+      status: 'succ',
+      pagination: { total_count: 0 },
+    });
+  });
+
+  it('computes poverty_score as per-capita income over the MCE', async () => {
+    const body = searchEnvelope({
+      query_type: 'idtype-value',
+      query: { type: 'HouseholdID', value: w.a1.householdId },
+    });
+    const reply = (await post('/dci/registry/sync/search', body, w.tokens.region)).json<SearchBody>();
+    const score = reply.message.search_response[0]?.data?.reg_records[0]?.poverty_score ?? -1;
+    // 1,000,000 a month for two people, against an MCE of several hundred thousand: below 1.
+    expect(score).toBeGreaterThan(0.3);
+    expect(score).toBeLessThan(1);
+  });
+
+  it('rejects unsafe or unknown query parts per request with the standard’s reason codes, never a 500', async () => {
+    const bad = [
+      {
+        query_type: 'expression',
+        query: { type: 'expression', value: { "district'; drop table person; --": 1 } },
+      },
+      { query_type: 'expression', query: { type: 'expression', value: { poverty_score: { $where: 'x' } } } },
+      { query_type: 'graphql', query: { type: 'graphql', value: { expression: '{ member }' } } },
+      { query_type: 'idtype-value', query: { type: 'UIN', value: '123' } },
+      {
+        query_type: 'predicate',
+        query: [{ expression1: { attribute_name: 'sex', operator: 'gt', attribute_value: 1 } }],
+      },
+    ];
+    for (const criteria of bad) {
+      const reply = await post('/dci/registry/sync/search', searchEnvelope(criteria), w.tokens.region);
+      expect(reply.statusCode).toBe(200);
+      const body = reply.json<SearchBody>();
+      expect(body.header.status).toBe('rjct');
+      expect(body.message.search_response[0]?.status_reason_code).toBe('rjct.search_criteria.invalid');
+    }
+    const page = searchEnvelope({
+      query_type: 'idtype-value',
+      query: { type: 'UIN', value: w.a1.head.pinfl },
+      pagination: { page_size: 0 },
+    });
+    const reply = (await post('/dci/registry/sync/search', page, w.tokens.region)).json<SearchBody>();
+    expect(reply.message.search_response[0]?.status_reason_code).toBe('rjct.pagination.invalid');
+  });
+
+  it('answers a malformed envelope with an ERR acknowledgement (400), also for invalid JSON', async () => {
+    const missing = await post(
+      '/dci/registry/sync/search',
+      { header: { action: 'search' } },
+      w.tokens.region,
+    );
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json()).toMatchObject({
+      header: { status: 'rjct' },
+      errors: [{ code: 'err.request.bad' }],
+    });
+    const asyncMissing = await post(
+      '/dci/registry/search',
+      { header: { action: 'search' } },
+      w.tokens.region,
+    );
+    expect(asyncMissing.statusCode).toBe(400);
+    expect(asyncMissing.json().message).toMatchObject({
+      ack_status: 'ERR',
+      error: { code: 'err.request.bad' },
+    });
+    const broken = await t.app.inject({
+      method: 'POST',
+      url: '/dci/registry/sync/search',
+      payload: '{"header": ',
+      headers: { authorization: w.tokens.region, 'content-type': 'application/json' },
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().errors[0].code).toBe('err.request.bad');
+    const version = byDistrict(w.districtA);
+    version.header.version = '2.0.0';
+    const unsupported = await post('/dci/registry/sync/search', version, w.tokens.region);
+    expect(unsupported.json()).toMatchObject({
+      header: { status: 'rjct', status_reason_code: 'rjct.version.invalid' },
+      errors: [{ code: 'err.version.not_supported' }],
+    });
+    const noSender = await post('/dci/registry/search', byDistrict(w.districtA), w.tokens.region);
+    expect(noSender.statusCode).toBe(400);
+    expect(noSender.json().message.error.code).toBe('err.sender_uri.invalid');
+  });
+
+  it('is idempotent by transaction_id: the same message gets the same answer, another one is refused', async () => {
+    const transactionId = randomUUID();
+    const body = searchEnvelope(
+      { query_type: 'idtype-value', query: { type: 'UIN', value: w.a2.head.pinfl } },
+      { transactionId },
+    );
+    const first = (await post('/dci/registry/sync/search', body, w.tokens.region)).json<SearchBody>();
+    const again = (await post('/dci/registry/sync/search', body, w.tokens.region)).json<SearchBody>();
+    expect(again.message.correlation_id).toBe(first.message.correlation_id);
+    const other = searchEnvelope(
+      { query_type: 'idtype-value', query: { type: 'UIN', value: w.a1.head.pinfl } },
+      { transactionId },
+    );
+    const reused = await post('/dci/registry/sync/search', other, w.tokens.region);
+    expect(reused.statusCode).toBe(409);
+  });
+
+  it('audits every search with its subjects and the stated purpose', async () => {
+    const body = searchEnvelope({
+      query_type: 'idtype-value',
+      query: { type: 'UIN', value: w.a1.head.pinfl },
+      authorize: { purpose: { code: 'statistics', text: 'programme planning' } },
+    });
+    await post('/dci/registry/sync/search', body, w.tokens.region);
+    const entries = await t.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_kind', 'purpose', 'subject_household_ids', 'subject_person_ids'])
+      .where(
+        'resource_id',
+        '=',
+        `dci:${body.message.transaction_id}:${body.message.search_request[0]?.reference_id}`,
+      )
+      .execute();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ action: 'search', actor_kind: 'machine', purpose: 'statistics' });
+    expect(entries[0]?.subject_household_ids).toEqual([w.a1.householdId]);
+    expect(entries[0]?.subject_person_ids).toContain(w.a1.spouse.id);
+  });
+});

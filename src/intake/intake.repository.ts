@@ -1,0 +1,190 @@
+import { type Kysely, sql } from 'kysely';
+import type { IntakeCallbackPayload, IntakeStatus } from '../notifications/notifications.tables.ts';
+import type { DB } from '../platform/db/schema.ts';
+
+/** All SQL of the my.gov.uz intake. Rows are mapped to plain objects here and never leave raw. */
+
+export interface IntakeRecord {
+  applicationId: string;
+  personId: string;
+  clientId: string;
+  callbackUrl: string;
+  consentId: string | null;
+  consentAt: Date;
+  createdAt: Date;
+}
+
+export async function findIntake(db: Kysely<DB>, applicationId: string): Promise<IntakeRecord | undefined> {
+  const row = await db
+    .selectFrom('intake_application')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .executeTakeFirst();
+  return row
+    ? {
+        applicationId: row.application_id,
+        personId: row.person_id,
+        clientId: row.client_id,
+        callbackUrl: row.callback_url,
+        consentId: row.consent_id,
+        consentAt: new Date(row.consent_at),
+        createdAt: new Date(row.created_at),
+      }
+    : undefined;
+}
+
+export async function insertIntake(db: Kysely<DB>, r: Omit<IntakeRecord, 'createdAt'>): Promise<boolean> {
+  const rows = await db
+    .insertInto('intake_application')
+    .values({
+      application_id: r.applicationId,
+      person_id: r.personId,
+      client_id: r.clientId,
+      callback_url: r.callbackUrl,
+      consent_id: r.consentId,
+      consent_at: r.consentAt,
+    })
+    .onConflict((oc) => oc.column('application_id').doNothing())
+    .returning('application_id')
+    .execute();
+  return rows.length > 0;
+}
+
+/** One callback per application and status (the constraint makes a repeated notify a no-op). */
+export async function insertCallback(
+  db: Kysely<DB>,
+  c: { id: string; applicationId: string; status: IntakeStatus; payload: IntakeCallbackPayload },
+): Promise<boolean> {
+  const rows = await db
+    .insertInto('intake_callback')
+    .values({
+      id: c.id,
+      application_id: c.applicationId,
+      status: c.status,
+      payload: JSON.stringify(c.payload),
+    })
+    .onConflict((oc) => oc.constraint('intake_callback_once').doNothing())
+    .returning('id')
+    .execute();
+  return rows.length > 0;
+}
+
+export interface DueCallback {
+  id: string;
+  applicationId: string;
+  status: IntakeStatus;
+  payload: IntakeCallbackPayload;
+  attempts: number;
+  callbackUrl: string;
+}
+
+/**
+ * Claims due callbacks (lease as for SMS), in the order of the application's steps: a callback waits while
+ * an earlier status of the same application is still being delivered, so the portal never hears
+ * 'decided' before 'submitted'.
+ */
+export async function claimDueCallbacks(
+  db: Kysely<DB>,
+  limit: number,
+  leaseSeconds: number,
+): Promise<DueCallback[]> {
+  const result = await sql<{
+    id: string;
+    application_id: string;
+    status: IntakeStatus;
+    payload: IntakeCallbackPayload | string;
+    attempts: number;
+    callback_url: string;
+  }>`
+    with claimed as (
+      update intake_callback set state = 'sending', attempts = attempts + 1,
+        next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
+      where id in (
+        select c.id from intake_callback c
+        where c.state in ('queued', 'sending') and c.next_attempt_at <= now()
+          and not exists (
+            select 1 from intake_callback e
+            where e.application_id = c.application_id and e.state in ('queued', 'sending')
+              and ${statusRank('e.status')} < ${statusRank('c.status')})
+        order by c.next_attempt_at
+        limit ${limit}
+        for update of c skip locked)
+      returning id, application_id, status, payload, attempts)
+    select claimed.*, a.callback_url from claimed
+    join intake_application a on a.application_id = claimed.application_id`.execute(db);
+  return result.rows.map((r) => ({
+    id: r.id,
+    applicationId: r.application_id,
+    status: r.status,
+    payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+    attempts: r.attempts,
+    callbackUrl: r.callback_url,
+  }));
+}
+
+const statusRank = (column: string) =>
+  sql`array_position(array['submitted', 'questionnaire_done', 'mahalla_opinion', 'decided'], ${sql.ref(column)})`;
+
+export async function markDelivered(db: Kysely<DB>, id: string): Promise<void> {
+  await db
+    .updateTable('intake_callback')
+    .set({ state: 'delivered', delivered_at: sql<Date>`now()`, last_error: null })
+    .where('id', '=', id)
+    .where('state', '=', 'sending')
+    .execute();
+}
+
+export async function markCallbackFailed(
+  db: Kysely<DB>,
+  id: string,
+  error: string,
+  retryInMs: number | null,
+): Promise<void> {
+  await db
+    .updateTable('intake_callback')
+    .set(
+      retryInMs === null
+        ? { state: 'failed', last_error: error }
+        : {
+            state: 'queued',
+            last_error: error,
+            next_attempt_at: sql<Date>`now() + make_interval(secs => ${retryInMs / 1000})`,
+          },
+    )
+    .where('id', '=', id)
+    .where('state', '=', 'sending')
+    .execute();
+}
+
+export async function nextCallbackDueAt(db: Kysely<DB>): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('intake_callback')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('state', 'in', ['queued', 'sending'])
+    .executeTakeFirst();
+  return row?.at ? new Date(row.at) : undefined;
+}
+
+export interface CallbackRecord {
+  status: IntakeStatus;
+  state: string;
+  attempts: number;
+  lastError: string | null;
+  deliveredAt: Date | null;
+}
+
+export async function listCallbacks(db: Kysely<DB>, applicationId: string): Promise<CallbackRecord[]> {
+  const rows = await db
+    .selectFrom('intake_callback')
+    .select(['status', 'state', 'attempts', 'last_error', 'delivered_at'])
+    .where('application_id', '=', applicationId)
+    .orderBy(statusRank('status'))
+    .execute();
+  return rows.map((r) => ({
+    status: r.status,
+    state: r.state,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    deliveredAt: r.delivered_at ? new Date(r.delivered_at) : null,
+  }));
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { actorIn } from '../access/access.plugin.ts';
+import { auditActorOf } from '../audit/audit.service.ts';
+import { kickDispatch } from '../notifications/dispatcher.ts';
+import { requireScope } from '../notifications/machine-scope.ts';
+import { DomainError } from '../platform/errors.ts';
+import { actorOf } from '../platform/http/actor.ts';
+import type { HttpPlugin } from '../platform/http/server.ts';
+import { kickIntakeCallbacks, submitIntake } from './intake.service.ts';
+
+const TAGS = ['intake'];
+
+/** The machine client scope of the state portal. */
+export const INTAKE_SCOPE = 'intake.submit';
+
+export const IntakeApplication = z.object({
+  id: z.uuid().describe("The portal's id of the application: a retry with the same id changes nothing"),
+  pinfl: z
+    .string()
+    .regex(/^\d{14}$/, 'a PINFL is 14 digits')
+    .describe("The applicant's PINFL"),
+  programme: z.enum(['social_registry', 'child_allowance', 'material_assistance']),
+  submittedOn: z.iso.date(),
+  consent: z
+    .object({
+      granted: z.boolean(),
+      at: z.iso.datetime({ offset: true }).describe('When the citizen gave it on the portal'),
+    })
+    .optional()
+    .describe("The citizen's consent to share their data with Himoya (required: without it, 422)"),
+  callbackUrl: z
+    .url({ protocol: /^https?$/ })
+    .describe('Where Himoya POSTs {applicationId, status, outcome?} as the application moves on'),
+});
+
+const Accepted = z.object({
+  applicationId: z.uuid(),
+  status: z.enum(['submitted', 'questionnaire_done', 'mahalla_opinion', 'decided']),
+  created: z.boolean().describe('False for a retry of an application already received'),
+});
+
+export const intakeRoutes: HttpPlugin = (app, { database }) => {
+  const { db } = database;
+
+  app.post(
+    '/api/intake/applications',
+    {
+      // Any signed-in caller passes the access plugin; the hook admits only machine clients with the scope.
+      config: { access: { signedIn: true } },
+      onRequest: requireScope(INTAKE_SCOPE),
+      schema: {
+        tags: TAGS,
+        summary: "my.gov.uz: submit a citizen's application, with their consent, into the application flow",
+        body: IntakeApplication,
+        response: { 202: Accepted },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorIn(request);
+      if (actor.kind !== 'machine') throw new DomainError('ACTOR_KIND_NOT_ALLOWED', { allowed: ['machine'] });
+      const result = await db.transaction().execute((trx) =>
+        submitIntake(trx, request.body, {
+          clientId: actor.id,
+          actor: actorOf(request),
+          audit: auditActorOf(request),
+        }),
+      );
+      // Committed: the SMS and the 'submitted' callback can leave now.
+      kickDispatch();
+      kickIntakeCallbacks();
+      return reply.status(202).send({
+        applicationId: result.application.id,
+        status: result.application.status,
+        created: result.created,
+      });
+    },
+  );
+};

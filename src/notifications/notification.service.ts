@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Scope } from '../access/policies.ts';
+import type { DB } from '../platform/db/schema.ts';
+import { DomainError, LANGUAGES, type Language } from '../platform/errors.ts';
+import type { PageQuery } from '../platform/http/pagination.ts';
+import { kickDispatch, kickDispatchSoon } from './dispatcher.ts';
+import * as repo from './notification.repository.ts';
+import type { NotificationChannel, NotificationStatus } from './notifications.tables.ts';
+import { type NotificationTemplate, renderTemplate } from './templates.ts';
+
+export { type DispatchContext, dispatchPending, kickDispatch } from './dispatcher.ts';
+export type { NotificationTemplate } from './templates.ts';
+export type NotificationRecord = repo.NotificationRecord;
+
+/**
+ * The notifications other contexts send: an outbox row per channel, rendered in the person's language and
+ * written in the caller's transaction, so a message exists exactly when the event that caused it commits.
+ * Sending happens elsewhere (dispatcher.ts), never while the caller waits.
+ */
+
+export interface EnqueueNotification {
+  personId: string;
+  template: NotificationTemplate;
+  params: Record<string, string | number>;
+  /** Default both. A person without a phone gets the portal message only (no SMS row is written). */
+  channels?: ('sms' | 'portal')[];
+  /** Names the event ('offer:<decision id>'): the same key never notifies twice on a channel. */
+  dedupeKey: string;
+}
+
+/**
+ * Queues a message (idempotent by `dedupeKey`): one read of the recipient and one insert. `created` is
+ * false when every channel of the key was already there; `ids` are the key's rows either way. Takes a
+ * Kysely handle or a transaction; the dispatcher is nudged so that an SMS leaves within milliseconds of the
+ * commit (callers inside a transaction may also call `kickDispatch()` right after they commit).
+ */
+export async function enqueueNotification(
+  db: Kysely<DB>,
+  input: {
+    personId: string;
+    template: NotificationTemplate;
+    params: Record<string, string | number>;
+    channels?: ('sms' | 'portal')[];
+    dedupeKey: string;
+  },
+): Promise<{ ids: string[]; created: boolean }> {
+  if (!input.dedupeKey) throw new DomainError('VALIDATION_FAILED', { reason: 'dedupeKey is required' });
+  const recipient = await repo.findRecipient(db, input.personId);
+  if (!recipient) throw new DomainError('PERSON_NOT_FOUND', { personId: input.personId });
+  const body = renderTemplate(input.template, input.params, recipient.language);
+  const channels = [...new Set<NotificationChannel>(input.channels ?? ['sms', 'portal'])];
+  const rows = channels
+    .filter((channel) => channel !== 'sms' || recipient.phone)
+    .map((channel) => ({
+      id: randomUUID(),
+      personId: input.personId,
+      channel,
+      template: input.template,
+      params: input.params,
+      language: recipient.language,
+      body,
+      phone: channel === 'sms' ? recipient.phone : null,
+      dedupeKey: input.dedupeKey,
+    }));
+  const inserted = await repo.insertNotifications(db, rows);
+  if (inserted.length > 0 && rows.some((r) => r.channel === 'sms')) {
+    if (db.isTransaction) kickDispatchSoon();
+    else kickDispatch();
+  }
+  if (inserted.length === rows.length) return { ids: inserted, created: inserted.length > 0 };
+  return { ids: await repo.idsByDedupeKey(db, input.dedupeKey), created: inserted.length > 0 };
+}
+
+/** The language a person is written to in (their choice on the portal, or a social worker's note). */
+export async function setPreferredLanguage(db: Kysely<DB>, personId: string, language: Language) {
+  if (!LANGUAGES.includes(language)) throw new DomainError('VALIDATION_FAILED', { field: 'language' });
+  await repo.setPreferredLanguage(db, personId, language);
+}
+
+export async function getNotification(db: Kysely<DB>, id: string): Promise<NotificationRecord> {
+  const found = await repo.findNotification(db, id);
+  if (!found) throw new DomainError('NOTIFICATION_NOT_FOUND', { id });
+  return found;
+}
+
+export function listMyMessages(db: Kysely<DB>, personId: string, page: PageQuery) {
+  return repo.listPortalMessages(db, personId, page);
+}
+
+/** Someone else's message, or an SMS, is 404: the route does not reveal which ids exist. */
+export async function readMyMessage(db: Kysely<DB>, id: string, personId: string) {
+  const read = await repo.markRead(db, id, personId);
+  if (!read) throw new DomainError('NOTIFICATION_NOT_FOUND', { id });
+  return read;
+}
+
+/** A delivery report of the SMS gateway (idempotent); an unknown message id is 404. */
+export async function applyDeliveryReport(
+  db: Kysely<DB>,
+  report: { messageId: string; status: 'delivered' | 'failed'; error?: string | undefined },
+): Promise<NotificationRecord> {
+  const updated = await repo.applyDeliveryReport(db, report.messageId, report.status, report.error ?? null);
+  if (!updated) throw new DomainError('NOTIFICATION_NOT_FOUND', { messageId: report.messageId });
+  return updated;
+}
+
+export function listNotifications(
+  db: Kysely<DB>,
+  filters: { status?: NotificationStatus | undefined; channel?: NotificationChannel | undefined },
+  page: PageQuery,
+  scope: Scope,
+) {
+  return repo.listNotifications(db, filters, page, scope);
+}
