@@ -33,8 +33,11 @@ describe.skipIf(!chromiumPath)('in a real browser', () => {
       .getByLabel(/password|parol/i)
       .first()
       .fill('himoya-demo');
-    await page.locator('#login button[type="submit"], #login input[type="submit"]').first().click();
-    await page.waitForResponse((r) => r.url().endsWith('/auth/login'));
+    // Wait for the sign-in answer together with the click: waiting after it could miss a fast answer.
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/auth/login')),
+      page.locator('#login button[type="submit"], #login input[type="submit"]').first().click(),
+    ]);
     await page.goto(`${server.baseUrl}/`);
     await expect.poll(() => page.locator('#stats').textContent()).toMatch(/200 oila/);
     await page.screenshot({ path: `${SCREENSHOTS}/start-page.png`, fullPage: true });
@@ -48,8 +51,10 @@ describe.skipIf(!chromiumPath)('in a real browser', () => {
       .getByLabel(/password|parol/i)
       .first()
       .fill('himoya-demo');
-    await workerPage.locator('#login button[type="submit"], #login input[type="submit"]').first().click();
-    await workerPage.waitForResponse((r) => r.url().endsWith('/auth/login'));
+    await Promise.all([
+      workerPage.waitForResponse((r) => r.url().endsWith('/auth/login')),
+      workerPage.locator('#login button[type="submit"], #login input[type="submit"]').first().click(),
+    ]);
     await workerPage.goto(`${server.baseUrl}/`);
     await expect.poll(() => workerPage.locator('#stats').textContent()).toMatch(/ 1 mahalla$/);
     const text = (await workerPage.locator('#stats').textContent()) ?? '';
