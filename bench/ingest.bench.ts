@@ -2,7 +2,7 @@
  * Inbound agency records per second through the adapter path (validate → COPY into staging → apply
  * set-based in one transaction per batch), on PostgreSQL: `DATABASE_URL=postgres://... npm run bench:ingest`.
  * It seeds a population into a schema of its own, generates N tax income records for its PINFLs
- * (INGEST_RECORDS, default 1,000,000; INGEST_HOUSEHOLDS, default 20,000; INGEST_BATCH, default 50,000),
+ * (INGEST_RECORDS, default 1,000,000; INGEST_HOUSEHOLDS, default 20,000; INGEST_BATCH, default 100,000),
  * ingests them, and drops the schema. Prints a final JSON line with `records_per_s` and
  * `event_to_offer_p99_ms`.
  */
@@ -26,7 +26,7 @@ if (!url) {
 }
 const N = Number(process.env.INGEST_RECORDS ?? 1_000_000);
 const HOUSEHOLDS = Number(process.env.INGEST_HOUSEHOLDS ?? 20_000);
-const BATCH = Number(process.env.INGEST_BATCH ?? 50_000);
+const BATCH = Number(process.env.INGEST_BATCH ?? 100_000);
 const CONCURRENCY = Number(process.env.INGEST_CONCURRENCY ?? 2);
 const schema = `bench_ingest_${randomBytes(4).toString('hex')}`;
 

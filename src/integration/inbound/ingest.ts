@@ -95,6 +95,10 @@ export async function ingest(
 
   try {
     return await database.db.transaction().execute(async (trx) => {
+      // A pulled batch can always be pulled again (the cursor commits with it), so its commit need not
+      // wait for the WAL flush; a pushed event is acknowledged to its sender and must be durable first.
+      if (options.channel === 'pull')
+        await trx.executeQuery(CompiledQuery.raw('set local synchronous_commit = off'));
       let result: ApplyResult = { applied: 0, rejected: [], ...(detail ? { appliedIds: [] } : {}) };
       if (records.length > 0) {
         result = await adapter.apply(trx, {
