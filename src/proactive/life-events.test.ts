@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { Factory } from '../../test/support/factories.ts';
+import { evaluateMonth } from '../decisions/decision.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { submitChangeRequest } from '../registry/change-requests/change-request.service.ts';
 import { createHousehold } from '../registry/households/household.service.ts';
@@ -168,6 +169,60 @@ describe('a life event, reacted to without any application', () => {
       .where('household_id', '=', householdId)
       .executeTakeFirstOrThrow();
     expect(Number(decisions.n)).toBe(outcome.decisions.length);
+  });
+
+  it('a death: the family’s entitlements change from the month after, told to the family', async () => {
+    const db = t.database.db;
+    const { householdId } = await poorFamily();
+    // The family already has a child and its child allowance this month (decided by the nightly run).
+    const childId = await registerBirth(householdId, '2024-02-02');
+    const month = firstAffectedMonth(today());
+    await evaluateMonth(db, month, { trigger: 'manual', householdIds: [householdId] });
+    const before = await db
+      .selectFrom('entitlement')
+      .select(['programme', 'amount'])
+      .where('household_id', '=', householdId)
+      .where('to_month', 'is', null)
+      .execute();
+    expect(before.map((e) => e.programme)).toContain('child_allowance');
+
+    // The child dies; the civil registry's adapter ends the membership, then hands the event on.
+    const died = today();
+    await submitChangeRequest(
+      db,
+      {
+        id: randomUUID(),
+        type: 'remove_member',
+        apply: true,
+        householdId,
+        personId: childId,
+        reason: 'died',
+        effectiveDate: died,
+      },
+      'civil_registry',
+    );
+    const outcome = await reactToLifeEvent(ctx, {
+      eventId: `death-${randomUUID()}`,
+      source: 'civil_registry',
+      kind: 'death',
+      occurredOn: died,
+      householdIds: [householdId],
+      personIds: [childId],
+    });
+    const next = firstAffectedMonth(died);
+    const ended = outcome.decisions.find((d) => d.programme === 'child_allowance');
+    expect(ended).toMatchObject({ kind: 'ended', month: next });
+    const entitlement = await db
+      .selectFrom('entitlement')
+      .select(['to_month'])
+      .where('household_id', '=', householdId)
+      .where('programme', '=', 'child_allowance')
+      .executeTakeFirstOrThrow();
+    // Paid through the month of the death, not after.
+    expect(entitlement.to_month).toBe(
+      new Date(Date.UTC(Number(next.slice(0, 4)), Number(next.slice(5, 7)) - 2, 1)).toISOString().slice(0, 7),
+    );
+    expect(outcome.notifications.length).toBeGreaterThan(0);
   });
 
   it('refuses a malformed event with a validation error and opens no case', async () => {
