@@ -24,7 +24,9 @@ import { healthRoutes } from './platform/http/health.routes.ts';
 import { type App, buildServer, type HttpPlugin } from './platform/http/server.ts';
 import { JobRunner } from './platform/jobs/job-runner.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
+import { offerRoutes } from './proactive/offers.routes.ts';
 import { proactiveRoutes } from './proactive/proactive.routes.ts';
+import { meRoutes } from './registry/persons/me.routes.ts';
 import { registerRegistryJobs } from './registry/registry.jobs.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { seedPopulation } from './synthetic/seed.ts';
@@ -60,6 +62,8 @@ export function httpPlugins(ctx: AppContext): HttpPlugin[] {
     notificationRoutes,
     intakeRoutes,
     proactiveRoutes,
+    offerRoutes,
+    meRoutes,
   ];
 }
 

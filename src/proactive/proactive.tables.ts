@@ -27,7 +27,19 @@ export interface ServiceCaseStepTable {
   at: Generated<Date>;
 }
 
+export type OfferResponse = 'accepted' | 'declined';
+
+/** Migration 011_offer_response.sql. */
+export interface OfferResponseTable {
+  decision_id: number;
+  response: OfferResponse;
+  person_id: string;
+  channel: ColumnType<string, string | undefined, string>;
+  responded_at: Generated<Date>;
+}
+
 export interface ProactiveTables {
   service_case: ServiceCaseTable;
   service_case_step: ServiceCaseStepTable;
+  offer_response: OfferResponseTable;
 }

@@ -59,7 +59,7 @@ describe('authorisation matrix', () => {
     for (const key of keys) {
       const row = EXPECTED_ACCESS[key];
       if (!row) continue;
-      const [method, pattern] = key.split(' ') as ['GET' | 'POST', string];
+      const [method, pattern] = key.split(' ') as ['GET' | 'POST' | 'PUT', string];
       for (const role of ROLE_NAMES) {
         const letter = letterOf(row, role, ROLE_NAMES);
         const outside = REGION_WIDE.includes(role) ? world.otherRegion : world.otherDistrict;
@@ -73,7 +73,7 @@ describe('authorisation matrix', () => {
             method,
             url,
             headers: world.actors[role] ?? {},
-            ...(payload ? { payload } : method === 'POST' ? { payload: {} } : {}),
+            ...(payload ? { payload } : method !== 'GET' ? { payload: {} } : {}),
           });
           const body = reply.headers['content-type']?.toString().includes('json') ? reply.json() : reply.body;
           const code =

@@ -364,6 +364,23 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   'GET /api/cases': { expect: '-AAAAAAAA--', request: get('/api/cases') },
   'GET /api/cases/:id': { expect: '-IIIIIIII--', request: (t) => ({ url: `/api/cases/${t.caseId}` }) },
   'GET /api/me/cases': { expect: CITIZEN_ONLY, request: get('/api/me/cases') },
+
+  // The citizen's own self-service: who I am, my language, my family's offers and my answers.
+  'GET /api/me': { expect: CITIZEN_ONLY, request: get('/api/me') },
+  'PUT /api/me/language': {
+    expect: CITIZEN_ONLY,
+    request: () => ({ url: '/api/me/language', payload: { language: 'ru' } }),
+  },
+  'GET /api/me/offers': { expect: CITIZEN_ONLY, request: get('/api/me/offers') },
+  // Another family's decision is answered 404, like a missing one.
+  'POST /api/me/offers/:decisionId/accept': {
+    expect: CITIZEN_ONLY,
+    request: (t) => ({ url: `/api/me/offers/${t.decisionId}/accept` }),
+  },
+  'POST /api/me/offers/:decisionId/decline': {
+    expect: CITIZEN_ONLY,
+    request: (t) => ({ url: `/api/me/offers/${t.decisionId}/decline` }),
+  },
 };
 
 export const letterOf = (row: MatrixRow, role: RoleName, roles: readonly RoleName[]) => {
