@@ -10,7 +10,10 @@ import { listQuarantine } from './integration.repository.ts';
 
 const TAGS = ['integration'];
 /** The scope a machine client needs to push change events. */
+/** Pushing the events of the client's own agency (its `agency` names the agency in the path). */
 export const PUSH_SCOPE = 'events.push';
+/** Pushing for any agency: an exchange bus that relays several agencies (or the simulated agencies). */
+export const PUSH_ANY_SCOPE = 'events.push:any';
 
 const AgencyParams = z.object({ agency: z.string().min(1).max(40) });
 
@@ -59,10 +62,14 @@ export const integrationRoutes: HttpPlugin = (app, ctx) => {
     async (request) => {
       const actor = actorIn(request);
       if (actor.kind !== 'machine') throw new DomainError('ACTOR_KIND_NOT_ALLOWED');
-      if (!actor.scopes.includes(PUSH_SCOPE)) {
-        throw new DomainError('FORBIDDEN', { reason: `scope '${PUSH_SCOPE}' required` });
-      }
       const agency = agencyOf(request.params.agency);
+      // A tax office must not report births: a client pushes its own agency's events, unless it is a relay.
+      const own = actor.scopes.includes(PUSH_SCOPE) && actor.agency === agency;
+      if (!own && !actor.scopes.includes(PUSH_ANY_SCOPE)) {
+        throw new DomainError('FORBIDDEN', {
+          reason: `scope '${PUSH_SCOPE}' for the client's own agency, or '${PUSH_ANY_SCOPE}', required`,
+        });
+      }
       return receivePushedEvents(database, agency, request.body.events, {
         onLifeEvent,
         logger: request.log,

@@ -56,8 +56,9 @@ describe('a birth reaches the family as an offer, with no human step', () => {
     await createMachineClient(db, {
       clientId: 'e2e-civil-registry',
       secret: 'e2e-civil-registry-secret',
-      agency: 'civil_registry',
-      scopes: ['events.push'],
+      agency: 'simulator',
+      // The simulated agencies relay every agency's events.
+      scopes: ['events.push:any'],
       area: { kind: 'region', code: '1733' },
     });
     sim = await startSimulatedAgencies({
@@ -135,6 +136,43 @@ describe('a birth reaches the family as an offer, with no human step', () => {
     const cases = await sql<{ status: string; kind: string }>`
       select status, kind from service_case where ${householdId}::uuid = any(household_ids)`.execute(db);
     expect(cases.rows).toEqual([{ status: 'done', kind: 'birth' }]);
+  });
+
+  it("refuses an agency pushing another agency's events", async () => {
+    const { db } = server.running.ctx.database;
+    await createMachineClient(db, {
+      clientId: 'e2e-tax',
+      secret: 'e2e-tax-secret',
+      agency: 'tax',
+      scopes: ['events.push'],
+      area: { kind: 'region', code: '1733' },
+    });
+    const token = await fetch(`${server.baseUrl}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: 'e2e-tax',
+        client_secret: 'e2e-tax-secret',
+      }),
+    });
+    const bearer = `Bearer ${(await token.json()).access_token}`;
+    const members = await count('membership', householdId);
+    const push = (agency: string, events: unknown[]) =>
+      fetch(`${server.baseUrl}/integration/events/${agency}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: bearer },
+        body: JSON.stringify({ events }),
+      });
+    const forged = await push('civil_registry', [
+      { id: 'forged-1', type: 'birth', date: '2026-01-01', child: {}, motherPinfl: motherPinfl },
+    ]);
+    expect(forged.status).toBe(403);
+    expect(await count('membership', householdId)).toBe(members);
+    // Its own agency's events are taken (here: one malformed record, quarantined with its reason).
+    const own = await push('tax', [{ id: 'x', pinfl: '1', month: 'bad' }]);
+    expect(own.status).toBe(200);
+    expect((await own.json()).results[0].status).toBe('quarantined');
   });
 
   it('with duplicated and malformed pushes and a faulty pull, nothing is doubled', async () => {

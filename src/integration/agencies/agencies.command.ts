@@ -16,7 +16,7 @@ hold open at the same time) at GET /agencies/:agency/records?cursor=&limit=, and
   --rate N           events per minute (0 = none; POST /events emits one on demand)
   --faults LIST      faults switched on (POST /faults {"faults":[...],"rate":0.2} changes them at runtime)
   --fault-rate P     chance a fault hits a request (default 0.1)
-  --client-id/--client-secret  machine client with scope events.push; in DEMO mode the client
+  --client-id/--client-secret  machine client with scope events.push:any (it pushes for every agency); in DEMO mode the client
                      'agency-simulator' (secret 'himoya-simulator-secret') is created when missing`;
 
 export const agenciesCommand: CliCommand = {
@@ -67,7 +67,7 @@ export const agenciesCommand: CliCommand = {
         clientId,
         secret: clientSecret,
         agency: 'simulator',
-        scopes: ['events.push'],
+        scopes: ['events.push:any'],
         area: null,
       });
     }

@@ -312,7 +312,7 @@ export async function startSimulatedAgencies(options: SimulatorOptions): Promise
         grant_type: 'client_credentials',
         client_id: options.clientId,
         client_secret: options.clientSecret,
-        scope: 'events.push',
+        scope: 'events.push:any',
       }),
     });
     if (!response.ok) throw new Error(`token request failed: HTTP ${response.status}`);
