@@ -9,6 +9,7 @@ import { registerDecisionJobs, scheduleNightlyEvaluation } from './decisions/dec
 import { decisionRoutes } from './decisions/decision.routes.ts';
 import { authenticationPlugin } from './identity/authenticate.ts';
 import { installDemoAccounts } from './identity/demo-accounts.ts';
+import { registerIdentityJobs, scheduleIdentityPurge } from './identity/identity.purge.ts';
 import { identityRoutes } from './identity/identity.routes.ts';
 import { intakeRoutes } from './intake/intake.routes.ts';
 import { registerIntakeJobs, startIntakeCallbacks } from './intake/intake.service.ts';
@@ -43,6 +44,7 @@ export function httpPlugins(ctx: AppContext): HttpPlugin[] {
   registerIntegrationJobs(ctx);
   registerNotificationJobs(ctx);
   registerIntakeJobs(ctx);
+  registerIdentityJobs(ctx);
   // authenticationPlugin first: its onRequest hook sets request.actor for every route registered after it.
   return [
     authenticationPlugin,
@@ -123,7 +125,10 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const ctx: AppContext = { config, database, logger, jobs };
   const app = await buildServer(ctx, httpPlugins(ctx));
   await jobs.start({ work: config.JOBS });
-  if (config.JOBS) await scheduleNightlyEvaluation(ctx);
+  if (config.JOBS) {
+    await scheduleNightlyEvaluation(ctx);
+    await scheduleIdentityPurge(ctx);
+  }
   if (config.JOBS) await scheduleIntegrationPulls(ctx);
   // SMS and my.gov.uz callbacks leave as soon as they are queued (and retries wake up on time).
   const stopDelivery = config.JOBS

@@ -212,7 +212,7 @@ export async function setTotpSecret(db: Kysely<DB>, accountId: string, secret: s
  * Records that a code of `step` was used; false when that step (or a later one) was used before, i.e.
  * the code is a replay. One conditional update, so two simultaneous uses cannot both succeed.
  */
-export async function useTotpStep(
+export async function claimTotpStep(
   db: Kysely<DB>,
   accountId: string,
   step: number,

@@ -79,7 +79,7 @@ export async function signInStaff(
   if (account.totpEnabled && account.totpSecret) {
     if (!input.totp) throw new DomainError('TOTP_REQUIRED');
     const step = verifyTotp(account.totpSecret, input.totp, now);
-    if (step === undefined || !(await repo.useTotpStep(db, account.id, step))) return fail('TOTP_INVALID');
+    if (step === undefined || !(await repo.claimTotpStep(db, account.id, step))) return fail('TOTP_INVALID');
   }
   if (account.failedAttempts > 0 || account.lockedUntil) await repo.clearAccountFailures(db, account.id);
   const grants = await repo.grantsOf(db, { accountId: account.id });
@@ -109,7 +109,7 @@ export async function confirmTotp(db: Kysely<DB>, accountId: string, code: strin
   if (account.totpEnabled) throw new DomainError('TOTP_ALREADY_ENABLED');
   if (!account.totpSecret) throw new DomainError('TOTP_NOT_ENROLLED');
   const step = verifyTotp(account.totpSecret, code, now);
-  if (step === undefined || !(await repo.useTotpStep(db, accountId, step, true))) {
+  if (step === undefined || !(await repo.claimTotpStep(db, accountId, step, true))) {
     throw new DomainError('TOTP_INVALID');
   }
 }
