@@ -142,8 +142,11 @@ export function checkEnvelope(header: DciHeader, message: object, action: string
   }
 }
 
-/** An async call needs somewhere to call back: an http(s) URL. */
-export function senderUriOf(header: DciHeader): string {
+/**
+ * An async call needs somewhere to call back: an http(s) URL under one of the prefixes registered for the
+ * client (`machine_client.callback_prefixes`), never just any address a message names.
+ */
+export function senderUriOf(header: DciHeader, allowedPrefixes: readonly string[]): string {
   const uri = header.sender_uri;
   let url: URL | undefined;
   try {
@@ -158,7 +161,15 @@ export function senderUriOf(header: DciHeader): string {
       'header.sender_uri must be the http(s) URL of your DCI endpoints',
     );
   }
-  return url.toString();
+  const address = url.toString();
+  if (!allowedPrefixes.some((prefix) => address.startsWith(prefix))) {
+    throw new DciError(
+      400,
+      'err.sender_uri.invalid',
+      'header.sender_uri is not under a callback address registered for this client',
+    );
+  }
+  return address;
 }
 
 /**

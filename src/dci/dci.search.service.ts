@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
 import { type AuditActor, type AuditEntryInput, appendAudit } from '../audit/audit.service.ts';
 import { PURPOSES, type Purpose } from '../audit/purposes.ts';
+import { callbackPrefixesOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
 import { sendDelivery } from './dci.delivery.ts';
@@ -262,7 +263,7 @@ export async function startAsyncSearch(
   envelope: SearchEnvelope,
 ): Promise<DciReply> {
   const message = searchMessageOf(envelope);
-  const senderUri = senderUriOf(envelope.header);
+  const senderUri = senderUriOf(envelope.header, await callbackPrefixesOf(db, caller.clientId));
   const hash = digestOf(message);
   const key = { clientId: caller.clientId, kind: 'search' as const, transactionId: message.transaction_id };
   const existing = await repo.findTransaction(db, key.clientId, key.kind, key.transactionId);
@@ -448,7 +449,7 @@ export async function asyncTxnStatus(
   envelope: TxnStatusEnvelope,
 ): Promise<DciReply> {
   checkEnvelope(envelope.header, envelope.message, 'txn-status');
-  const senderUri = senderUriOf(envelope.header);
+  const senderUri = senderUriOf(envelope.header, await callbackPrefixesOf(db, caller.clientId));
   const request = envelope.message as TxnStatusRequest;
   const outcome = await statusOf(db, caller.clientId, request);
   const correlationId = newCorrelationId();

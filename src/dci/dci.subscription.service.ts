@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
 import { type AuditActor, appendAudit } from '../audit/audit.service.ts';
+import { callbackPrefixesOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
 import { sendDelivery } from './dci.delivery.ts';
@@ -77,7 +78,7 @@ export async function subscribe(
   envelope: SubscribeEnvelope,
 ): Promise<DciReply> {
   checkEnvelope(envelope.header, envelope.message, 'subscribe');
-  const senderUri = senderUriOf(envelope.header);
+  const senderUri = senderUriOf(envelope.header, await callbackPrefixesOf(db, caller.clientId));
   const message = envelope.message as SubscribeRequest;
   const hash = digestOf(message);
   const key = {
@@ -246,7 +247,7 @@ export async function unsubscribe(
   envelope: UnsubscribeEnvelope,
 ): Promise<DciReply> {
   checkEnvelope(envelope.header, envelope.message, 'unsubscribe');
-  const senderUri = senderUriOf(envelope.header);
+  const senderUri = senderUriOf(envelope.header, await callbackPrefixesOf(db, caller.clientId));
   const message = envelope.message as UnsubscribeRequest;
   const hash = digestOf(message);
   const key = {

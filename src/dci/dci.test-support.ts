@@ -129,6 +129,8 @@ async function token(t: TestApp, clientId: string, scopes: string[], area: Area 
     agency: 'spmis',
     scopes,
     area,
+    // Test callback servers listen on this machine, on ports chosen at run time.
+    callbackPrefixes: ['http://127.0.0.1:', 'http://localhost:'],
   });
   const reply = await t.app.inject({
     method: 'POST',

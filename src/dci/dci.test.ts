@@ -197,6 +197,13 @@ describe('DCI Social Registry API: behaviour', () => {
     const noSender = await post('/dci/registry/search', byDistrict(w.districtA), w.tokens.region);
     expect(noSender.statusCode).toBe(400);
     expect(noSender.json().message.error.code).toBe('err.sender_uri.invalid');
+    // A callback address not registered for the client is refused: the server calls nobody a message names.
+    const elsewhere = byDistrict(w.districtA);
+    (elsewhere.header as Record<string, unknown>).sender_uri = 'http://169.254.169.254/latest/meta-data/';
+    const forged = await post('/dci/registry/search', elsewhere, w.tokens.region);
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json().message.error).toMatchObject({ code: 'err.sender_uri.invalid' });
+    expect(forged.json().message.error.message).toMatch(/not under a callback address registered/);
   });
 
   it('is idempotent by transaction_id: the same message gets the same answer, another one is refused', async () => {

@@ -99,6 +99,8 @@ export async function installDemoAccounts(database: Database): Promise<string[]>
       agency: 'Demo agency (DCI)',
       scopes: DEMO_MACHINE_SCOPES,
       area: { kind: 'region', code: KHOREZM_CODE },
+      // A demo caller runs on the same machine.
+      callbackPrefixes: ['http://localhost:', 'http://127.0.0.1:'],
     });
   }
   return created;

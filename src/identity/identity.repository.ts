@@ -349,6 +349,7 @@ export interface MachineClientRecord {
   scopes: string[];
   area: Area | null;
   disabled: boolean;
+  callbackPrefixes: string[];
 }
 
 export async function findMachineClient(
@@ -364,6 +365,7 @@ export async function findMachineClient(
       scopes: row.scopes,
       area: areaOf(row.area_kind, row.area_code),
       disabled: row.disabled,
+      callbackPrefixes: row.callback_prefixes,
     }
   );
 }
@@ -381,6 +383,7 @@ export async function insertMachineClient(
       scopes: client.scopes,
       area_kind: client.area?.kind ?? null,
       area_code: client.area?.code ?? null,
+      callback_prefixes: client.callbackPrefixes,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
@@ -415,6 +418,7 @@ export async function findLiveAccessToken(
       'c.area_kind',
       'c.area_code',
       'c.disabled',
+      'c.callback_prefixes',
     ])
     .where('t.id', '=', id)
     .where('t.expires_at', '>', now)
@@ -430,6 +434,7 @@ export async function findLiveAccessToken(
         scopes: row.client_scopes,
         area: areaOf(row.area_kind, row.area_code),
         disabled: row.disabled,
+        callbackPrefixes: row.callback_prefixes,
       },
     }
   );

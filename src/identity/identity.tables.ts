@@ -59,6 +59,8 @@ export interface MachineClientTable {
   area_code: string | null;
   disabled: Defaulted<boolean>;
   created_at: Generated<Date>;
+  /** URL prefixes Himoya may call the client back at (migration 012). */
+  callback_prefixes: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface AccessTokenTable {

@@ -34,6 +34,8 @@ export interface NewMachineClient {
   agency: string;
   scopes: string[];
   area: Area | null;
+  /** URL prefixes callbacks to this client may go to (e.g. 'https://spmis.example.uz/dci/'); none = none. */
+  callbackPrefixes?: string[];
 }
 
 /** Registers a client; false when the client id is taken. */
@@ -44,7 +46,13 @@ export async function createMachineClient(db: Kysely<DB>, client: NewMachineClie
     agency: client.agency,
     scopes: [...new Set(client.scopes)].sort(),
     area: client.area,
+    callbackPrefixes: client.callbackPrefixes ?? [],
   });
+}
+
+/** Where Himoya may call the client back: the URL prefixes registered for it. */
+export async function callbackPrefixesOf(db: Kysely<DB>, clientId: string): Promise<string[]> {
+  return (await repo.findMachineClient(db, clientId))?.callbackPrefixes ?? [];
 }
 
 export interface TokenResponse {
