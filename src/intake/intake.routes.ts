@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorIn } from '../access/access.plugin.ts';
+import { actorIn, authorizeHousehold } from '../access/access.plugin.ts';
 import { auditActorOf } from '../audit/audit.service.ts';
 import { kickDispatch } from '../notifications/dispatcher.ts';
 import { requireScope } from '../notifications/machine-scope.ts';
@@ -63,6 +63,8 @@ export const intakeRoutes: HttpPlugin = (app, { database }) => {
           clientId: actor.id,
           actor: actorOf(request),
           audit: auditActorOf(request),
+          // The portal of a region submits for that region's households only.
+          authorizeHousehold: (householdId) => authorizeHousehold(request, trx, 'registry.read', householdId),
         }),
       );
       // Committed: the SMS and the 'submitted' callback can leave now.

@@ -40,6 +40,8 @@ export interface IntakeCaller {
   /** 'machine:<client id>', as applications record who submitted them. */
   actor: string;
   audit: AuditActor;
+  /** Refuses (throws) a household outside the client's area; the route checks it with the policies. */
+  authorizeHousehold?: (householdId: string) => Promise<unknown>;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function submitIntake(trx: Kysely<DB>, input: IntakeSubmission, cal
     ? (await getApplication(trx, input.id)).householdId
     : await findCurrentHouseholdOfPerson(trx, personId);
   if (!householdId) throw new DomainError('INTAKE_NO_HOUSEHOLD');
+  await caller.authorizeHousehold?.(householdId);
   const { application, created } = await submitApplication(
     trx,
     {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import type { Area } from '../access/actor.ts';
 import { recordQuestionnaire } from '../casework/application.service.ts';
 import { hasConsent } from '../consent/consent.service.ts';
 import { createMachineClient } from '../identity/machine.service.ts';
@@ -22,13 +23,13 @@ describe('my.gov.uz intake', () => {
   let otherAgency: Record<string, string>;
   let family: Awaited<ReturnType<typeof makeFamily>>;
 
-  const bearer = async (clientId: string, scopes: string[]) => {
+  const bearer = async (clientId: string, scopes: string[], area: Area | null = null) => {
     await createMachineClient(t.database.db, {
       clientId,
       secret: `${clientId}-secret`,
       agency: clientId,
       scopes,
-      area: null,
+      area,
     });
     const token = await t.app.inject({
       method: 'POST',
@@ -140,6 +141,20 @@ describe('my.gov.uz intake', () => {
     if (homeless?.pinfl) {
       expect((await submit(body({ pinfl: homeless.pinfl }))).json().error.code).toBe('INTAKE_NO_HOUSEHOLD');
     }
+  });
+
+  it('refuses a regional portal a household outside its region, writing nothing', async () => {
+    const elsewhere = await bearer('mygov-andijan', ['intake.submit'], { kind: 'region', code: '1703' });
+    const payload = body();
+    const reply = await submit(payload, elsewhere);
+    expect(reply.statusCode).toBe(403);
+    expect(reply.json().error.code).toBe('FORBIDDEN');
+    const stored = await t.database.db
+      .selectFrom('application')
+      .select('id')
+      .where('id', '=', payload.id)
+      .execute();
+    expect(stored).toEqual([]);
   });
 
   it('admits only machine clients with the intake.submit scope', async () => {
