@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorIn, authorizeHousehold } from '../access/access.plugin.ts';
 import { auditActorOf } from '../audit/audit.service.ts';
+import { callbackPrefixesOf } from '../identity/machine.service.ts';
 import { kickDispatch } from '../notifications/dispatcher.ts';
 import { requireScope } from '../notifications/machine-scope.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -58,6 +59,14 @@ export const intakeRoutes: HttpPlugin = (app, { database }) => {
     async (request, reply) => {
       const actor = actorIn(request);
       if (actor.kind !== 'machine') throw new DomainError('ACTOR_KIND_NOT_ALLOWED', { allowed: ['machine'] });
+      // Status callbacks go only where the portal was registered to receive them (no request forwarding).
+      const prefixes = await callbackPrefixesOf(db, actor.id);
+      if (!prefixes.some((prefix) => request.body.callbackUrl.startsWith(prefix))) {
+        throw new DomainError('VALIDATION_FAILED', {
+          field: 'callbackUrl',
+          reason: 'not under a callback address registered for this client',
+        });
+      }
       const result = await db.transaction().execute((trx) =>
         submitIntake(trx, request.body, {
           clientId: actor.id,

@@ -30,6 +30,7 @@ describe('my.gov.uz intake', () => {
       agency: clientId,
       scopes,
       area,
+      callbackPrefixes: ['http://127.0.0.1:'],
     });
     const token = await t.app.inject({
       method: 'POST',
@@ -141,6 +142,12 @@ describe('my.gov.uz intake', () => {
     if (homeless?.pinfl) {
       expect((await submit(body({ pinfl: homeless.pinfl }))).json().error.code).toBe('INTAKE_NO_HOUSEHOLD');
     }
+  });
+
+  it('refuses a callback address not registered for the portal', async () => {
+    const reply = await submit(body({ callbackUrl: 'http://10.0.0.5/internal' }));
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'callbackUrl' } });
   });
 
   it('refuses a regional portal a household outside its region, writing nothing', async () => {
