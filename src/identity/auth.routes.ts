@@ -362,7 +362,8 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
       }
       const person = await completeCitizenLogin(db, settings.oidc, transport, { code, state });
       await startSession(request, reply, { kind: 'citizen', personId: person.personId });
-      return reply.redirect('/login', 302);
+      // Into the citizen portal, signed in.
+      return reply.redirect('/citizen', 302);
     },
   );
 

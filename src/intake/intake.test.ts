@@ -147,7 +147,10 @@ describe('my.gov.uz intake', () => {
   it('refuses a callback address not registered for the portal', async () => {
     const reply = await submit(body({ callbackUrl: 'http://10.0.0.5/internal' }));
     expect(reply.statusCode).toBe(400);
-    expect(reply.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'callbackUrl' } });
+    expect(reply.json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { field: 'callbackUrl' },
+    });
   });
 
   it('refuses a regional portal a household outside its region, writing nothing', async () => {

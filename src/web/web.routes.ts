@@ -1,54 +1,92 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpPlugin } from '../platform/http/server.ts';
 
 /**
- * The start page. The citizen portal and staff console (React) replace it in the web issue; until then it
- * tells a visitor what is running and where the API and its documentation are.
+ * Serves the web app (web/, built by `npm run build` into web/dist): hashed assets with a year's cache and
+ * their precompressed .br/.gz twins, and index.html for every other page path (the app routes in the
+ * browser). Paths of the API and of the server's own pages are never answered with index.html.
  */
-const PAGE = `<!doctype html>
-<html lang="uz-Latn">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Himoya — Ijtimoiy himoya</title>
-<style>
-  body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #0b0c0c; }
-  h1 { font-size: 2rem; margin-bottom: .25rem; }
-  a { color: #1d4f91; } a:focus { outline: 3px solid #ffbf47; outline-offset: 0; }
-  .stat { font-size: 1.25rem; }
-</style>
-</head>
-<body>
-<main>
-<h1>Himoya</h1>
-<p lang="uz-Latn">Xorazm viloyati ijtimoiy himoya tizimi: Ijtimoiy reyestr va proaktiv xizmatlar.</p>
-<p lang="en">Social protection platform of the Khorezm region: Social Registry and proactive services.</p>
-<p class="stat" id="stats" aria-live="polite">Ijtimoiy reyestr yuklanmoqda…</p>
-<ul>
-  <li><a href="/login">Tizimga kirish / Sign in</a></li>
-  <li><a href="/docs">API documentation (OpenAPI)</a></li>
-  <li><a href="/api/registry/summary">Registry summary (JSON)</a></li>
-  <li><a href="/health">Health</a></li>
-</ul>
-</main>
-<script>
-// The registry's counts are data too: shown to a signed-in user, for their own areas only.
-var stats = document.getElementById('stats');
-fetch('/auth/session').then(function (r) { return r.json(); }).then(function (session) {
-  if (!session.actor || session.actor.kind === 'anonymous') {
-    stats.textContent = 'Reyestr ma\u2019lumotlarini ko\u2018rish uchun tizimga kiring.';
-    return;
+const DIST = resolve(import.meta.dirname, '../../web/dist');
+const SERVER_PREFIXES = [
+  '/api',
+  '/auth',
+  '/dci',
+  '/integration',
+  '/demo-idp',
+  '/docs',
+  '/openapi.json',
+  '/health',
+  '/login',
+];
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+const NOT_BUILT = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Himoya: web app not built</title></head>
+<body><main><h1>The web app is not built</h1>
+<p>Build it with <code>npm run build</code> (or start with <code>npm start</code>, which builds first), then reload.</p>
+<p>The API is running: <a href="/docs">API documentation</a>.</p></main></body></html>`;
+
+function sendIndex(reply: FastifyReply) {
+  const index = join(DIST, 'index.html');
+  reply.header('cache-control', 'no-cache');
+  if (!existsSync(index)) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+  return reply.type('text/html; charset=utf-8').send(readFileSync(index));
+}
+
+/** A file of web/dist, or undefined; never a path outside it. */
+function distFile(urlPath: string): string | undefined {
+  const path = normalize(join(DIST, decodeURIComponent(urlPath)));
+  if (!path.startsWith(`${DIST}/`) || path.includes('/.vite/')) return undefined;
+  return existsSync(path) && statSync(path).isFile() ? path : undefined;
+}
+
+function sendFile(request: FastifyRequest, reply: FastifyReply, path: string, immutable: boolean) {
+  const accepted = String(request.headers['accept-encoding'] ?? '');
+  const type = TYPES[extname(path)] ?? 'application/octet-stream';
+  reply.header('vary', 'accept-encoding');
+  reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=3600');
+  for (const [encoding, suffix] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ] as const) {
+    if (accepted.includes(encoding) && existsSync(path + suffix)) {
+      return reply
+        .type(type)
+        .header('content-encoding', encoding)
+        .send(readFileSync(path + suffix));
+    }
   }
-  return fetch('/api/registry/summary').then(function (r) { return r.json(); }).then(function (s) {
-    stats.textContent = s.households.toLocaleString('uz') + ' oila, ' + s.persons.toLocaleString('uz') +
-      ' shaxs, ' + s.mahallas + ' mahalla';
-  });
-}).catch(function () { stats.textContent = ''; });
-</script>
-</body>
-</html>`;
+  return reply.type(type).send(readFileSync(path));
+}
 
 export const webRoutes: HttpPlugin = (app) => {
-  app.get('/', { schema: { hide: true }, config: { access: { public: true } } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(PAGE),
-  );
+  const config = { access: { public: true } } as const;
+  app.get('/', { schema: { hide: true }, config }, async (_request, reply) => sendIndex(reply));
+  app.get('/assets/*', { schema: { hide: true }, config }, async (request, reply) => {
+    const path = distFile(request.url.split('?')[0] ?? '');
+    if (!path) return reply.callNotFound();
+    return sendFile(request, reply, path, true);
+  });
+  // The single-page app's routes (/citizen/..., /staff/...): index.html, the browser does the rest.
+  app.get('/*', { schema: { hide: true }, config }, async (request, reply) => {
+    const urlPath = request.url.split('?')[0] ?? '/';
+    if (SERVER_PREFIXES.some((prefix) => urlPath === prefix || urlPath.startsWith(`${prefix}/`))) {
+      return reply.callNotFound();
+    }
+    const file = distFile(urlPath);
+    if (file && !file.endsWith('index.html')) return sendFile(request, reply, file, false);
+    return sendIndex(reply);
+  });
 };

@@ -55,6 +55,8 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   'GET /health': { expect: PUBLIC, request: get('/health') },
   'GET /': { expect: PUBLIC, request: get('/') },
   'GET /login': { expect: PUBLIC, request: get('/login') },
+  'GET /assets/*': { expect: PUBLIC, request: get('/assets/none.js') },
+  'GET /*': { expect: PUBLIC, request: get('/citizen/household') },
   'GET /openapi.json': { expect: PUBLIC, request: get('/openapi.json') },
   'GET /api/territory/regions': { expect: PUBLIC, request: get('/api/territory/regions') },
   'GET /api/territory/regions/:code/districts': {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningApp, startApp } from '../../src/app.ts';
@@ -20,12 +21,29 @@ export interface TestServer {
  * The real server as `npm start` runs it, on a free port, over its own data: a temporary PGlite folder,
  * or a schema of its own on PostgreSQL when DATABASE_URL is set.
  */
+/** A port free right now (the kernel's ephemeral range, which browsers do not block as unsafe). */
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
 export async function startTestServer(options: { households: number }): Promise<TestServer> {
+  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'himoya-test-'));
   const url = process.env.DATABASE_URL || undefined;
   const schema = url ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const env: Record<string, string> = {
-    PORT: '0',
+    // A known port, not 0, and the address the tests browse: the server's own address goes into sign-in
+    // redirects (OneID), and cookies set on one host name are not sent to another.
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     SEED_HOUSEHOLDS: String(options.households),

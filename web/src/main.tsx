@@ -1,0 +1,71 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { ApiError } from './api.ts';
+import { initI18n } from './i18n.ts';
+import { Layout } from './layout.tsx';
+import './styles.css';
+
+initI18n();
+
+// Each page is its own chunk: the first page loads only what it shows (the budget in web/README.md).
+const Start = lazy(() => import('./pages/start.tsx'));
+const NotFound = lazy(() => import('./pages/not-found.tsx'));
+const CitizenHome = lazy(() => import('./pages/citizen/home.tsx'));
+const Household = lazy(() => import('./pages/citizen/household.tsx'));
+const Report = lazy(() => import('./pages/citizen/report.tsx'));
+const ReportDone = lazy(() => import('./pages/citizen/report-done.tsx'));
+const Offers = lazy(() => import('./pages/citizen/offers.tsx'));
+const Offer = lazy(() => import('./pages/citizen/offer.tsx'));
+const Notifications = lazy(() => import('./pages/citizen/notifications.tsx'));
+const AccessLog = lazy(() => import('./pages/citizen/access-log.tsx'));
+const StaffHome = lazy(() => import('./pages/staff/home.tsx'));
+const Worklist = lazy(() => import('./pages/staff/worklist.tsx'));
+const Overrides = lazy(() => import('./pages/staff/overrides.tsx'));
+const Search = lazy(() => import('./pages/staff/search.tsx'));
+const Record = lazy(() => import('./pages/staff/record.tsx'));
+const Decision = lazy(() => import('./pages/staff/decision.tsx'));
+const ProposeOverride = lazy(() => import('./pages/staff/propose-override.tsx'));
+
+const client = new QueryClient({
+  defaultOptions: {
+    queries: {
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <QueryClientProvider client={client}>
+        <BrowserRouter>
+          <Layout>
+            <Routes>
+              <Route path="/" element={<Start />} />
+              <Route path="/citizen" element={<CitizenHome />} />
+              <Route path="/citizen/household" element={<Household />} />
+              <Route path="/citizen/household/report/:personId" element={<Report />} />
+              <Route path="/citizen/household/report-sent/:id" element={<ReportDone />} />
+              <Route path="/citizen/benefits" element={<Offers />} />
+              <Route path="/citizen/benefits/:decisionId" element={<Offer />} />
+              <Route path="/citizen/notifications" element={<Notifications />} />
+              <Route path="/citizen/access-log" element={<AccessLog />} />
+              <Route path="/staff" element={<StaffHome />} />
+              <Route path="/staff/overrides" element={<Overrides />} />
+              <Route path="/staff/worklists/:list" element={<Worklist />} />
+              <Route path="/staff/households" element={<Search />} />
+              <Route path="/staff/households/:id" element={<Record />} />
+              <Route path="/staff/households/:id/override" element={<ProposeOverride />} />
+              <Route path="/staff/decisions/:id" element={<Decision />} />
+              <Route path="*" element={<NotFound />} />
+            </Routes>
+          </Layout>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,49 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../../api.ts';
+import { PageTitle } from '../../ds/index.tsx';
+import { CitizenOnly } from '../guard.tsx';
+
+export interface Me {
+  personId: string;
+  pinfl: string;
+  firstName: string;
+  lastName: string;
+  preferredLanguage: string;
+  householdId: string | null;
+}
+
+export function useMe() {
+  return useQuery<Me>({ queryKey: ['me'], queryFn: () => api<Me>('/api/me') });
+}
+
+function Home() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const name = me.data ? `${me.data.firstName} ${me.data.lastName}` : '';
+  const links = [
+    ['/citizen/household', 'citizen.household', 'citizen.householdHint'],
+    ['/citizen/benefits', 'citizen.benefits', 'citizen.benefitsHint'],
+    ['/citizen/notifications', 'citizen.notifications', 'citizen.notificationsHint'],
+    ['/citizen/access-log', 'citizen.accessLog', 'citizen.accessLogHint'],
+  ] as const;
+  return (
+    <>
+      <PageTitle>{t('citizen.homeTitle', { name })}</PageTitle>
+      <p className="lead">{t('citizen.homeLead')}</p>
+      <ul className="task-list">
+        {links.map(([to, label, hint]) => (
+          <li key={to}>
+            <Link to={to}>{t(label)}</Link>
+            <p className="hint">{t(hint)}</p>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export default function CitizenHome() {
+  return <CitizenOnly>{() => <Home />}</CitizenOnly>;
+}

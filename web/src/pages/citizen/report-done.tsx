@@ -1,0 +1,25 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { Panel } from '../../ds/index.tsx';
+import { CitizenOnly } from '../guard.tsx';
+
+export default function ReportDone() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  return (
+    <CitizenOnly>
+      {() => (
+        <>
+          <Panel title={t('report.doneTitle')}>
+            {t('common.reference')}
+            <strong data-testid="reference">{id}</strong>
+          </Panel>
+          <p>{t('report.doneText')}</p>
+          <p>
+            <Link to="/citizen/household">{t('report.doneBack')}</Link>
+          </p>
+        </>
+      )}
+    </CitizenOnly>
+  );
+}

@@ -1,0 +1,52 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../../api.ts';
+import { PageTitle } from '../../ds/index.tsx';
+import { formatNumber } from '../../format.ts';
+import { StaffOnly } from './guard.tsx';
+
+function Home() {
+  const { t } = useTranslation();
+  const summary = useQuery<{ households: number; persons: number; mahallas: number }>({
+    queryKey: ['registry-summary'],
+    queryFn: () => api('/api/registry/summary'),
+  });
+  const links = [
+    ['/staff/overrides', 'staff.overrides'],
+    ['/staff/worklists/change-requests', 'staff.changeRequests'],
+    ['/staff/worklists/applications', 'staff.applications'],
+    ['/staff/worklists/appeals', 'staff.appeals'],
+  ] as const;
+  return (
+    <>
+      <PageTitle>{t('staff.homeTitle')}</PageTitle>
+      {summary.data ? (
+        <p className="lead" data-testid="registry-summary">
+          {t('staff.registry', {
+            households: formatNumber(summary.data.households),
+            persons: formatNumber(summary.data.persons),
+            mahallas: formatNumber(summary.data.mahallas),
+          })}
+        </p>
+      ) : null}
+      <p>
+        <Link className="button button-primary" to="/staff/households">
+          {t('staff.search')}
+        </Link>
+      </p>
+      <h2>{t('staff.worklists')}</h2>
+      <ul className="task-list">
+        {links.map(([to, label]) => (
+          <li key={to}>
+            <Link to={to}>{t(label)}</Link>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export default function StaffHome() {
+  return <StaffOnly>{() => <Home />}</StaffOnly>;
+}

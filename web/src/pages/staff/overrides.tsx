@@ -1,0 +1,106 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ApiError, api } from '../../api.ts';
+import {
+  apiErrors,
+  BackLink,
+  Button,
+  ErrorMessage,
+  ErrorSummary,
+  type FieldError,
+  Loading,
+  PageTitle,
+} from '../../ds/index.tsx';
+import { formatMonth, formatNumber } from '../../format.ts';
+import { StaffOnly } from './guard.tsx';
+
+interface Override {
+  id: string;
+  householdId: string;
+  programme: string;
+  month: string;
+  amount: number | null;
+  category: string | null;
+  reason: string;
+  legalBasis: string;
+  requestedBy: string;
+}
+
+function OverridesPage() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const list = useQuery<{ items: Override[] }>({
+    queryKey: ['overrides', 'pending'],
+    queryFn: () => api('/api/overrides?status=pending&pageSize=50'),
+  });
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [done, setDone] = useState('');
+  async function review(id: string, action: 'approve' | 'reject') {
+    setDone('');
+    try {
+      await api(`/api/overrides/${id}/${action}`, { method: 'POST', body: {} });
+      setErrors([]);
+      setDone(t(action === 'approve' ? 'override.approved' : 'override.rejected'));
+      await client.invalidateQueries({ queryKey: ['overrides'] });
+    } catch (error) {
+      setErrors(apiErrors(error, t('common.error')));
+    }
+  }
+  return (
+    <>
+      <BackLink to="/staff" />
+      <ErrorSummary errors={errors} />
+      <PageTitle>{t('staff.overrides')}</PageTitle>
+      <div role="status">
+        {done ? (
+          <p className="lead" data-testid="review-result">
+            {done}
+          </p>
+        ) : null}
+      </div>
+      {list.isPending ? <Loading /> : null}
+      {list.error instanceof ApiError && list.error.status === 403 ? <p>{t('staff.notAllowed')}</p> : null}
+      {list.isError && !(list.error instanceof ApiError && list.error.status === 403) ? (
+        <ErrorMessage error={list.error} />
+      ) : null}
+      {list.data?.items.length === 0 ? <p>{t('common.none')}</p> : null}
+      <ul className="card-list">
+        {list.data?.items.map((o) => (
+          <li className="card" key={o.id} data-override={o.id}>
+            <h2>
+              {t(`programme.${o.programme}`)}, {formatMonth(o.month)}
+            </h2>
+            <p>
+              {o.category ? t(`override.cat.${o.category}`) : ''}{' '}
+              {o.amount !== null ? formatNumber(o.amount) : ''}
+            </p>
+            <p>
+              <strong>{t('override.reason')}:</strong> {o.reason}
+            </p>
+            <p>
+              <strong>{t('override.legalBasis')}:</strong> {o.legalBasis}
+            </p>
+            <p>{t('override.proposedBy', { who: o.requestedBy })}</p>
+            <p>
+              <Link to={`/staff/households/${o.householdId}`}>{t('record.title')}</Link>
+            </p>
+            <div className="actions">
+              <Button type="button" onClick={() => review(o.id, 'approve')}>
+                {t('override.approve')}
+              </Button>
+              <Button type="button" variant="warning" onClick={() => review(o.id, 'reject')}>
+                {t('override.reject')}
+              </Button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export default function Overrides() {
+  return <StaffOnly>{() => <OverridesPage />}</StaffOnly>;
+}

@@ -1,0 +1,157 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { api, newId } from '../../api.ts';
+import {
+  apiErrors,
+  BackLink,
+  Button,
+  ErrorSummary,
+  type FieldError,
+  PageTitle,
+  Panel,
+  Radios,
+  TextInput,
+} from '../../ds/index.tsx';
+import { StaffOnly } from './guard.tsx';
+
+const PROGRAMMES = ['social_registry', 'child_allowance', 'material_assistance'] as const;
+const CATEGORIES = ['poor', 'state_supported', 'borderline', 'none'] as const;
+
+function nextMonth(): string {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 7);
+}
+
+function ProposeForm() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const [params] = useSearchParams();
+  const [programme, setProgramme] = useState('');
+  const [month, setMonth] = useState(nextMonth);
+  const [amount, setAmount] = useState('');
+  const [category, setCategory] = useState('');
+  const [reason, setReason] = useState('');
+  const [legalBasis, setLegalBasis] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [sent, setSent] = useState('');
+  const [requestId] = useState(newId);
+  const errorOf = (field: string) => errors.find((e) => e.field === field)?.message;
+  const purpose = params.get('purpose');
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const found: FieldError[] = [];
+    if (!programme) found.push({ field: 'programme', message: t('override.programmeRequired') });
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+      found.push({ field: 'month', message: t('override.monthInvalid') });
+    if (programme === 'social_registry' && !category)
+      found.push({ field: 'category', message: t('override.programmeRequired') });
+    if (programme && programme !== 'social_registry' && !/^\d+$/.test(amount.trim()))
+      found.push({ field: 'amount', message: t('override.amountInvalid') });
+    if (!reason.trim()) found.push({ field: 'reason', message: t('override.reasonRequired') });
+    if (!legalBasis.trim()) found.push({ field: 'legalBasis', message: t('override.legalBasisRequired') });
+    setErrors(found);
+    if (found.length > 0) return;
+    try {
+      await api(`/api/overrides${purpose ? `?purpose=${encodeURIComponent(purpose)}` : ''}`, {
+        method: 'POST',
+        body: {
+          id: requestId,
+          householdId: id,
+          programme,
+          month,
+          ...(programme === 'social_registry' ? { category } : { amount: Number(amount.trim()) }),
+          reason: reason.trim(),
+          legalBasis: legalBasis.trim(),
+        },
+      });
+      setSent(requestId);
+    } catch (error) {
+      setErrors(apiErrors(error, t('common.error')));
+    }
+  }
+
+  if (sent) {
+    return (
+      <>
+        <Panel title={t('override.doneTitle')}>
+          {t('common.reference')}
+          <strong>{sent}</strong>
+        </Panel>
+        <p>{t('override.doneText')}</p>
+        <p>
+          <Link to="/staff/overrides">{t('staff.overrides')}</Link>
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <BackLink to={`/staff/households/${id}`} />
+      <ErrorSummary errors={errors} />
+      <PageTitle>{t('override.title')}</PageTitle>
+      <p>{t('override.lead')}</p>
+      <form onSubmit={submit} noValidate>
+        <Radios
+          id="programme"
+          legend={t('override.programme')}
+          value={programme}
+          onChange={setProgramme}
+          error={errorOf('programme')}
+          options={PROGRAMMES.map((p) => ({ value: p, label: t(`programme.${p}`) }))}
+        />
+        <TextInput
+          id="month"
+          label={t('override.month')}
+          hint={t('override.monthHint')}
+          value={month}
+          onChange={setMonth}
+          width="short"
+          error={errorOf('month')}
+        />
+        {programme === 'social_registry' ? (
+          <Radios
+            id="category"
+            legend={t('override.category')}
+            value={category}
+            onChange={setCategory}
+            error={errorOf('category')}
+            options={CATEGORIES.map((c) => ({ value: c, label: t(`override.cat.${c}`) }))}
+          />
+        ) : (
+          <TextInput
+            id="amount"
+            label={t('override.amount')}
+            value={amount}
+            onChange={setAmount}
+            width="short"
+            error={errorOf('amount')}
+          />
+        )}
+        <TextInput
+          id="reason"
+          label={t('override.reason')}
+          hint={t('override.reasonHint')}
+          value={reason}
+          onChange={setReason}
+          multiline
+          error={errorOf('reason')}
+        />
+        <TextInput
+          id="legalBasis"
+          label={t('override.legalBasis')}
+          hint={t('override.legalBasisHint')}
+          value={legalBasis}
+          onChange={setLegalBasis}
+          error={errorOf('legalBasis')}
+        />
+        <Button>{t('override.submit')}</Button>
+      </form>
+    </>
+  );
+}
+
+export default function ProposeOverride() {
+  return <StaffOnly>{() => <ProposeForm />}</StaffOnly>;
+}

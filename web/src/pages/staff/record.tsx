@@ -1,0 +1,129 @@
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { ApiError, api } from '../../api.ts';
+import {
+  BackLink,
+  Button,
+  ErrorMessage,
+  ErrorSummary,
+  type FieldError,
+  Loading,
+  PageTitle,
+  Radios,
+  Source,
+  SummaryList,
+} from '../../ds/index.tsx';
+import { formatDate, formatMonth, formatNumber } from '../../format.ts';
+import type { HouseholdView } from '../citizen/types.ts';
+import { StaffOnly } from './guard.tsx';
+
+interface Decision {
+  id: number;
+  programme: string;
+  month: string;
+  kind: string;
+  categoryAfter: string;
+  amountAfter: number;
+}
+
+/** Opening a record outside the worklist asks for a purpose; the server records it in the audit log. */
+function PurposeForm({ allowed, onChoose }: { allowed: string[]; onChoose: (purpose: string) => void }) {
+  const { t } = useTranslation();
+  const [purpose, setPurpose] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!purpose) return setErrors([{ field: 'purpose', message: t('record.purposeRequired') }]);
+    onChoose(purpose);
+  }
+  return (
+    <>
+      <ErrorSummary errors={errors} />
+      <PageTitle>{t('record.purposeTitle')}</PageTitle>
+      <form onSubmit={submit} noValidate>
+        <Radios
+          id="purpose"
+          legend={t('record.purposeTitle')}
+          hint={t('record.purposeHint')}
+          value={purpose}
+          onChange={setPurpose}
+          error={errors[0]?.message}
+          options={allowed.map((p) => ({ value: p, label: p.replaceAll('_', ' ') }))}
+        />
+        <Button>{t('record.open')}</Button>
+      </form>
+    </>
+  );
+}
+
+function RecordPage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const purpose = params.get('purpose');
+  const suffix = purpose ? `?purpose=${encodeURIComponent(purpose)}` : '';
+  const household = useQuery<HouseholdView>({
+    queryKey: ['staff-household', id, purpose],
+    queryFn: () => api(`/api/households/${id}${suffix}`),
+  });
+  const decisions = useQuery<{ items: Decision[] }>({
+    queryKey: ['decisions', id],
+    queryFn: () => api(`/api/decisions?householdId=${id}&pageSize=50`),
+    enabled: household.isSuccess,
+  });
+  if (household.isPending) return <Loading />;
+  if (household.error instanceof ApiError && household.error.code === 'PURPOSE_REQUIRED') {
+    const allowed = (household.error.details?.allowed as string[] | undefined) ?? ['casework'];
+    return <PurposeForm allowed={allowed} onChoose={(p) => setParams({ purpose: p })} />;
+  }
+  if (household.isError) return <ErrorMessage error={household.error} />;
+  const h = household.data;
+  return (
+    <>
+      <BackLink to="/staff/households" />
+      <PageTitle caption={t('record.title')}>{h.address}</PageTitle>
+      <p>
+        <Link className="button button-primary" to={`/staff/households/${id}/override${suffix}`}>
+          {t('record.propose')}
+        </Link>
+      </p>
+      <h2>{t('household.members')}</h2>
+      <SummaryList
+        rows={h.members.map((m) => ({
+          key: `${m.lastName} ${m.firstName}`,
+          value: (
+            <>
+              {t(`household.rel.${m.relationship}`)}, {formatDate(m.birthDate)}, {m.pinfl ?? '—'}{' '}
+              <Source source={m.source} />
+            </>
+          ),
+        }))}
+      />
+      <h2>{t('record.decisions')}</h2>
+      {decisions.isPending ? <Loading /> : null}
+      {decisions.data?.items.length === 0 ? <p>{t('record.noDecisions')}</p> : null}
+      <ul className="card-list">
+        {decisions.data?.items.map((d) => (
+          <li className="card" key={d.id}>
+            <h3>
+              {t(`programme.${d.programme}`)}, {formatMonth(d.month)}
+            </h3>
+            <p>
+              {t(`record.kind.${d.kind}`)} ·{' '}
+              {d.programme === 'social_registry'
+                ? t(`override.cat.${d.categoryAfter}`)
+                : formatNumber(d.amountAfter)}
+            </p>
+            <Link to={`/staff/decisions/${d.id}`}>{t('record.viewDecision', { id: d.id })}</Link>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export default function Record() {
+  return <StaffOnly>{() => <RecordPage />}</StaffOnly>;
+}

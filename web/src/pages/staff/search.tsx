@@ -1,0 +1,89 @@
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { api } from '../../api.ts';
+import {
+  BackLink,
+  Button,
+  ErrorMessage,
+  ErrorSummary,
+  type FieldError,
+  Loading,
+  PageTitle,
+  TextInput,
+} from '../../ds/index.tsx';
+import { formatNumber } from '../../format.ts';
+import { StaffOnly } from './guard.tsx';
+
+interface Row {
+  id: string;
+  address: string;
+  memberCount: number;
+  head: { firstName: string | null; lastName: string | null } | null;
+}
+
+function SearchPage() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const name = params.get('name') ?? '';
+  const [value, setValue] = useState(name);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const results = useQuery<{ items: Row[]; total: number }>({
+    queryKey: ['search', name],
+    queryFn: () => api(`/api/households?pageSize=25&name=${encodeURIComponent(name)}`),
+    enabled: name.length >= 2,
+  });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (value.trim().length < 2) {
+      setErrors([{ field: 'name', message: t('search.nameRequired') }]);
+      return;
+    }
+    setErrors([]);
+    setParams({ name: value.trim() });
+  }
+  return (
+    <>
+      <BackLink to="/staff" />
+      <ErrorSummary errors={errors} />
+      <PageTitle>{t('search.title')}</PageTitle>
+      <form onSubmit={submit} noValidate>
+        <TextInput
+          id="name"
+          label={t('search.name')}
+          hint={t('search.nameHint')}
+          value={value}
+          onChange={setValue}
+          error={errors[0]?.message}
+        />
+        <Button>{t('search.submit')}</Button>
+      </form>
+      {results.isFetching ? <Loading /> : null}
+      {results.isError ? <ErrorMessage error={results.error} /> : null}
+      {results.data ? (
+        <>
+          <h2 role="status">
+            {t('search.results', { count: formatNumber(results.data.total) as unknown as number })}
+          </h2>
+          <ul className="card-list">
+            {results.data.items.map((h) => (
+              <li className="card" key={h.id}>
+                <Link to={`/staff/households/${h.id}`}>
+                  {h.head ? `${h.head.lastName ?? ''} ${h.head.firstName ?? ''}` : h.id}
+                </Link>
+                <p>
+                  {h.address} · {t('search.members')}: {formatNumber(h.memberCount)}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+export default function Search() {
+  return <StaffOnly>{() => <SearchPage />}</StaffOnly>;
+}

@@ -1,0 +1,92 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ApiError, api } from '../../api.ts';
+import { BackLink, ErrorMessage, Loading, PageTitle } from '../../ds/index.tsx';
+import { formatDate } from '../../format.ts';
+import { StaffOnly } from './guard.tsx';
+
+interface Row {
+  id: string;
+  householdId: string | null;
+  status: string;
+  type?: string;
+  programme?: string;
+  grounds?: string;
+  submittedAt?: string;
+  submittedOn?: string;
+  dueOn?: string;
+  overdue?: boolean;
+}
+
+const LISTS: Record<string, { title: string; url: string }> = {
+  'change-requests': {
+    title: 'staff.changeRequests',
+    url: '/api/change-requests?status=pending&pageSize=50',
+  },
+  applications: { title: 'staff.applications', url: '/api/applications?pageSize=50' },
+  appeals: { title: 'staff.appeals', url: '/api/appeals?pageSize=50' },
+};
+
+function WorklistPage() {
+  const { t } = useTranslation();
+  const { list = '' } = useParams();
+  const spec = LISTS[list];
+  const rows = useQuery<{ items: Row[]; total: number }>({
+    queryKey: ['worklist', list],
+    queryFn: () => api(spec?.url ?? ''),
+    enabled: Boolean(spec),
+  });
+  if (!spec) return <ErrorMessage error={undefined} />;
+  return (
+    <>
+      <BackLink to="/staff" />
+      <PageTitle>{t(spec.title)}</PageTitle>
+      {rows.isPending ? <Loading /> : null}
+      {rows.error instanceof ApiError && rows.error.status === 403 ? <p>{t('staff.notAllowed')}</p> : null}
+      {rows.isError && !(rows.error instanceof ApiError && rows.error.status === 403) ? (
+        <ErrorMessage error={rows.error} />
+      ) : null}
+      {rows.data?.items.length === 0 ? <p>{t('common.none')}</p> : null}
+      {rows.data && rows.data.items.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">{t(spec.title)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('common.date')}</th>
+                <th scope="col">{t('common.status')}</th>
+                <th scope="col">{t('record.title')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.data.items.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    {formatDate(r.submittedAt ?? r.submittedOn ?? '')}
+                    {r.dueOn ? ` → ${formatDate(r.dueOn)}` : ''}
+                  </td>
+                  <td>
+                    {r.status} {r.type ?? (r.programme ? t(`programme.${r.programme}`) : '')}
+                    {r.overdue ? ' ⚠' : ''}
+                  </td>
+                  <td>
+                    {r.householdId ? (
+                      <Link to={`/staff/households/${r.householdId}`}>{r.householdId.slice(0, 8)}</Link>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+export default function Worklist() {
+  return <StaffOnly>{() => <WorklistPage />}</StaffOnly>;
+}
