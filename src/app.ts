@@ -7,6 +7,7 @@ import { registerDciJobs } from './dci/dci.jobs.ts';
 import { dciRoutes } from './dci/dci.routes.ts';
 import { registerDecisionJobs, scheduleNightlyEvaluation } from './decisions/decision.jobs.ts';
 import { decisionRoutes } from './decisions/decision.routes.ts';
+import { documentRoutes } from './documents/documents.routes.ts';
 import { authenticationPlugin } from './identity/authenticate.ts';
 import { installDemoAccounts } from './identity/demo-accounts.ts';
 import { registerIdentityJobs, scheduleIdentityPurge } from './identity/identity.purge.ts';
@@ -66,6 +67,7 @@ export function httpPlugins(ctx: AppContext): HttpPlugin[] {
     proactiveRoutes,
     offerRoutes,
     meRoutes,
+    documentRoutes,
   ];
 }
 

@@ -49,6 +49,9 @@ const get = (url: string) => (): MatrixRequest => ({ url });
 const id = () => randomUUID();
 const PUBLIC = 'AAAAAAAAAAA';
 const CITIZEN_ONLY = '-A---------';
+/** The smallest PNG: a file that is what it says it is. */
+const TINY_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   // Public: the platform, the territory, sign-in and the demo identity provider.
@@ -382,6 +385,24 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   'POST /api/me/offers/:decisionId/decline': {
     expect: CITIZEN_ONLY,
     request: (t) => ({ url: `/api/me/offers/${t.decisionId}/decline` }),
+  },
+
+  // Documents: a family's own uploads; staff read a household's within their areas.
+  'POST /api/me/documents': {
+    expect: CITIZEN_ONLY,
+    request: () => ({
+      url: '/api/me/documents',
+      payload: { id: id(), filename: 'note.png', contentType: 'image/png', dataBase64: TINY_PNG },
+    }),
+  },
+  'GET /api/me/documents': { expect: CITIZEN_ONLY, request: get('/api/me/documents') },
+  'GET /api/me/documents/:id/content': {
+    expect: CITIZEN_ONLY,
+    request: get(`/api/me/documents/${id()}/content`),
+  },
+  'GET /api/households/:id/documents': {
+    expect: '-IIIIIIII-I',
+    request: (t) => ({ url: `/api/households/${t.householdId}/documents?purpose=casework` }),
   },
 };
 

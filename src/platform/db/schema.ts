@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AuditTables } from '../../audit/audit.tables.ts';
 import type { DciTables } from '../../dci/dci.tables.ts';
+import type { DocumentTables } from '../../documents/documents.tables.ts';
 import type { IdentityTables } from '../../identity/identity.tables.ts';
 import type { IntegrationTables } from '../../integration/integration.tables.ts';
 import type { NotificationTables } from '../../notifications/notifications.tables.ts';
@@ -386,7 +387,8 @@ export interface DB
     ProactiveTables,
     IntegrationTables,
     DciTables,
-    NotificationTables {
+    NotificationTables,
+    DocumentTables {
   region: RegionTable;
   district: DistrictTable;
   mahalla: MahallaTable;

@@ -67,6 +67,7 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
         { name: 'identity', description: 'Sign-in: staff sessions, citizens through OneID, machine tokens' },
         { name: 'audit', description: 'The tamper-evident audit trail and who accessed a citizen’s data' },
         { name: 'consent', description: 'Consent to data sharing and to proactive offers, with withdrawal' },
+        { name: 'documents', description: 'Documents families upload for their applications' },
       ],
     },
     transform: jsonSchemaTransform,

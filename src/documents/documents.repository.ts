@@ -1,0 +1,99 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../platform/db/schema.ts';
+import type { DocumentTable } from './documents.tables.ts';
+
+/** All SQL of documents. The content is read only when it is downloaded. */
+
+export interface DocumentRecord {
+  id: string;
+  personId: string;
+  householdId: string;
+  applicationId: string | null;
+  filename: string;
+  contentType: DocumentTable['content_type'];
+  size: number;
+  sha256: string;
+  uploadedAt: Date;
+}
+
+const columns = [
+  'id',
+  'person_id',
+  'household_id',
+  'application_id',
+  'filename',
+  'content_type',
+  'size',
+  'sha256',
+  'uploaded_at',
+] as const;
+
+type Row = Pick<DocumentTable, (typeof columns)[number] & keyof DocumentTable> & { uploaded_at: Date };
+
+const toRecord = (r: Row): DocumentRecord => ({
+  id: r.id,
+  personId: r.person_id,
+  householdId: r.household_id,
+  applicationId: r.application_id,
+  filename: r.filename,
+  contentType: r.content_type,
+  size: Number(r.size),
+  sha256: r.sha256,
+  uploadedAt: new Date(r.uploaded_at),
+});
+
+export async function insertDocument(
+  db: Kysely<DB>,
+  d: Omit<DocumentRecord, 'uploadedAt'> & { content: Uint8Array },
+): Promise<boolean> {
+  const rows = await db
+    .insertInto('document')
+    .values({
+      id: d.id,
+      person_id: d.personId,
+      household_id: d.householdId,
+      application_id: d.applicationId,
+      filename: d.filename,
+      content_type: d.contentType,
+      size: d.size,
+      sha256: d.sha256,
+      content: d.content,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .execute();
+  return rows.length > 0;
+}
+
+export async function findDocument(db: Kysely<DB>, id: string): Promise<DocumentRecord | undefined> {
+  const row = await db.selectFrom('document').select(columns).where('id', '=', id).executeTakeFirst();
+  return row ? toRecord(row as Row) : undefined;
+}
+
+export async function findContent(db: Kysely<DB>, id: string): Promise<Uint8Array | undefined> {
+  const row = await db.selectFrom('document').select('content').where('id', '=', id).executeTakeFirst();
+  return row?.content;
+}
+
+export async function listDocuments(db: Kysely<DB>, householdId: string): Promise<DocumentRecord[]> {
+  const rows = await db
+    .selectFrom('document')
+    .select(columns)
+    .where('household_id', '=', householdId)
+    .orderBy('uploaded_at', 'desc')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => toRecord(r as Row));
+}
+
+export async function applicationHouseholdOf(
+  db: Kysely<DB>,
+  applicationId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('application')
+    .select('household_id')
+    .where('id', '=', applicationId)
+    .executeTakeFirst();
+  return row?.household_id;
+}
