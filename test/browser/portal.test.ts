@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordMahallaOpinion, recordQuestionnaire } from '../../src/casework/application.service.ts';
 import { approveOverride, createOverride } from '../../src/casework/override.service.ts';
 import { evaluateHousehold } from '../../src/decisions/decision.service.ts';
 import { listDemoCitizens } from '../../src/identity/demo-idp.service.ts';
@@ -93,6 +94,23 @@ async function tabTo(page: Page, locator: ReturnType<Page['locator']>, key = 'En
     }
   }
   throw new Error(`could not reach ${locator} with Tab`);
+}
+
+/** A 1×1 PNG, for the upload. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
+
+/** Signs in as the first demo citizen, keyboard only, and lands on the citizen home. */
+async function signInCitizen(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/citizen`);
+  await tabTo(page, page.getByRole('link', { name: 'OneID orqali kirish' }));
+  await page.waitForURL(/demo-idp/);
+  await tabTo(page, page.locator('li button').first());
+  await page.waitForURL((url) => !url.pathname.startsWith('/demo-idp'));
+  await page.goto(`${baseUrl}/citizen`);
+  await page.getByRole('heading', { name: /Assalomu alaykum/ }).waitFor();
 }
 
 describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
@@ -236,5 +254,144 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
       .execute();
     expect(answers).toEqual([{ response: 'accepted' }]);
     await page.close();
+  });
+
+  it('a citizen applies, follows the application, uploads a document and appeals a decision, keyboard only', async () => {
+    const decisionId = await arrangeOffer(server);
+    const page = await (await browser.newContext()).newPage();
+    await signInCitizen(page, server.baseUrl);
+
+    // Apply: one question, then check and send; the page says one application checks every benefit.
+    await tabTo(page, page.getByRole('link', { name: 'Yordam so‘rab ariza berish' }));
+    await page.getByRole('heading', { name: 'Oilangiz uchun yordam so‘rab ariza berish' }).waitFor();
+    expect(await page.getByTestId('composite').textContent()).toContain('barcha dasturlar');
+    await tabTo(page, page.getByRole('button', { name: 'Davom etish' }));
+    await page.locator('.error-summary a').first().waitFor();
+    await expectAccessible(page, 'citizen-apply-errors');
+    await tabTo(page, page.locator('#programme'), 'ArrowDown');
+    expect(await page.locator('#programme-child_allowance').isChecked()).toBe(true);
+    await tabTo(page, page.getByRole('button', { name: 'Davom etish' }));
+    await page.getByRole('heading', { name: 'Arizangizni tekshiring' }).waitFor();
+    await expectAccessible(page, 'citizen-apply-check');
+    await tabTo(page, page.getByRole('button', { name: 'Arizani yuborish' }));
+    await page.getByRole('heading', { name: 'Ariza yuborildi' }).waitFor();
+    const applicationId = (await page.getByTestId('reference').textContent()) ?? '';
+    await expectAccessible(page, 'citizen-apply-sent');
+
+    // Documents for the application: a wrong type is refused in the error summary, a PNG is uploaded.
+    await tabTo(page, page.getByRole('link', { name: 'Ushbu ariza uchun hujjatlarni yuklash' }));
+    await page.getByRole('heading', { name: 'Hujjatlarni yuklash' }).waitFor();
+    await tabTo(page, page.getByRole('button', { name: 'Faylni yuklash' }));
+    await expect
+      .poll(() => page.locator('.error-summary').textContent())
+      .toContain('Yuklash uchun faylni tanlang');
+    await page
+      .locator('#file')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
+    await tabTo(page, page.getByRole('button', { name: 'Faylni yuklash' }));
+    await expect.poll(() => page.locator('.error-summary').textContent()).toContain('PDF, JPEG yoki PNG');
+    await expectAccessible(page, 'citizen-documents-errors');
+    await page.locator('#file').setInputFiles({ name: 'passport.png', mimeType: 'image/png', buffer: PNG });
+    await tabTo(page, page.getByRole('button', { name: 'Faylni yuklash' }));
+    await page.getByTestId('documents').getByText('passport.png').waitFor();
+    expect(await page.getByTestId('upload-status').textContent()).toContain('passport.png');
+    await expectAccessible(page, 'citizen-documents');
+
+    // The social worker and the mahalla committee move it on: the final assessment falls due.
+    const { db } = server.running.ctx.database;
+    await recordQuestionnaire(db, applicationId, 'staff:worker1');
+    const advanced = await recordMahallaOpinion(db, applicationId, true, 'staff:worker1');
+    await tabTo(page, page.getByRole('link', { name: 'Orqaga' }));
+    await page.getByRole('heading', { name: 'Mening arizalarim' }).waitFor();
+    const card = page.getByTestId('application').filter({ hasText: 'Bolalar nafaqasi' }).first();
+    await card.waitFor();
+    const due = (await card.getByTestId('due-on').textContent()) ?? '';
+    expect(due).toContain(String(advanced.dueOn).slice(0, 4));
+    expect(await card.locator('[aria-current="step"]').textContent()).toContain('Qaror qabul qilindi');
+    expect(await card.textContent()).toMatch(/Muddatida|Muddati o‘tgan/);
+    await expectAccessible(page, 'citizen-applications');
+
+    // An appeal on a decision about the family, from the list of decisions.
+    await page.goto(`${server.baseUrl}/citizen/decisions`);
+    await page.getByRole('heading', { name: 'Oilam haqidagi qarorlar' }).waitFor();
+    await expectAccessible(page, 'citizen-decisions');
+    await tabTo(page, page.locator(`a[href="/citizen/appeals/new/${decisionId}"]`));
+    await page.getByRole('heading', { name: 'Qarorga shikoyat qilish' }).waitFor();
+    await tabTo(page, page.getByRole('button', { name: 'Shikoyatni yuborish' }));
+    await page.locator('.error-summary a').first().waitFor();
+    await expectAccessible(page, 'citizen-appeal-errors');
+    await tabTo(page, page.locator('#grounds'), 'End');
+    await page.keyboard.type('Oilamizda uch bola bor, daromad noto‘g‘ri hisoblangan');
+    await tabTo(page, page.getByRole('button', { name: 'Shikoyatni yuborish' }));
+    await page.getByRole('heading', { name: 'Shikoyat yuborildi' }).waitFor();
+    await expectAccessible(page, 'citizen-appeal-sent');
+    await tabTo(page, page.getByRole('link', { name: 'Mening shikoyatlarim' }));
+    await page.getByRole('heading', { name: 'Mening shikoyatlarim' }).waitFor();
+    const appeal = page
+      .getByTestId('appeal')
+      .filter({ hasText: `№ ${decisionId}` })
+      .first();
+    expect(await appeal.textContent()).toContain('Yuborildi');
+    expect(await appeal.textContent()).toContain('Javob muddati');
+    await expectAccessible(page, 'citizen-appeals');
+
+    await page.goto(`${server.baseUrl}/citizen/cases`);
+    await page.getByRole('heading', { name: 'Oilamda nima bo‘ldi' }).waitFor();
+    await page.locator('.loading').waitFor({ state: 'detached' });
+    await expectAccessible(page, 'citizen-cases');
+    await page.close();
+  });
+
+  it('at 200% zoom the citizen pages reflow without horizontal scrolling', async () => {
+    const context = await browser.newContext({ viewport: { width: 640, height: 800 }, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    await signInCitizen(page, server.baseUrl);
+    for (const path of ['/citizen', '/citizen/apply', '/citizen/applications', '/citizen/documents']) {
+      await page.goto(`${server.baseUrl}${path}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.locator('.loading').first().waitFor({ state: 'detached' });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await page.goto(`${server.baseUrl}/citizen`);
+    await page.getByRole('heading', { name: /Assalomu alaykum/ }).waitFor();
+    await expectAccessible(page, 'citizen-home-zoom-200');
+    await context.close();
+  });
+
+  it('an auditor sees the audit chain intact and filters the log; a district officer opens the duplicates', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.baseUrl}/staff/audit`);
+    await page.getByLabel('Foydalanuvchi nomi').fill('auditor');
+    await page.getByLabel('Parol').fill('himoya-demo');
+    await page.getByRole('button', { name: 'Kirish' }).click();
+    await page.getByRole('heading', { name: 'Audit jurnali' }).waitFor();
+    await page.getByTestId('audit-verify').waitFor();
+    expect(await page.getByTestId('audit-verify').textContent()).toContain('Buzilmagan');
+    await page.locator('table tbody tr').first().waitFor();
+    await expectAccessible(page, 'staff-audit');
+    await page.getByLabel('Dan (sana)').fill('yesterday');
+    await page.getByRole('button', { name: 'Yozuvlarni ko‘rsatish' }).click();
+    await expect.poll(() => page.locator('.error-summary').textContent()).toContain('2026-11-25');
+    await expectAccessible(page, 'staff-audit-errors');
+    await page.getByLabel('Dan (sana)').fill(new Date().toISOString().slice(0, 10));
+    await page.getByLabel('Harakat').fill('registry.read');
+    await page.getByRole('button', { name: 'Yozuvlarni ko‘rsatish' }).click();
+    await page.locator('.error-summary').waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'ta yozuv' }).waitFor();
+    await page.close();
+
+    const district = await (await browser.newContext()).newPage();
+    await district.goto(`${server.baseUrl}/staff`);
+    await district.getByLabel('Foydalanuvchi nomi').fill('district');
+    await district.getByLabel('Parol').fill('himoya-demo');
+    await district.getByRole('button', { name: 'Kirish' }).click();
+    await district.getByRole('heading', { name: 'Xodimlar paneli' }).waitFor();
+    expect(await district.getByRole('link', { name: 'Audit jurnali' }).count()).toBe(0);
+    await tabTo(district, district.getByRole('link', { name: 'Takrorlanishi mumkin bo‘lgan shaxslar' }));
+    await district.getByRole('heading', { name: 'Takrorlanishi mumkin bo‘lgan shaxslar' }).waitFor();
+    await district.locator('.loading').waitFor({ state: 'detached' });
+    await expectAccessible(district, 'staff-duplicates');
+    await district.close();
   });
 });

@@ -20,6 +20,15 @@ const Offers = lazy(() => import('./pages/citizen/offers.tsx'));
 const Offer = lazy(() => import('./pages/citizen/offer.tsx'));
 const Notifications = lazy(() => import('./pages/citizen/notifications.tsx'));
 const AccessLog = lazy(() => import('./pages/citizen/access-log.tsx'));
+const Apply = lazy(() => import('./pages/citizen/apply.tsx'));
+const ApplyDone = lazy(() => import('./pages/citizen/apply-done.tsx'));
+const Applications = lazy(() => import('./pages/citizen/applications.tsx'));
+const Documents = lazy(() => import('./pages/citizen/documents.tsx'));
+const Decisions = lazy(() => import('./pages/citizen/decisions.tsx'));
+const Appeals = lazy(() => import('./pages/citizen/appeals.tsx'));
+const AppealNew = lazy(() => import('./pages/citizen/appeal-new.tsx'));
+const AppealDone = lazy(() => import('./pages/citizen/appeal-done.tsx'));
+const Cases = lazy(() => import('./pages/citizen/cases.tsx'));
 const StaffHome = lazy(() => import('./pages/staff/home.tsx'));
 const Worklist = lazy(() => import('./pages/staff/worklist.tsx'));
 const Overrides = lazy(() => import('./pages/staff/overrides.tsx'));
@@ -27,6 +36,8 @@ const Search = lazy(() => import('./pages/staff/search.tsx'));
 const Record = lazy(() => import('./pages/staff/record.tsx'));
 const Decision = lazy(() => import('./pages/staff/decision.tsx'));
 const ProposeOverride = lazy(() => import('./pages/staff/propose-override.tsx'));
+const Duplicates = lazy(() => import('./pages/staff/duplicates.tsx'));
+const Audit = lazy(() => import('./pages/staff/audit.tsx'));
 
 const client = new QueryClient({
   defaultOptions: {
@@ -54,6 +65,15 @@ if (root) {
               <Route path="/citizen/benefits/:decisionId" element={<Offer />} />
               <Route path="/citizen/notifications" element={<Notifications />} />
               <Route path="/citizen/access-log" element={<AccessLog />} />
+              <Route path="/citizen/apply" element={<Apply />} />
+              <Route path="/citizen/apply/sent/:id" element={<ApplyDone />} />
+              <Route path="/citizen/applications" element={<Applications />} />
+              <Route path="/citizen/documents" element={<Documents />} />
+              <Route path="/citizen/decisions" element={<Decisions />} />
+              <Route path="/citizen/appeals" element={<Appeals />} />
+              <Route path="/citizen/appeals/new/:decisionId" element={<AppealNew />} />
+              <Route path="/citizen/appeals/sent/:id" element={<AppealDone />} />
+              <Route path="/citizen/cases" element={<Cases />} />
               <Route path="/staff" element={<StaffHome />} />
               <Route path="/staff/overrides" element={<Overrides />} />
               <Route path="/staff/worklists/:list" element={<Worklist />} />
@@ -61,6 +81,8 @@ if (root) {
               <Route path="/staff/households/:id" element={<Record />} />
               <Route path="/staff/households/:id/override" element={<ProposeOverride />} />
               <Route path="/staff/decisions/:id" element={<Decision />} />
+              <Route path="/staff/duplicates" element={<Duplicates />} />
+              <Route path="/staff/audit" element={<Audit />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Layout>

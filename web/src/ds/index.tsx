@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../api.ts';
@@ -35,13 +35,15 @@ export interface FieldError {
 export function ErrorSummary({ errors }: { errors: FieldError[] }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
+  // Unique per summary: a page with several forms (the duplicates worklist) may show more than one.
+  const titleId = useId();
   useEffect(() => {
     if (errors.length > 0) ref.current?.focus();
   }, [errors]);
   if (errors.length === 0) return null;
   return (
-    <div className="error-summary" ref={ref} tabIndex={-1} role="alert" aria-labelledby="error-summary-title">
-      <h2 id="error-summary-title">{t('common.errorSummary')}</h2>
+    <div className="error-summary" ref={ref} tabIndex={-1} role="alert" aria-labelledby={titleId}>
+      <h2 id={titleId}>{t('common.errorSummary')}</h2>
       <ul>
         {errors.map((e) => (
           <li key={`${e.field}:${e.message}`}>

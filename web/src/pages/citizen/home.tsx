@@ -25,6 +25,12 @@ function Home() {
   const links = [
     ['/citizen/household', 'citizen.household', 'citizen.householdHint'],
     ['/citizen/benefits', 'citizen.benefits', 'citizen.benefitsHint'],
+    ['/citizen/apply', 'apply.link', 'apply.linkHint'],
+    ['/citizen/applications', 'applications.link', 'applications.linkHint'],
+    ['/citizen/documents', 'documents.link', 'documents.linkHint'],
+    ['/citizen/decisions', 'decisions.link', 'decisions.linkHint'],
+    ['/citizen/appeals', 'appeals.link', 'appeals.linkHint'],
+    ['/citizen/cases', 'cases.link', 'cases.linkHint'],
     ['/citizen/notifications', 'citizen.notifications', 'citizen.notificationsHint'],
     ['/citizen/access-log', 'citizen.accessLog', 'citizen.accessLogHint'],
   ] as const;

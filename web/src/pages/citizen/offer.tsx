@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import {
   apiErrors,
@@ -88,6 +88,9 @@ function OfferPage() {
           </Button>
         </div>
       ) : null}
+      <p>
+        <Link to={`/citizen/appeals/new/${decisionId}`}>{t('decisions.appeal')}</Link>
+      </p>
     </>
   );
 }

@@ -53,3 +53,77 @@ export interface DecisionView {
 export function memberName(m: { firstName: string; lastName: string }): string {
   return `${m.firstName} ${m.lastName}`;
 }
+
+export type ApplicationStatus = 'submitted' | 'questionnaire_done' | 'mahalla_opinion' | 'decided';
+export const APPLICATION_STEPS: ApplicationStatus[] = [
+  'submitted',
+  'questionnaire_done',
+  'mahalla_opinion',
+  'decided',
+];
+
+export interface Application {
+  id: string;
+  householdId: string;
+  programme: Programme;
+  channel: string;
+  submittedOn: string;
+  decisionMonth: string;
+  status: ApplicationStatus;
+  questionnaire: { by: string; on: string } | null;
+  mahallaOpinion: { supports: boolean; by: string; on: string } | null;
+  dueOn: string | null;
+  overdue: boolean;
+  decidedOn: string | null;
+  outcome: { entitled: boolean; category: string; amount: number } | null;
+}
+
+export type AppealStatus = 'submitted' | 'under_review' | 'upheld' | 'overturned' | 'withdrawn';
+
+export interface Appeal {
+  id: string;
+  decisionId: number;
+  householdId: string;
+  grounds: string;
+  status: AppealStatus;
+  submittedOn: string;
+  dueOn: string;
+  overdue: boolean;
+}
+
+export interface DecisionRow {
+  id: number;
+  householdId: string;
+  programme: Programme;
+  month: string;
+  kind: 'granted' | 'amount_changed' | 'ended';
+  categoryAfter: string;
+  amountAfter: number;
+}
+
+export interface DocumentView {
+  id: string;
+  applicationId: string | null;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  uploadedAt: string;
+}
+
+export interface CaseView {
+  id: string;
+  kind: string;
+  occurredOn: string;
+  status: 'open' | 'done' | 'failed';
+  createdAt: string;
+}
+
+export interface CaseDetail extends CaseView {
+  steps: { step: string; status: 'done' | 'skipped' | 'failed'; at: string }[];
+}
+
+/** Today in Tashkent (the date the server counts from), as YYYY-MM-DD. */
+export function today(): string {
+  return new Date(Date.now() + 5 * 3600_000).toISOString().slice(0, 10);
+}

@@ -1,12 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../api.ts';
+import { type Actor, api } from '../../api.ts';
 import { PageTitle } from '../../ds/index.tsx';
 import { formatNumber } from '../../format.ts';
 import { StaffOnly } from './guard.tsx';
 
-function Home() {
+/** Whether one of the actor's grants has one of the roles (the server checks again). */
+export function hasRole(actor: Actor, roles: string[]): boolean {
+  return (actor.grants ?? []).some((g) => roles.includes(g.role));
+}
+
+function Home({ actor }: { actor: Actor }) {
   const { t } = useTranslation();
   const summary = useQuery<{ households: number; persons: number; mahallas: number }>({
     queryKey: ['registry-summary'],
@@ -17,7 +22,11 @@ function Home() {
     ['/staff/worklists/change-requests', 'staff.changeRequests'],
     ['/staff/worklists/applications', 'staff.applications'],
     ['/staff/worklists/appeals', 'staff.appeals'],
-  ] as const;
+    ...(hasRole(actor, ['district_officer', 'regional_admin'])
+      ? ([['/staff/duplicates', 'duplicates.link']] as const)
+      : []),
+    ...(hasRole(actor, ['auditor', 'regional_admin']) ? ([['/staff/audit', 'audit.link']] as const) : []),
+  ];
   return (
     <>
       <PageTitle>{t('staff.homeTitle')}</PageTitle>
@@ -48,5 +57,5 @@ function Home() {
 }
 
 export default function StaffHome() {
-  return <StaffOnly>{() => <Home />}</StaffOnly>;
+  return <StaffOnly>{(actor) => <Home actor={actor} />}</StaffOnly>;
 }

@@ -15,8 +15,8 @@ import {
   Source,
   SummaryList,
 } from '../../ds/index.tsx';
-import { formatDate, formatMonth, formatNumber } from '../../format.ts';
-import type { HouseholdView } from '../citizen/types.ts';
+import { formatDate, formatDateTime, formatMonth, formatNumber } from '../../format.ts';
+import type { DocumentView, HouseholdView } from '../citizen/types.ts';
 import { StaffOnly } from './guard.tsx';
 
 interface Decision {
@@ -73,6 +73,11 @@ function RecordPage() {
     queryFn: () => api(`/api/decisions?householdId=${id}&pageSize=50`),
     enabled: household.isSuccess,
   });
+  const documents = useQuery<{ items: DocumentView[] }>({
+    queryKey: ['staff-documents', id],
+    queryFn: () => api(`/api/households/${id}/documents`),
+    enabled: household.isSuccess,
+  });
   if (household.isPending) return <Loading />;
   if (household.error instanceof ApiError && household.error.code === 'PURPOSE_REQUIRED') {
     const allowed = (household.error.details?.allowed as string[] | undefined) ?? ['casework'];
@@ -120,6 +125,20 @@ function RecordPage() {
           </li>
         ))}
       </ul>
+      <h2>{t('staffDocs.title')}</h2>
+      {documents.isPending ? <Loading /> : null}
+      {documents.isError && !(documents.error instanceof ApiError && documents.error.status === 404) ? (
+        <ErrorMessage error={documents.error} />
+      ) : null}
+      {documents.data?.items.length === 0 ? <p>{t('staffDocs.none')}</p> : null}
+      {documents.data && documents.data.items.length > 0 ? (
+        <SummaryList
+          rows={documents.data.items.map((d) => ({
+            key: d.filename,
+            value: `${d.contentType}, ${t('documents.kb', { value: formatNumber(Math.max(1, Math.round(d.size / 1024))) })}, ${formatDateTime(d.uploadedAt)}`,
+          }))}
+        />
+      ) : null}
     </>
   );
 }

@@ -1,0 +1,70 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../../api.ts';
+import { BackLink, ErrorMessage, Loading, PageTitle, Tag } from '../../ds/index.tsx';
+import { formatMonth, formatSoum } from '../../format.ts';
+import { CitizenOnly } from '../guard.tsx';
+import { useMe } from './home.tsx';
+import type { DecisionRow } from './types.ts';
+
+export function useDecisions(householdId: string | null | undefined) {
+  return useQuery<{ items: DecisionRow[] }>({
+    queryKey: ['decisions', householdId],
+    queryFn: () => api(`/api/decisions?householdId=${householdId}&pageSize=50`),
+    enabled: Boolean(householdId),
+  });
+}
+
+export function decisionAmount(
+  d: DecisionRow,
+  t: (key: string, o?: Record<string, string>) => string,
+): string {
+  if (d.programme === 'social_registry') return t(`override.cat.${d.categoryAfter}`);
+  return t('offers.perMonth', { amount: formatSoum(d.amountAfter) });
+}
+
+function DecisionsPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const decisions = useDecisions(me.data?.householdId);
+  return (
+    <>
+      <BackLink to="/citizen" />
+      <PageTitle>{t('decisions.title')}</PageTitle>
+      {me.isPending || (me.data?.householdId && decisions.isPending) ? <Loading /> : null}
+      {me.isError ? <ErrorMessage error={me.error} /> : null}
+      {decisions.isError ? <ErrorMessage error={decisions.error} /> : null}
+      {me.data && !me.data.householdId ? <p>{t('citizen.noHousehold')}</p> : null}
+      {decisions.data?.items.length === 0 ? <p>{t('decisions.none')}</p> : null}
+      <ul className="card-list">
+        {decisions.data?.items.map((d) => {
+          const name = `${t(`programme.${d.programme}`)}, ${formatMonth(d.month)}`;
+          return (
+            <li className="card" key={d.id} data-testid="decision">
+              <h2>{t(`programme.${d.programme}`)}</h2>
+              <p className="status-line">
+                <Tag tone={d.kind === 'ended' ? 'grey' : 'green'}>{t(`record.kind.${d.kind}`)}</Tag>
+                <span>
+                  {decisionAmount(d, t)} · {t('offers.from', { month: formatMonth(d.month) })}
+                </span>
+              </p>
+              <ul className="task-list">
+                <li>
+                  <Link to={`/citizen/appeals/new/${d.id}`}>
+                    {t('decisions.appeal')}
+                    <span className="visually-hidden">: {name}</span>
+                  </Link>
+                </li>
+              </ul>
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+export default function Decisions() {
+  return <CitizenOnly>{() => <DecisionsPage />}</CitizenOnly>;
+}

@@ -1,0 +1,164 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { api, newId } from '../../api.ts';
+import {
+  apiErrors,
+  BackLink,
+  Button,
+  ErrorMessage,
+  ErrorSummary,
+  type FieldError,
+  Loading,
+  PageTitle,
+} from '../../ds/index.tsx';
+import { formatDate, formatDateTime, formatNumber } from '../../format.ts';
+import { CitizenOnly } from '../guard.tsx';
+import { useApplications } from './applications.tsx';
+import type { DocumentView } from './types.ts';
+
+const TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
+const MAX_BYTES = 5 * 1024 * 1024;
+
+function toBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+function DocumentsPage() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [params] = useSearchParams();
+  const applicationId = params.get('application') ?? undefined;
+  const applications = useApplications();
+  const documents = useQuery<{ items: DocumentView[] }>({
+    queryKey: ['documents'],
+    queryFn: () => api('/api/me/documents'),
+  });
+  const input = useRef<HTMLInputElement>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [sending, setSending] = useState(false);
+  const [done, setDone] = useState('');
+  const application = applications.data?.items.find((a) => a.id === applicationId);
+
+  async function upload(event: FormEvent) {
+    event.preventDefault();
+    setDone('');
+    const file = input.current?.files?.[0];
+    const found: FieldError[] = [];
+    if (!file) found.push({ field: 'file', message: t('documents.fileRequired') });
+    else if (!TYPES.includes(file.type)) found.push({ field: 'file', message: t('documents.wrongType') });
+    else if (file.size > MAX_BYTES) found.push({ field: 'file', message: t('documents.tooLarge') });
+    setErrors(found);
+    if (!file || found.length > 0) return;
+    setSending(true);
+    try {
+      await api('/api/me/documents', {
+        method: 'POST',
+        body: {
+          id: newId(),
+          ...(applicationId ? { applicationId } : {}),
+          filename: file.name,
+          contentType: file.type,
+          dataBase64: await toBase64(file),
+        },
+      });
+      if (input.current) input.current.value = '';
+      setDone(t('documents.uploaded', { name: file.name }));
+      await client.invalidateQueries({ queryKey: ['documents'] });
+    } catch (error) {
+      // The server's catalogue message (DOCUMENT_TOO_LARGE, DOCUMENT_TYPE_NOT_ALLOWED) belongs to the field.
+      setErrors(apiErrors(error, t('common.error')).map((e) => ({ ...e, field: 'file' })));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const fileError = errors.find((e) => e.field === 'file')?.message;
+  const items = (documents.data?.items ?? []).filter(
+    (d) => !applicationId || d.applicationId === applicationId,
+  );
+  return (
+    <>
+      <BackLink to={applicationId ? '/citizen/applications' : '/citizen'} />
+      <ErrorSummary errors={errors} />
+      <PageTitle
+        caption={
+          application
+            ? t('documents.forApplication', { date: formatDate(application.submittedOn) })
+            : undefined
+        }
+      >
+        {t('documents.title')}
+      </PageTitle>
+      <form onSubmit={upload} noValidate>
+        <div className={`field ${fileError ? 'field-has-error' : ''}`}>
+          <label htmlFor="file">{t('documents.file')}</label>
+          <p className="hint" id="file-hint">
+            {t('documents.fileHint')}
+          </p>
+          {fileError ? (
+            <p className="field-error" id="file-error">
+              <span className="visually-hidden">{t('common.error')}: </span>
+              {fileError}
+            </p>
+          ) : null}
+          <input
+            ref={input}
+            id="file"
+            name="file"
+            type="file"
+            className="file-input"
+            accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+            aria-describedby={fileError ? 'file-hint file-error' : 'file-hint'}
+            aria-invalid={fileError ? true : undefined}
+          />
+        </div>
+        <Button disabled={sending}>{t('documents.upload')}</Button>
+      </form>
+      <p role="status" data-testid="upload-status">
+        {done}
+      </p>
+      <h2>{t('documents.list')}</h2>
+      {documents.isPending ? <Loading /> : null}
+      {documents.isError ? <ErrorMessage error={documents.error} /> : null}
+      {documents.data && items.length === 0 ? <p>{t('documents.none')}</p> : null}
+      {items.length > 0 ? (
+        <div className="table-wrap">
+          <table data-testid="documents">
+            <caption className="visually-hidden">{t('documents.list')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('documents.name')}</th>
+                <th scope="col">{t('documents.size')}</th>
+                <th scope="col">{t('documents.uploadedAt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((d) => (
+                <tr key={d.id}>
+                  <td>
+                    <a href={`/api/me/documents/${d.id}/content`}>{d.filename}</a>
+                  </td>
+                  <td>
+                    {t('documents.kb', { value: formatNumber(Math.max(1, Math.round(d.size / 1024))) })}
+                  </td>
+                  <td>{formatDateTime(d.uploadedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+export default function Documents() {
+  return <CitizenOnly>{() => <DocumentsPage />}</CitizenOnly>;
+}
