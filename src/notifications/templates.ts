@@ -1,4 +1,5 @@
 import { DomainError, type Language } from '../platform/errors.ts';
+import { MONTH_NAMES } from '../shared/months.ts';
 
 /**
  * The messages Himoya sends, in the four languages of the portal. Each template names the parameters it
@@ -34,65 +35,7 @@ export function formatAmount(value: number, language: Language): string {
   return `${rounded < 0 ? '-' : ''}${digits} ${CURRENCY[language]}`;
 }
 
-const MONTHS: Record<Language, readonly string[]> = {
-  'uz-Latn': [
-    'yanvar',
-    'fevral',
-    'mart',
-    'aprel',
-    'may',
-    'iyun',
-    'iyul',
-    'avgust',
-    'sentabr',
-    'oktabr',
-    'noyabr',
-    'dekabr',
-  ],
-  'uz-Cyrl': [
-    'январь',
-    'февраль',
-    'март',
-    'апрель',
-    'май',
-    'июнь',
-    'июль',
-    'август',
-    'сентябрь',
-    'октябрь',
-    'ноябрь',
-    'декабрь',
-  ],
-  // Genitive: the Russian texts say "с марта 2026 г.".
-  ru: [
-    'января',
-    'февраля',
-    'марта',
-    'апреля',
-    'мая',
-    'июня',
-    'июля',
-    'августа',
-    'сентября',
-    'октября',
-    'ноября',
-    'декабря',
-  ],
-  en: [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ],
-};
+const MONTHS: Record<Language, readonly string[]> = MONTH_NAMES;
 
 export function formatMonth(month: string, language: Language): string {
   const match = /^(\d{4})-(\d{2})$/.exec(month);

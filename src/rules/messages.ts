@@ -1,3 +1,4 @@
+import { MONTH_NAMES as SHARED_MONTHS } from '../shared/months.ts';
 import type { LocalisedText } from './parameters.ts';
 import type { HouseholdColumnName, PersonColumnName } from './population.ts';
 
@@ -97,48 +98,9 @@ export const PHRASES = {
 } as const;
 
 export const MONTH_NAMES: Readonly<Record<TraceLanguage, readonly string[]>> = {
-  'uz-Latn': [
-    'yanvar',
-    'fevral',
-    'mart',
-    'aprel',
-    'may',
-    'iyun',
-    'iyul',
-    'avgust',
-    'sentabr',
-    'oktabr',
-    'noyabr',
-    'dekabr',
-  ],
-  ru: [
-    'января',
-    'февраля',
-    'марта',
-    'апреля',
-    'мая',
-    'июня',
-    'июля',
-    'августа',
-    'сентября',
-    'октября',
-    'ноября',
-    'декабря',
-  ],
-  en: [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ],
+  'uz-Latn': SHARED_MONTHS['uz-Latn'],
+  ru: SHARED_MONTHS.ru,
+  en: SHARED_MONTHS.en,
 };
 
 /** Years with the right Russian plural (1 год, 2 года, 5 лет). */

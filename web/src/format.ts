@@ -1,3 +1,4 @@
+import { MONTH_NAMES } from '../../src/shared/months.ts';
 import { currentLanguage } from './i18n.ts';
 
 /** Intl locales per portal language; Intl has no Uzbek Cyrillic in every browser, so it falls back. */
@@ -18,38 +19,9 @@ export function formatSoum(value: number): string {
 
 /**
  * Uzbek month names, written by us: browsers without Uzbek locale data print "2026 M11 25". Uzbek dates read
- * "2026-yil 25-noyabr"; the Cyrillic forms follow from the same transliteration as the rest of the portal.
+ * "2026-yil 25-noyabr" (the names are shared with the server: src/shared/months.ts).
  */
-const UZ_MONTHS = {
-  'uz-Latn': [
-    'yanvar',
-    'fevral',
-    'mart',
-    'aprel',
-    'may',
-    'iyun',
-    'iyul',
-    'avgust',
-    'sentabr',
-    'oktabr',
-    'noyabr',
-    'dekabr',
-  ],
-  'uz-Cyrl': [
-    'январ',
-    'феврал',
-    'март',
-    'апрел',
-    'май',
-    'июн',
-    'июл',
-    'август',
-    'сентабр',
-    'октабр',
-    'ноябр',
-    'декабр',
-  ],
-} as const;
+const UZ_MONTHS = { 'uz-Latn': MONTH_NAMES['uz-Latn'], 'uz-Cyrl': MONTH_NAMES['uz-Cyrl'] } as const;
 const UZ_YEAR = { 'uz-Latn': 'yil', 'uz-Cyrl': 'йил' } as const;
 
 function uzbek(): 'uz-Latn' | 'uz-Cyrl' | undefined {
