@@ -305,9 +305,13 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
     await page.getByRole('heading', { name: 'Mening arizalarim' }).waitFor();
     const card = page.getByTestId('application').filter({ hasText: 'Bolalar nafaqasi' }).first();
     await card.waitFor();
-    const due = (await card.getByTestId('due-on').textContent()) ?? '';
-    expect(due).toContain(String(advanced.dueOn).slice(0, 4));
-    expect(await card.locator('[aria-current="step"]').textContent()).toContain('Qaror qabul qilindi');
+    // The list may first show what it had cached, then what the server says now: wait for the latter.
+    await expect
+      .poll(() => card.getByTestId('due-on').textContent())
+      .toContain(String(advanced.dueOn).slice(0, 4));
+    await expect
+      .poll(() => card.locator('[aria-current="step"]').textContent())
+      .toContain('Qaror qabul qilindi');
     expect(await card.textContent()).toMatch(/Muddatida|Muddati o‘tgan/);
     await expectAccessible(page, 'citizen-applications');
 
@@ -331,7 +335,7 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
       .getByTestId('appeal')
       .filter({ hasText: `№ ${decisionId}` })
       .first();
-    expect(await appeal.textContent()).toContain('Yuborildi');
+    await expect.poll(() => appeal.textContent()).toContain('Yuborildi');
     expect(await appeal.textContent()).toContain('Javob muddati');
     await expectAccessible(page, 'citizen-appeals');
 
