@@ -120,7 +120,8 @@ export function mayEver(actor: Actor, action: Action): boolean {
   return grantsFor(actor, action).length > 0;
 }
 
-function areaHolds(area: Area, place: Place): boolean {
+/** Whether a place lies within an area. */
+export function areaHolds(area: Area, place: Place): boolean {
   switch (area.kind) {
     case 'region':
       return place.regionCode === area.code;

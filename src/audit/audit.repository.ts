@@ -254,21 +254,6 @@ export async function findAccessTo(
   return row ? toEntry(row) : undefined;
 }
 
-/**
- * The households a person belongs to on a date. Membership is the registry's table; this one read is kept
- * here (rather than loading the whole person view) because the access log needs nothing else of it.
- */
-export async function householdIdsOf(db: Kysely<DB>, personId: string, on: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('membership')
-    .select('household_id')
-    .where('person_id', '=', personId)
-    .where('valid_from', '<=', on)
-    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', on)]))
-    .execute();
-  return [...new Set(rows.map((r) => r.household_id))];
-}
-
 // --- Access complaints ---
 
 export interface ComplaintRecord {

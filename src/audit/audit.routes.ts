@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { ownHouseholdIds } from '../access/access.plugin.ts';
 import { languageFromHeader } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import * as audit from './audit.service.ts';
-import { auditorOnly, citizenOnly, requireAuditor, requireCitizen } from './request-actor.ts';
+import { requireAuditor, requireCitizen } from './request-actor.ts';
 
 const TAGS = ['audit'];
 
@@ -87,7 +88,6 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
     '/api/me/access-log',
     {
       config: { access: { citizen: true } },
-      onRequest: citizenOnly,
       schema: {
         tags: TAGS,
         summary: 'Who accessed my data: staff, agencies and the system (signed-in citizen)',
@@ -100,7 +100,7 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
     async (request) => {
       const citizen = requireCitizen(request);
       const { page, pageSize } = request.query;
-      const householdIds = await audit.currentHouseholdIds(db, citizen.personId);
+      const householdIds = await ownHouseholdIds(request, db);
       const language = languageFromHeader(request.headers['accept-language']);
       const result = await audit.accessLogForPerson(
         db,
@@ -117,7 +117,6 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
     '/api/me/access-log/:seq/complaints',
     {
       config: { access: { citizen: true } },
-      onRequest: citizenOnly,
       schema: {
         tags: TAGS,
         summary: 'Complain about one access to my data',
@@ -129,7 +128,7 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
     },
     async (request, reply) => {
       const citizen = requireCitizen(request);
-      const householdIds = await audit.currentHouseholdIds(db, citizen.personId);
+      const householdIds = await ownHouseholdIds(request, db);
       const { complaint, created } = await db.transaction().execute(async (trx) => {
         const result = await audit.fileComplaint(
           trx,
@@ -159,7 +158,6 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
     '/api/me/access-complaints',
     {
       config: { access: { citizen: true } },
-      onRequest: citizenOnly,
       schema: {
         tags: TAGS,
         summary: 'My complaints about accesses to my data',
@@ -179,7 +177,6 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
     '/api/audit/entries',
     {
       config: { access: { action: 'audit.read' } },
-      onRequest: auditorOnly,
       schema: {
         tags: TAGS,
         summary: 'Audit log entries, newest first (auditor, regional administrator)',
@@ -220,7 +217,6 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
     '/api/audit/verify',
     {
       config: { access: { action: 'audit.read' } },
-      onRequest: auditorOnly,
       schema: {
         tags: TAGS,
         summary: 'Verify the hash chain of the audit log (auditor, regional administrator)',

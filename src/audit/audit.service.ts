@@ -296,8 +296,6 @@ export interface AccessLogItem {
   fields: string[];
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 /**
  * Accesses to a person's data or their households' by staff, agencies and the system (never the citizen's
  * own), newest first. Shows role and organisation, never the official's name or account id.
@@ -327,11 +325,6 @@ function toAccessLogItem(e: repo.StoredEntry, language: Language): AccessLogItem
     resourceType: e.resourceType,
     fields: [...e.fields],
   };
-}
-
-/** The households whose accesses a citizen sees: those they belong to today. */
-export async function currentHouseholdIds(db: Kysely<DB>, personId: string, on = today()): Promise<string[]> {
-  return repo.householdIdsOf(db, personId, on);
 }
 
 // --- Complaints about an access ---

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditActorOf } from '../audit/audit.service.ts';
-import { citizenOnly, requireCitizen } from '../audit/request-actor.ts';
+import { requireCitizen } from '../audit/request-actor.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import * as consents from './consent.service.ts';
 
@@ -53,7 +53,6 @@ export const consentRoutes: HttpPlugin = (app, { database }) => {
     '/api/me/consents',
     {
       config: { access: { citizen: true } },
-      onRequest: citizenOnly,
       schema: {
         tags: TAGS,
         summary: 'My consents, in force and withdrawn (signed-in citizen)',
@@ -71,7 +70,6 @@ export const consentRoutes: HttpPlugin = (app, { database }) => {
     '/api/me/consents',
     {
       config: { access: { citizen: true } },
-      onRequest: citizenOnly,
       schema: {
         tags: TAGS,
         summary: 'Give consent (to share my data with a counterpart, or to receive proactive offers)',
@@ -100,7 +98,6 @@ export const consentRoutes: HttpPlugin = (app, { database }) => {
     '/api/me/consents/:id/withdraw',
     {
       config: { access: { citizen: true } },
-      onRequest: citizenOnly,
       schema: {
         tags: TAGS,
         summary: 'Withdraw one of my consents (the record stays, with the time of withdrawal)',

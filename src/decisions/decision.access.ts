@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { actorIn, authorizeHousehold } from '../access/access.plugin.ts';
-import type { Area, RoleGrant } from '../access/actor.ts';
-import { type Action, grantsFor, type Place } from '../access/policies.ts';
+import type { RoleGrant } from '../access/actor.ts';
+import { type Action, areaHolds, grantsFor, type Place } from '../access/policies.ts';
 import type { DB } from '../platform/db/schema.ts';
 
 /**
@@ -10,17 +10,11 @@ import type { DB } from '../platform/db/schema.ts';
  * entry names as role, organisation and area (the one that reaches the household, not the actor's first).
  */
 
-function holds(area: Area, place: Place): boolean {
-  if (area.kind === 'region') return area.code === place.regionCode;
-  if (area.kind === 'district') return area.code === place.districtCode;
-  return area.code === place.mahallaCode;
-}
-
 /** The actor's first grant allowing `action` at `place` (a citizen's grant for their own household). */
 export function grantAt(request: FastifyRequest, action: Action, place: Place): RoleGrant | undefined {
   const actor = actorIn(request);
   return grantsFor(actor, action).find((g) =>
-    g.role === 'citizen' ? actor.kind === 'citizen' : g.area === null || holds(g.area, place),
+    g.role === 'citizen' ? actor.kind === 'citizen' : g.area === null || areaHolds(g.area, place),
   );
 }
 
