@@ -4,7 +4,7 @@ import { notifySubscribers } from '../dci/dci.notify.ts';
 import { tashkentMonth } from '../decisions/decision.jobs.ts';
 import type { DecisionRecord } from '../decisions/decision.repository.ts';
 import { decisionsOfRun, evaluateHousehold } from '../decisions/decision.service.ts';
-import { dispatchPending, enqueueNotification } from '../notifications/notification.service.ts';
+import { enqueueNotification } from '../notifications/notification.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { addMonths, parseMonth } from '../rules/index.ts';
@@ -131,10 +131,7 @@ export async function reactToLifeEvent(ctx: AppContext, input: LifeEvent): Promi
     const subscribers = await notifySubscribers(db, ctx.jobs, event);
     await repo.recordStep(db, caseId, 'agencies_notified', 'done', { subscriptions: subscribers });
     await repo.finishCase(db, caseId, 'done');
-    // The SMS is queued; sending it is the dispatcher's, and never holds up the family's offer.
-    void dispatchPending(ctx).catch((error: unknown) =>
-      ctx.logger.warn({ err: error }, 'dispatch after event failed'),
-    );
+    // The SMS is queued; sending it is the dispatcher's (enqueueing kicked it), never the offer's business.
     return { caseId, reacted: true, month, decisions, notifications: ids };
   } catch (error) {
     await repo.recordStep(db, caseId, 'attempt_failed', 'failed', {
