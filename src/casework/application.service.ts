@@ -13,7 +13,7 @@ import { enqueueNotification } from '../notifications/notification.service.ts';
 import type { ApplicationChannel, ApplicationStatus, DB, DecisionProgramme } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
-import { getHouseholdView } from '../registry/households/household.service.ts';
+import { currentHeadOf } from '../registry/households/household.service.ts';
 import { applicationTimeline, defaultParameters, evaluate } from '../rules/index.ts';
 import * as repo from './application.repository.ts';
 import { addWorkingDays, today } from './working-days.ts';
@@ -189,12 +189,10 @@ export async function announceStep(
   await notifyIntakeStatus(db, application.id);
   const { outcome } = application;
   if (application.status !== 'decided' || outcome === null) return;
-  const head = (await getHouseholdView(db, application.householdId)).members.find(
-    (m) => m.relationship === 'head',
-  );
+  const head = await currentHeadOf(db, application.householdId);
   if (!head) return;
   await enqueueNotification(db, {
-    personId: head.personId,
+    personId: head,
     template: 'application.decided',
     params: {
       programme: application.programme,

@@ -7,6 +7,7 @@ import { decisionsOfRun, evaluateHousehold } from '../decisions/decision.service
 import { enqueueNotification } from '../notifications/notification.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
+import { currentHeadOf } from '../registry/households/household.service.ts';
 import { addMonths, parseMonth } from '../rules/index.ts';
 import { LIFE_EVENT_KINDS, type LifeEvent } from './life-event.ts';
 import * as repo from './proactive.repository.ts';
@@ -64,7 +65,7 @@ async function notifyFamily(ctx: AppContext, caseId: string, event: LifeEvent, d
   const ids: string[] = [];
   const unreachable: string[] = [];
   for (const householdId of event.householdIds) {
-    const head = await repo.findHead(db, householdId);
+    const head = await currentHeadOf(db, householdId);
     if (!head) {
       unreachable.push(householdId);
       continue;

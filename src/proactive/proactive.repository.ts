@@ -152,15 +152,3 @@ export async function listCases(
   ]);
   return { items: rows.map(toCase), total: Number(count.n) };
 }
-
-/** The head of the household today: who the family's messages go to. */
-export async function findHead(db: Kysely<DB>, householdId: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('membership')
-    .select('person_id')
-    .where('household_id', '=', householdId)
-    .where('relationship', '=', 'head')
-    .where('valid_to', 'is', null)
-    .executeTakeFirst();
-  return row?.person_id;
-}

@@ -242,3 +242,15 @@ export async function registrySummary(db: Kysely<DB>, scope: Scope) {
     })),
   };
 }
+
+/** The head of the household today (whose phone and language the family's messages use). */
+export async function findCurrentHead(db: Kysely<DB>, householdId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('membership')
+    .select('person_id')
+    .where('household_id', '=', householdId)
+    .where('relationship', '=', 'head')
+    .where('valid_to', 'is', null)
+    .executeTakeFirst();
+  return row?.person_id;
+}

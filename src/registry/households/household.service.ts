@@ -179,3 +179,6 @@ export async function createHousehold(db: Kysely<DB>, input: NewHouseholdInput) 
 }
 
 export const registrySummary = repository.registrySummary;
+
+/** The head of the household today, for messages to the family; undefined for a household without one. */
+export const currentHeadOf = repository.findCurrentHead;
