@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { PURPOSES, Purpose } from '../audit/purposes.ts';
@@ -25,10 +26,19 @@ import { type Action, can, mayEver, type Place, type Scope, scopeOf } from './po
  */
 export type RouteAccess =
   | { public: true }
-  | { action: Action }
+  | { action: Action; sharedSecret?: SharedSecret }
   | { citizen: true }
   | { signedIn: true }
   | { anyOf: readonly Action[] };
+
+/**
+ * A partner that cannot hold an OAuth2 token (an SMS gateway posting delivery reports) may instead present
+ * a secret shared at onboarding in a header. Unset secret: only the action admits.
+ */
+export interface SharedSecret {
+  header: string;
+  value: () => string | undefined;
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -50,6 +60,8 @@ export const accessPlugin: HttpPlugin = (app) => {
       throw new DomainError('FORBIDDEN', { reason: 'the route declares no access rule' });
     }
     if ('public' in access) return;
+    if ('sharedSecret' in access && access.sharedSecret && presentsSecret(request, access.sharedSecret))
+      return;
     const actor = request.actor;
     if (!actor || actor.kind === 'anonymous') throw new DomainError('UNAUTHENTICATED');
     if ('signedIn' in access) return;
@@ -61,6 +73,15 @@ export const accessPlugin: HttpPlugin = (app) => {
     if (!actions.some((action) => mayEver(actor, action))) throw new DomainError('FORBIDDEN');
   });
 };
+
+function presentsSecret(request: FastifyRequest, secret: SharedSecret): boolean {
+  const expected = secret.value();
+  const given = request.headers[secret.header];
+  if (!expected || typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** The households a citizen belongs to now; none for other actors. Kept on the request once read. */
 export async function ownHouseholdIds(request: FastifyRequest, db: Kysely<DB>): Promise<string[]> {
@@ -107,18 +128,54 @@ export async function authorizeHousehold(
   return place;
 }
 
-/** For records made in a mahalla before they have a household (a new household). */
+/**
+ * For records made in a mahalla before they have a household (a new household): the mahalla must exist
+ * (422 MAHALLA_UNKNOWN, before anything is read or written) and lie within the actor's areas (403).
+ */
 export async function authorizeMahalla(
   request: FastifyRequest,
   db: Kysely<DB>,
   action: Action,
   mahallaCode: string,
-): Promise<Place | undefined> {
+): Promise<Place> {
   const place = await findPlaceOfMahalla(db, mahallaCode);
-  // An unknown mahalla is the service's validation error to report; nothing here to protect.
-  if (!place) return undefined;
+  if (!place) throw new DomainError('MAHALLA_UNKNOWN', { mahallaCode });
   if (!can(actorIn(request), action, { place })) throw new DomainError('FORBIDDEN');
   return place;
+}
+
+/**
+ * For a client-made id that may already name a household (a retried creation): when it does, the actor
+ * must be allowed `action` on that household, so a creation never hands another area's record back.
+ */
+export async function authorizeExistingHousehold(
+  request: FastifyRequest,
+  db: Kysely<DB>,
+  action: Action,
+  householdId: string,
+): Promise<Place | undefined> {
+  const place = await findPlaceOfHousehold(db, householdId);
+  if (!place) return undefined;
+  if (!can(actorIn(request), action, { householdId, place }, await ownHouseholdIds(request, db))) {
+    throw new DomainError('FORBIDDEN');
+  }
+  return place;
+}
+
+/**
+ * A person named by id in a request body (a new head, a member to add): the actor must be allowed `action`
+ * on the household the person belongs to today, so a request never reaches into another family or learns
+ * where the person lives. A person who belongs to no household today (moved out, newly recorded) joins the
+ * caller's household freely; an unknown id is left to the service (404 PERSON_NOT_FOUND).
+ */
+export async function authorizePersonJoining(
+  request: FastifyRequest,
+  db: Kysely<DB>,
+  action: Action,
+  personId: string,
+): Promise<void> {
+  const householdId = await findCurrentHouseholdOfPerson(db, personId);
+  if (householdId) await authorizeHousehold(request, db, action, householdId, personId);
 }
 
 /** Whether the actor may do `action` on the household, without throwing (to hide health data, say). */

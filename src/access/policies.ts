@@ -35,8 +35,40 @@ export const ACTIONS = [
   /** The final assessment of an application. */
   'applications.decide',
   'audit.read',
+  // Machine clients only. Each is also the OAuth2 scope that grants it (see MACHINE_SCOPES).
+  /** DCI Social Registry search and transaction status (src/dci). */
+  'dci.search',
+  /** DCI subscriptions to registry events, and their transaction status. */
+  'dci.subscribe',
+  /** Push the change events of the client's own agency (src/integration). */
+  'events.push',
+  /** Push change events for any agency: an exchange bus relaying several agencies. */
+  'events.push:any',
+  /** my.gov.uz: submit citizens' applications with their consent (src/intake). */
+  'intake.submit',
+  /** The SMS gateway's delivery reports (src/notifications). */
+  'notifications.callback',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
+
+/**
+ * The OAuth2 scopes a machine client can be granted, each the name of the one action it grants. A machine
+ * actor holds an action only when its token carries that scope (`grantsFor`), whatever its role grants:
+ * a token issued for `dci.search` reads nothing through `/api`.
+ */
+export const MACHINE_SCOPES = [
+  'registry.read',
+  'dci.search',
+  'dci.subscribe',
+  'events.push',
+  'events.push:any',
+  'intake.submit',
+  'notifications.callback',
+] as const satisfies readonly Action[];
+export type MachineScope = (typeof MACHINE_SCOPES)[number];
+
+export const isMachineScope = (scope: string): scope is MachineScope =>
+  (MACHINE_SCOPES as readonly string[]).includes(scope);
 
 /** What each role may do. Territorial roles do it within the areas of their grants. */
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
@@ -90,7 +122,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   ],
   auditor: ['registry.read', 'decisions.read', 'simulations.run', 'audit.read'],
   vendor: [],
-  agency_client: ['registry.read'],
+  agency_client: MACHINE_SCOPES,
 };
 
 /** Where a household is, for an area check. */
@@ -112,6 +144,8 @@ export interface Resource {
 /** The actor's grants whose role allows the action. */
 export function grantsFor(actor: Actor, action: Action): RoleGrant[] {
   if (actor.kind === 'anonymous') return [];
+  // A machine client's role says what a client may ever do; its token's scopes say what this one may.
+  if (actor.kind === 'machine' && !actor.scopes.includes(action)) return [];
   return actor.grants.filter((g) => ROLE_ACTIONS[g.role].includes(action));
 }
 

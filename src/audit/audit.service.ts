@@ -368,3 +368,8 @@ function sameComplaint(
 export async function listComplaints(db: Kysely<DB>, personId: string, page: PageQuery) {
   return repo.listComplaints(db, personId, page);
 }
+
+/** The households a list of records is about, once each: the subjects of a list read's entry. */
+export function uniqueHouseholds(items: readonly { householdId: string | null }[]): string[] {
+  return [...new Set(items.flatMap((i) => (i.householdId ? [i.householdId] : [])))];
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Action } from '../access/policies.ts';
-import { auditFromRequest } from '../audit/audit.service.ts';
+import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
 import { decisionHousehold } from '../decisions/decision.service.ts';
 import { actorOf } from '../platform/http/actor.ts';
@@ -196,8 +196,21 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
     },
     async (request) => {
       const householdId = await appeals.appealHousehold(db, request.params.id);
-      await authorizeHouseholdAny(request, db, READERS, householdId);
-      return appeals.getAppeal(db, request.params.id);
+      const grant = await authorizeHouseholdAny(request, db, READERS, householdId);
+      const appeal = await appeals.getAppeal(db, request.params.id);
+      await auditFromRequest(
+        db,
+        request,
+        {
+          action: 'read',
+          resourceType: 'appeal',
+          resourceId: appeal.id,
+          subjectHouseholdIds: [householdId],
+          fields: ['appeal'],
+        },
+        { grant },
+      );
+      return appeal;
     },
   );
 
@@ -216,6 +229,12 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
       const { page, pageSize, status, overdue } = request.query;
       const scope = await scopeForAny(request, db, READERS);
       const result = await appeals.listAppeals(db, { status, overdue }, { page, pageSize }, scope);
+      await auditFromRequest(db, request, {
+        action: 'search',
+        resourceType: 'appeal',
+        subjectHouseholdIds: uniqueHouseholds(result.items),
+        fields: ['list'],
+      });
       return { ...result, page, pageSize };
     },
   );

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Action } from '../access/policies.ts';
-import { auditFromRequest } from '../audit/audit.service.ts';
+import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { actorOf } from '../platform/http/actor.ts';
@@ -215,8 +215,21 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
     },
     async (request) => {
       const householdId = await applications.applicationHousehold(db, request.params.id);
-      await authorizeHouseholdAny(request, db, READERS, householdId);
-      return applications.getApplication(db, request.params.id);
+      const grant = await authorizeHouseholdAny(request, db, READERS, householdId);
+      const application = await applications.getApplication(db, request.params.id);
+      await auditFromRequest(
+        db,
+        request,
+        {
+          action: 'read',
+          resourceType: 'application',
+          resourceId: application.id,
+          subjectHouseholdIds: [householdId],
+          fields: ['application'],
+        },
+        { grant },
+      );
+      return application;
     },
   );
 
@@ -235,6 +248,12 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
       const { page, pageSize, status, overdue } = request.query;
       const scope = await scopeForAny(request, db, READERS);
       const result = await applications.listApplications(db, { status, overdue }, { page, pageSize }, scope);
+      await auditFromRequest(db, request, {
+        action: 'search',
+        resourceType: 'application',
+        subjectHouseholdIds: uniqueHouseholds(result.items),
+        fields: ['list'],
+      });
       return { ...result, page, pageSize };
     },
   );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Action } from '../access/policies.ts';
-import { auditFromRequest } from '../audit/audit.service.ts';
+import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
@@ -218,7 +218,19 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
     },
     async (request) => {
       const override = await overrides.getOverride(db, request.params.id);
-      await authorizeHouseholdAny(request, db, READERS, override.householdId);
+      const grant = await authorizeHouseholdAny(request, db, READERS, override.householdId);
+      await auditFromRequest(
+        db,
+        request,
+        {
+          action: 'read',
+          resourceType: 'override',
+          resourceId: override.id,
+          subjectHouseholdIds: [override.householdId],
+          fields: ['override'],
+        },
+        { grant },
+      );
       return override;
     },
   );
@@ -238,6 +250,12 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
       const { page, pageSize, status, householdId } = request.query;
       const scope = await scopeForAny(request, db, READERS);
       const result = await overrides.listOverrides(db, { status, householdId }, { page, pageSize }, scope);
+      await auditFromRequest(db, request, {
+        action: 'search',
+        resourceType: 'override',
+        subjectHouseholdIds: uniqueHouseholds(result.items),
+        fields: ['list'],
+      });
       return { ...result, page, pageSize };
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { scopeFor } from '../access/access.plugin.ts';
+import { mayEver } from '../access/policies.ts';
 import { auditActorOf } from '../audit/audit.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -17,28 +18,27 @@ import {
 } from './dci.search.service.ts';
 import { subscribe, unsubscribe } from './dci.subscription.service.ts';
 
-/** The OAuth2 scopes of machine clients that open the DCI endpoints. */
-export type DciScope = 'dci.search' | 'dci.subscribe';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The scope a machine client's token must hold for a /dci route. */
-    dciScope?: DciScope;
-  }
-}
-
-async function callerOf(request: FastifyRequest, db: Kysely<DB>): Promise<DciCaller> {
+/**
+ * The machine client of a DCI request and the households its action reaches (the client's area, from the
+ * scope the route admitted it with: `dci.search` or `dci.subscribe`, never `registry.read`).
+ */
+async function callerOf(request: FastifyRequest, db: Kysely<DB>, action: DciAction): Promise<DciCaller> {
   const actor = request.actor;
   if (actor.kind !== 'machine') throw new DomainError('ACTOR_KIND_NOT_ALLOWED', { allowed: ['machine'] });
   return {
     clientId: actor.id,
-    scope: await scopeFor(request, db, 'registry.read'),
+    scope: await scopeFor(request, db, action),
     auditActor: auditActorOf(request),
   };
 }
 
-const search = { access: { action: 'registry.read' as const }, dciScope: 'dci.search' as const };
-const subscriptions = { access: { action: 'registry.read' as const }, dciScope: 'dci.subscribe' as const };
+type DciAction = 'dci.search' | 'dci.subscribe';
+const statusAction = (request: FastifyRequest): DciAction =>
+  mayEver(request.actor, 'dci.search') ? 'dci.search' : 'dci.subscribe';
+const search = { access: { action: 'dci.search' as const } };
+const subscriptions = { access: { action: 'dci.subscribe' as const } };
+/** A transaction's status: of a search or of a subscription, whichever the client may make. */
+const status = { access: { anyOf: ['dci.search', 'dci.subscribe'] as const } };
 const tags = ['dci'];
 
 /**
@@ -51,19 +51,6 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
   await app.register(
     async (plain) => {
       const scope = plain.withTypeProvider<ZodTypeProvider>();
-
-      // After authentication and the access plugin (root hooks run first): machines only, with the scope.
-      scope.addHook('onRequest', async (request, reply) => {
-        const actor = request.actor;
-        if (actor.kind !== 'machine')
-          throw new DomainError('ACTOR_KIND_NOT_ALLOWED', { allowed: ['machine'] });
-        const needed = request.routeOptions.config.dciScope;
-        if (needed && !actor.scopes.includes(needed)) {
-          return reply
-            .status(403)
-            .send(httpErrorBody('err.request.forbidden', `the access token lacks the scope ${needed}`));
-        }
-      });
 
       scope.setErrorHandler((error: FastifyError, request, reply) => {
         // Sync endpoints answer in their callback envelope; async ones with the ERR acknowledgement.
@@ -82,7 +69,15 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
                 : errorAck(e.code, e.message),
             );
         if (error instanceof DciError) return refuse(error);
-        // Access refusals and the like: the parent handler answers them in the catalogue's shape.
+        // A machine client whose token lacks the route's scope: the standard's 403. Staff, citizens and
+        // anonymous callers, and other domain errors: the parent handler answers in the catalogue's shape.
+        if (error instanceof DomainError && error.code === 'FORBIDDEN' && request.actor?.kind === 'machine') {
+          return reply
+            .status(403)
+            .send(
+              httpErrorBody('err.request.forbidden', 'the access token lacks the scope this route needs'),
+            );
+        }
         if (error instanceof DomainError) throw error;
         if (hasZodFastifySchemaValidationErrors(error)) {
           const issues = error.validation
@@ -108,7 +103,7 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           config: search,
         },
         async (request, reply) => {
-          const result = await syncSearch(db, await callerOf(request, db), request.body);
+          const result = await syncSearch(db, await callerOf(request, db, 'dci.search'), request.body);
           return reply.status(result.status).send(result.body);
         },
       );
@@ -119,7 +114,12 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           config: search,
         },
         async (request, reply) => {
-          const result = await startAsyncSearch(db, jobs, await callerOf(request, db), request.body);
+          const result = await startAsyncSearch(
+            db,
+            jobs,
+            await callerOf(request, db, 'dci.search'),
+            request.body,
+          );
           return reply.status(result.status).send(result.body);
         },
       );
@@ -127,10 +127,14 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
         '/registry/sync/txn/status',
         {
           schema: { body: TxnStatusEnvelope, tags, summary: 'DCI transaction status (sync)' },
-          config: search,
+          config: status,
         },
         async (request, reply) => {
-          const result = await syncTxnStatus(db, await callerOf(request, db), request.body);
+          const result = await syncTxnStatus(
+            db,
+            await callerOf(request, db, statusAction(request)),
+            request.body,
+          );
           return reply.status(result.status).send(result.body);
         },
       );
@@ -138,10 +142,15 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
         '/registry/txn/status',
         {
           schema: { body: TxnStatusEnvelope, tags, summary: 'DCI transaction status (async)' },
-          config: search,
+          config: status,
         },
         async (request, reply) => {
-          const result = await asyncTxnStatus(db, jobs, await callerOf(request, db), request.body);
+          const result = await asyncTxnStatus(
+            db,
+            jobs,
+            await callerOf(request, db, statusAction(request)),
+            request.body,
+          );
           return reply.status(result.status).send(result.body);
         },
       );
@@ -152,7 +161,12 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           config: subscriptions,
         },
         async (request, reply) => {
-          const result = await subscribe(db, jobs, await callerOf(request, db), request.body);
+          const result = await subscribe(
+            db,
+            jobs,
+            await callerOf(request, db, 'dci.subscribe'),
+            request.body,
+          );
           return reply.status(result.status).send(result.body);
         },
       );
@@ -160,7 +174,12 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
         '/registry/unsubscribe',
         { schema: { body: UnsubscribeEnvelope, tags, summary: 'DCI unsubscribe' }, config: subscriptions },
         async (request, reply) => {
-          const result = await unsubscribe(db, jobs, await callerOf(request, db), request.body);
+          const result = await unsubscribe(
+            db,
+            jobs,
+            await callerOf(request, db, 'dci.subscribe'),
+            request.body,
+          );
           return reply.status(result.status).send(result.body);
         },
       );

@@ -64,7 +64,8 @@ describe('DCI Social Registry API: behaviour', () => {
       headers: await t.staff('dci-staff'),
     });
     expect(staff.statusCode).toBe(403);
-    expect(staff.json().error.code).toBe('ACTOR_KIND_NOT_ALLOWED');
+    // No staff role holds a DCI scope: the access rules refuse before the route is reached.
+    expect(staff.json().error.code).toBe('FORBIDDEN');
     const noScope = await post('/dci/registry/sync/search', body, w.tokens.noScope);
     expect(noScope.statusCode).toBe(403);
     expect(noScope.json()).toMatchObject({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mayOnHousehold, scopeFor } from '../access/access.plugin.ts';
-import { auditFromRequest } from '../audit/audit.service.ts';
+import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
@@ -304,6 +304,12 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
       const { page, pageSize, ...filters } = request.query;
       const scope = await scopeFor(request, db, 'decisions.read');
       const result = await decisions.listDecisions(db, filters, { page, pageSize }, scope);
+      await auditFromRequest(db, request, {
+        action: 'search',
+        resourceType: 'decision',
+        subjectHouseholdIds: uniqueHouseholds(result.items),
+        fields: ['list'],
+      });
       return { ...result, page, pageSize };
     },
   );

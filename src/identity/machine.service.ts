@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Actor, Area } from '../access/actor.ts';
+import { isMachineScope, MACHINE_SCOPES } from '../access/policies.ts';
 import type { DB } from '../platform/db/schema.ts';
+import { DomainError } from '../platform/errors.ts';
 import * as repo from './identity.repository.ts';
 import type { IdentitySettings } from './identity.settings.ts';
 import { hashPassword, verifyDummyPassword, verifyPassword } from './password.ts';
@@ -38,8 +40,12 @@ export interface NewMachineClient {
   callbackPrefixes?: string[];
 }
 
-/** Registers a client; false when the client id is taken. */
+/** Registers a client; false when the client id is taken. Scopes outside MACHINE_SCOPES are refused. */
 export async function createMachineClient(db: Kysely<DB>, client: NewMachineClient): Promise<boolean> {
+  const unknown = client.scopes.filter((s) => !isMachineScope(s));
+  if (unknown.length > 0) {
+    throw new DomainError('VALIDATION_FAILED', { field: 'scopes', unknown, allowed: [...MACHINE_SCOPES] });
+  }
   return repo.insertMachineClient(db, {
     id: client.clientId,
     secretHash: await hashPassword(client.secret),

@@ -3,7 +3,6 @@ import { actorIn, authorizeHousehold } from '../access/access.plugin.ts';
 import { auditActorOf } from '../audit/audit.service.ts';
 import { callbackPrefixesOf } from '../identity/machine.service.ts';
 import { kickDispatch } from '../notifications/dispatcher.ts';
-import { requireScope } from '../notifications/machine-scope.ts';
 import { DomainError } from '../platform/errors.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
@@ -12,7 +11,6 @@ import { kickIntakeCallbacks, submitIntake } from './intake.service.ts';
 const TAGS = ['intake'];
 
 /** The machine client scope of the state portal. */
-export const INTAKE_SCOPE = 'intake.submit';
 
 export const IntakeApplication = z.object({
   id: z.uuid().describe("The portal's id of the application: a retry with the same id changes nothing"),
@@ -46,9 +44,7 @@ export const intakeRoutes: HttpPlugin = (app, { database }) => {
   app.post(
     '/api/intake/applications',
     {
-      // Any signed-in caller passes the access plugin; the hook admits only machine clients with the scope.
-      config: { access: { signedIn: true } },
-      onRequest: requireScope(INTAKE_SCOPE),
+      config: { access: { action: 'intake.submit' } },
       schema: {
         tags: TAGS,
         summary: "my.gov.uz: submit a citizen's application, with their consent, into the application flow",
@@ -73,7 +69,7 @@ export const intakeRoutes: HttpPlugin = (app, { database }) => {
           actor: actorOf(request),
           audit: auditActorOf(request),
           // The portal of a region submits for that region's households only.
-          authorizeHousehold: (householdId) => authorizeHousehold(request, trx, 'registry.read', householdId),
+          authorizeHousehold: (householdId) => authorizeHousehold(request, trx, 'intake.submit', householdId),
         }),
       );
       // Committed: the SMS and the 'submitted' callback can leave now.

@@ -100,8 +100,13 @@ describe('my.gov.uz intake', () => {
       .selectFrom('audit_log')
       .select(['action', 'resource_type', 'actor_kind'])
       .where('resource_id', '=', payload.id)
+      .orderBy('seq')
       .execute();
-    expect(audit).toEqual([{ action: 'create', resource_type: 'application', actor_kind: 'machine' }]);
+    // The machine's creation, then the officer's read of it above.
+    expect(audit).toEqual([
+      { action: 'create', resource_type: 'application', actor_kind: 'machine' },
+      { action: 'read', resource_type: 'application', actor_kind: 'staff' },
+    ]);
 
     // A retry: the same answer, nothing doubled.
     const retry = await submit(payload);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorIn } from '../access/access.plugin.ts';
+import { mayEver } from '../access/policies.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { AGENCIES, type AgencyName } from './adapters/adapter.ts';
@@ -9,11 +10,6 @@ import { lifeEventHook, PULL_JOB, pullSettingsOf } from './integration.jobs.ts';
 import { listQuarantine } from './integration.repository.ts';
 
 const TAGS = ['integration'];
-/** The scope a machine client needs to push change events. */
-/** Pushing the events of the client's own agency (its `agency` names the agency in the path). */
-export const PUSH_SCOPE = 'events.push';
-/** Pushing for any agency: an exchange bus that relays several agencies (or the simulated agencies). */
-export const PUSH_ANY_SCOPE = 'events.push:any';
 
 const AgencyParams = z.object({ agency: z.string().min(1).max(40) });
 
@@ -36,8 +32,9 @@ export const integrationRoutes: HttpPlugin = (app, ctx) => {
   app.post(
     '/integration/events/:agency',
     {
-      // Any signed-in actor passes the access plugin; the handler admits machine clients with the scope.
-      config: { access: { signedIn: true } },
+      // 'events.push' for the client's own agency (its `agency` names the one in the path); 'events.push:any'
+      // for an exchange bus relaying several agencies.
+      config: { access: { anyOf: ['events.push', 'events.push:any'] } },
       schema: {
         tags: TAGS,
         summary: "An agency pushes change events (machine client, scope 'events.push')",
@@ -61,13 +58,12 @@ export const integrationRoutes: HttpPlugin = (app, ctx) => {
     },
     async (request) => {
       const actor = actorIn(request);
-      if (actor.kind !== 'machine') throw new DomainError('ACTOR_KIND_NOT_ALLOWED');
       const agency = agencyOf(request.params.agency);
       // A tax office must not report births: a client pushes its own agency's events, unless it is a relay.
-      const own = actor.scopes.includes(PUSH_SCOPE) && actor.agency === agency;
-      if (!own && !actor.scopes.includes(PUSH_ANY_SCOPE)) {
+      const own = actor.kind === 'machine' && actor.agency === agency && mayEver(actor, 'events.push');
+      if (!own && !mayEver(actor, 'events.push:any')) {
         throw new DomainError('FORBIDDEN', {
-          reason: `scope '${PUSH_SCOPE}' for the client's own agency, or '${PUSH_ANY_SCOPE}', required`,
+          reason: "scope 'events.push' for the client's own agency, or 'events.push:any', required",
         });
       }
       return receivePushedEvents(database, agency, request.body.events, {

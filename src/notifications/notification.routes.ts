@@ -3,7 +3,6 @@ import { actorIn, scopeFor } from '../access/access.plugin.ts';
 import { auditFromRequest } from '../audit/audit.service.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
-import { requireScope } from './machine-scope.ts';
 import * as notifications from './notification.service.ts';
 import { maskPhone } from './providers.ts';
 
@@ -162,13 +161,14 @@ export const notificationRoutes: HttpPlugin = (app, { database, config }) => {
   app.post(
     '/api/notifications/provider-callback',
     {
-      // Checked by the hook below: the gateway as a machine client (scope notifications.callback), or with
-      // the shared secret SMS_CALLBACK_SECRET in x-himoya-callback-secret.
-      config: { access: { public: true } },
-      onRequest: requireScope('notifications.callback', {
-        secretHeader: CALLBACK_SECRET_HEADER,
-        secret: () => config.SMS_CALLBACK_SECRET,
-      }),
+      // The gateway as a machine client (scope notifications.callback), or with the shared secret
+      // SMS_CALLBACK_SECRET in x-himoya-callback-secret.
+      config: {
+        access: {
+          action: 'notifications.callback',
+          sharedSecret: { header: CALLBACK_SECRET_HEADER, value: () => config.SMS_CALLBACK_SECRET },
+        },
+      },
       schema: {
         tags: TAGS,
         summary: "The SMS gateway's delivery report (idempotent)",

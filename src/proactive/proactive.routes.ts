@@ -1,5 +1,9 @@
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { authorizeHousehold, ownHouseholdIds, scopeFor } from '../access/access.plugin.ts';
+import { authorizeHousehold, mayOnHousehold, ownHouseholdIds, scopeFor } from '../access/access.plugin.ts';
+import { findGoverningHouseholdOfPerson, findPlaceOfHousehold } from '../access/access.repository.ts';
+import { auditFromRequest } from '../audit/audit.service.ts';
+import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
@@ -34,6 +38,20 @@ const CaseFilter = PageQuery.extend({
   kind: z.string().max(40).optional(),
 });
 
+/** The persons of a case whose record lives in one of the households the actor may read. */
+async function personsLivingIn(
+  db: Kysely<DB>,
+  personIds: string[],
+  householdIds: string[],
+): Promise<string[]> {
+  const kept: string[] = [];
+  for (const personId of personIds) {
+    const householdId = await findGoverningHouseholdOfPerson(db, personId);
+    if (householdId && householdIds.includes(householdId)) kept.push(personId);
+  }
+  return kept;
+}
+
 export const proactiveRoutes: HttpPlugin = (app, { database }) => {
   const { db } = database;
 
@@ -52,6 +70,12 @@ export const proactiveRoutes: HttpPlugin = (app, { database }) => {
       const { page, pageSize, ...filters } = request.query;
       const scope = await scopeFor(request, db, 'decisions.read');
       const { items, total } = await repo.listCases(db, filters, { page, pageSize }, scope);
+      await auditFromRequest(db, request, {
+        action: 'search',
+        resourceType: 'service_case',
+        subjectHouseholdIds: [...new Set(items.flatMap((c) => c.householdIds))],
+        fields: ['list'],
+      });
       return { items, total, page, pageSize };
     },
   );
@@ -72,8 +96,29 @@ export const proactiveRoutes: HttpPlugin = (app, { database }) => {
       if (!found) throw new DomainError('NOT_FOUND', { id: request.params.id });
       const first = found.householdIds[0];
       if (!first) throw new DomainError('NOT_FOUND', { id: request.params.id });
-      await authorizeHousehold(request, db, 'decisions.read', first);
-      return { ...found, steps: await repo.listSteps(db, found.id) };
+      // A case may span households (up to ten): the actor sees it through those it may read, and sees
+      // nothing of the others, not even their ids.
+      const reachable = [];
+      for (const householdId of found.householdIds) {
+        const place = await findPlaceOfHousehold(db, householdId);
+        if (place && (await mayOnHousehold(request, db, 'decisions.read', householdId, place))) {
+          reachable.push(householdId);
+        }
+      }
+      if (reachable.length === 0) await authorizeHousehold(request, db, 'decisions.read', first);
+      const personIds =
+        reachable.length === found.householdIds.length
+          ? found.personIds
+          : await personsLivingIn(db, found.personIds, reachable);
+      await auditFromRequest(db, request, {
+        action: 'read',
+        resourceType: 'service_case',
+        resourceId: found.id,
+        subjectHouseholdIds: reachable,
+        subjectPersonIds: personIds,
+        fields: ['case'],
+      });
+      return { ...found, householdIds: reachable, personIds, steps: await repo.listSteps(db, found.id) };
     },
   );
 

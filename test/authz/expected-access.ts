@@ -1,20 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { RoleName, World } from './fixtures.ts';
-import { MONTH } from './fixtures.ts';
+import { MATRIX_CALLBACK, MONTH } from './fixtures.ts';
 
 /**
  * THE authorisation matrix: every route, every role, a record inside and outside the role's area.
  *
- * Each row's `expect` has one letter per role, in the order of ROLE_NAMES:
+ * Each row's `expect` has one letter per role, in the order of ROLE_NAMES: ten people
  *   anonymous, citizen, social_worker, district_officer, disability_assessor, commission_member,
- *   youth_officer, regional_admin, auditor, vendor, agency_client
+ *   youth_officer, regional_admin, auditor, vendor
+ * then, after a space, seven machine clients, each holding one OAuth2 scope only (MACHINE_SCOPES):
+ *   registry.read, dci.search, dci.subscribe, events.push, events.push:any, intake.submit,
+ *   notifications.callback
  * and the letter says what the role may do:
  *   A  allowed inside and outside its areas (public routes, lists that the SQL narrows, own data)
  *   I  allowed inside its areas only (outside: 403 FORBIDDEN)
  *   -  refused (anonymous: 401 UNAUTHENTICATED; anyone else: 403)
  * "Inside" is the citizen's own household, the social worker's mahalla, the district roles' district and
  * the region of the region roles; "outside" is a household of another district for the citizen and the
- * mahalla and district roles, and of another region for the region roles and the machine client.
+ * mahalla and district roles, and of another region for the region roles and the machine clients.
+ *
+ * Identifiers in a body are as untrusted as those in a URL: variant rows (`'<route> #what'`) send the
+ * caller's own context (mahalla, household) together with one identifier of the case under test, which
+ * for "outside" belongs to another area (an existing household's id in a creation, a person of another
+ * family). And every error answer, allowed or refused, must name no identifier the request did not.
  *
  * `request` makes the request against a case (a household with one record of every kind). Allowed means
  * anything but those refusals: a 404 or a 409 of an allowed caller is the route's business, not access.
@@ -24,6 +32,8 @@ import { MONTH } from './fixtures.ts';
 export interface Target {
   householdId: string;
   headId: string;
+  headPinfl: string;
+  childId: string;
   decisionId: number;
   changeRequestId: string;
   pendingOverrideId: string;
@@ -47,8 +57,8 @@ export interface MatrixRow {
 
 const get = (url: string) => (): MatrixRequest => ({ url });
 const id = () => randomUUID();
-const PUBLIC = 'AAAAAAAAAAA';
-const CITIZEN_ONLY = '-A---------';
+const PUBLIC = 'AAAAAAAAAA AAAAAAA';
+const CITIZEN_ONLY = '-A-------- -------';
 /** The smallest PNG: a file that is what it says it is. */
 const TINY_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -95,24 +105,27 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   'POST /demo-idp/token': { expect: PUBLIC, request: () => ({ url: '/demo-idp/token', payload: {} }) },
   // One's own second factor: staff accounts only.
   'POST /auth/totp/enrol': {
-    expect: '--AAAAAAAA-',
+    expect: '--AAAAAAAA -------',
     request: () => ({ url: '/auth/totp/enrol', payload: {} }),
   },
   'POST /auth/totp/confirm': {
-    expect: '--AAAAAAAA-',
+    expect: '--AAAAAAAA -------',
     request: () => ({ url: '/auth/totp/confirm', payload: { code: '000000' } }),
   },
 
   // The Social Registry.
-  'GET /api/registry/summary': { expect: '-AAAAAAAA-A', request: get('/api/registry/summary') },
-  'GET /api/households': { expect: '-AAAAAAAA-A', request: get('/api/households') },
-  'GET /api/households/export.csv': { expect: '-AAAAAAAA-A', request: get('/api/households/export.csv') },
+  'GET /api/registry/summary': { expect: '-AAAAAAAA- A------', request: get('/api/registry/summary') },
+  'GET /api/households': { expect: '-AAAAAAAA- A------', request: get('/api/households') },
+  'GET /api/households/export.csv': {
+    expect: '-AAAAAAAA- A------',
+    request: get('/api/households/export.csv'),
+  },
   'GET /api/households/:id': {
-    expect: '-IIIIIIII-I',
+    expect: '-IIIIIIII- I------',
     request: (t) => ({ url: `/api/households/${t.householdId}?purpose=casework` }),
   },
   'POST /api/households': {
-    expect: '--II---I---',
+    expect: '--II---I-- -------',
     request: (t) => ({
       url: '/api/households',
       payload: {
@@ -124,13 +137,41 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
       },
     }),
   },
-  'GET /api/persons': { expect: '-AAAAAAAA-A', request: get('/api/persons') },
+  // A creation with the id of an existing household: never hands that household back (finding: a
+  // citizen or worker read any family's record by posting its id with their own mahalla).
+  'POST /api/households #existing id': {
+    expect: '--II---I-- -------',
+    request: (t) => ({
+      url: '/api/households',
+      payload: {
+        id: t.householdId,
+        mahallaCode: t.world.inside.mahallaCode,
+        address: 'Matrix street 3',
+        createdOn: '2024-01-01',
+        head: { lastName: 'Matritsa', firstName: 'Vali', sex: 'M', birthDate: '1991-01-01' },
+      },
+    }),
+  },
+  'POST /api/households #head from another family': {
+    expect: '--II---I-- -------',
+    request: (t) => ({
+      url: '/api/households',
+      payload: {
+        id: id(),
+        mahallaCode: t.world.inside.mahallaCode,
+        address: 'Matrix street 4',
+        createdOn: '2024-01-01',
+        head: { personId: t.childId },
+      },
+    }),
+  },
+  'GET /api/persons': { expect: '-AAAAAAAA- A------', request: get('/api/persons') },
   'GET /api/persons/:id': {
-    expect: '-IIIIIIII-I',
+    expect: '-IIIIIIII- I------',
     request: (t) => ({ url: `/api/persons/${t.headId}?purpose=casework` }),
   },
   'POST /api/change-requests': {
-    expect: '-III---I---',
+    expect: '-III---I-- -------',
     request: (t) => ({
       url: '/api/change-requests',
       payload: {
@@ -142,58 +183,102 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
       },
     }),
   },
-  'GET /api/change-requests': { expect: '-AAA---A---', request: get('/api/change-requests') },
+  'POST /api/change-requests #member from another family': {
+    expect: '-III---I-- -------',
+    request: (t) => ({
+      url: '/api/change-requests',
+      payload: {
+        id: id(),
+        type: 'add_member',
+        householdId: t.world.inside.householdId,
+        person: { personId: t.childId },
+        relationship: 'child',
+        effectiveDate: '2026-02-01',
+      },
+    }),
+  },
+  'POST /api/change-requests #merge another family in': {
+    expect: '-III---I-- -------',
+    request: (t) => ({
+      url: '/api/change-requests',
+      payload: {
+        id: id(),
+        type: 'merge_households',
+        householdId: t.world.inside.householdId,
+        sourceHouseholdId: t.householdId,
+        effectiveDate: '2026-02-01',
+      },
+    }),
+  },
+  // A retry with another area's request id: answered 409 without anything of that request.
+  'POST /api/change-requests #existing id': {
+    expect: '-AAA---A-- -------',
+    request: (t) => ({
+      url: '/api/change-requests',
+      payload: {
+        id: t.changeRequestId,
+        type: 'correct_personal_data',
+        personId: t.world.inside.headId,
+        changes: { phone: '+998907654300' },
+        effectiveDate: '2026-02-01',
+      },
+    }),
+  },
+  'GET /api/change-requests': { expect: '-AAA---A-- -------', request: get('/api/change-requests') },
   'GET /api/change-requests/:id': {
-    expect: '-III---I---',
+    expect: '-III---I-- -------',
     request: (t) => ({ url: `/api/change-requests/${t.changeRequestId}` }),
   },
   'POST /api/change-requests/:id/apply': {
-    expect: '---I---I---',
+    expect: '---I---I-- -------',
     request: (t) => ({ url: `/api/change-requests/${t.changeRequestId}/apply` }),
   },
   'POST /api/change-requests/:id/reject': {
-    expect: '---I---I---',
+    expect: '---I---I-- -------',
     request: (t) => ({
       url: `/api/change-requests/${t.changeRequestId}/reject`,
       payload: { reason: 'matrix' },
     }),
   },
-  'GET /api/duplicates': { expect: '---A---A---', request: get('/api/duplicates') },
+  'GET /api/duplicates': { expect: '---A---A-- -------', request: get('/api/duplicates') },
   // The scan reads the whole registry: region-wide reviewers only.
-  'POST /api/duplicates/scan': { expect: '-------A---', request: () => ({ url: '/api/duplicates/scan' }) },
+  'POST /api/duplicates/scan': {
+    expect: '-------A-- -------',
+    request: () => ({ url: '/api/duplicates/scan' }),
+  },
   'GET /api/duplicates/scans/:jobId': {
-    expect: '---A---A---',
+    expect: '---A---A-- -------',
     request: get(`/api/duplicates/scans/${id()}`),
   },
   'POST /api/duplicates/:id/review': {
-    expect: '---I---I---',
+    expect: '---I---I-- -------',
     request: (t) => ({ url: `/api/duplicates/${t.duplicateId}/review`, payload: { decision: 'distinct' } }),
   },
 
   // Decisions, evaluations, simulations.
-  'GET /api/decisions': { expect: '-AAAAAAAA--', request: get('/api/decisions') },
+  'GET /api/decisions': { expect: '-AAAAAAAA- -------', request: get('/api/decisions') },
   'GET /api/decisions/:id': {
-    expect: '-IIIIIIII--',
+    expect: '-IIIIIIII- -------',
     request: (t) => ({ url: `/api/decisions/${t.decisionId}` }),
   },
   'GET /api/households/:id/entitlements': {
-    expect: '-IIIIIIII--',
+    expect: '-IIIIIIII- -------',
     request: (t) => ({ url: `/api/households/${t.householdId}/entitlements` }),
   },
   'GET /api/evaluations/:id': {
-    expect: '-AAAAAAAA--',
+    expect: '-AAAAAAAA- -------',
     request: (t) => ({ url: `/api/evaluations/${t.world.evaluationRunId}` }),
   },
   'POST /api/evaluations': {
-    expect: '-------A---',
+    expect: '-------A-- -------',
     request: () => ({ url: '/api/evaluations', payload: { month: MONTH } }),
   },
   'POST /api/households/:id/evaluate': {
-    expect: '---I---I---',
+    expect: '---I---I-- -------',
     request: (t) => ({ url: `/api/households/${t.householdId}/evaluate`, payload: { month: MONTH } }),
   },
   'POST /api/simulations': {
-    expect: '-------AA--',
+    expect: '-------AA- -------',
     request: () => ({
       url: '/api/simulations',
       payload: { month: MONTH, changes: [{ parameter: 'common.mce', factor: 1.1 }] },
@@ -202,7 +287,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
 
   // Casework: overrides (four eyes), appeals, applications.
   'POST /api/overrides': {
-    expect: '---I---I---',
+    expect: '---I---I-- -------',
     request: (t) => ({
       url: '/api/overrides',
       payload: {
@@ -216,34 +301,60 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
       },
     }),
   },
-  'GET /api/overrides': { expect: '---A---A---', request: get('/api/overrides') },
+  // Retries with another area's ids: 409 *_ID_REUSED, nothing of the stored record.
+  'POST /api/overrides #existing id': {
+    expect: '---A---A-- -------',
+    request: (t) => ({
+      url: '/api/overrides',
+      payload: {
+        id: t.pendingOverrideId,
+        householdId: t.world.inside.householdId,
+        programme: 'material_assistance',
+        month: MONTH,
+        amount: 2000,
+        reason: 'matrix',
+        legalBasis: 'matrix',
+      },
+    }),
+  },
+  'GET /api/overrides': { expect: '---A---A-- -------', request: get('/api/overrides') },
   'GET /api/overrides/:id': {
-    expect: '---I---I---',
+    expect: '---I---I-- -------',
     request: (t) => ({ url: `/api/overrides/${t.pendingOverrideId}` }),
   },
   'POST /api/overrides/:id/approve': {
-    expect: '---I---I---',
+    expect: '---I---I-- -------',
     request: (t) => ({ url: `/api/overrides/${t.pendingOverrideId}/approve`, payload: {} }),
   },
   'POST /api/overrides/:id/reject': {
-    expect: '---I---I---',
+    expect: '---I---I-- -------',
     request: (t) => ({ url: `/api/overrides/${t.pendingOverrideId}/reject`, payload: {} }),
   },
   'POST /api/appeals': {
-    expect: '-I-I-------',
+    expect: '-I-I------ -------',
     request: (t) => ({
       url: '/api/appeals',
       payload: { id: id(), decisionId: t.decisionId, grounds: 'matrix' },
     }),
   },
-  'GET /api/appeals': { expect: '-A-A---A---', request: get('/api/appeals') },
-  'GET /api/appeals/:id': { expect: '-I-I---I---', request: (t) => ({ url: `/api/appeals/${t.appealId}` }) },
+  'POST /api/appeals #existing id': {
+    expect: '-A-A------ -------',
+    request: (t) => ({
+      url: '/api/appeals',
+      payload: { id: t.appealId, decisionId: t.world.inside.decisionId, grounds: 'matrix again' },
+    }),
+  },
+  'GET /api/appeals': { expect: '-A-A---A-- -------', request: get('/api/appeals') },
+  'GET /api/appeals/:id': {
+    expect: '-I-I---I-- -------',
+    request: (t) => ({ url: `/api/appeals/${t.appealId}` }),
+  },
   'POST /api/appeals/:id/transition': {
-    expect: '---I---I---',
+    expect: '---I---I-- -------',
     request: (t) => ({ url: `/api/appeals/${t.appealId}/transition`, payload: { to: 'under_review' } }),
   },
   'POST /api/applications': {
-    expect: '-III-------',
+    expect: '-III------ -------',
     request: (t) => ({
       url: '/api/applications',
       payload: {
@@ -255,30 +366,43 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
       },
     }),
   },
-  'GET /api/applications': { expect: '-AAA---A---', request: get('/api/applications') },
+  'POST /api/applications #existing id': {
+    expect: '-AAA------ -------',
+    request: (t) => ({
+      url: '/api/applications',
+      payload: {
+        id: t.applicationId,
+        householdId: t.world.inside.householdId,
+        programme: 'child_allowance',
+        channel: 'portal',
+        submittedOn: '2026-03-06',
+      },
+    }),
+  },
+  'GET /api/applications': { expect: '-AAA---A-- -------', request: get('/api/applications') },
   'GET /api/applications/:id': {
-    expect: '-III---I---',
+    expect: '-III---I-- -------',
     request: (t) => ({ url: `/api/applications/${t.applicationId}` }),
   },
   'POST /api/applications/:id/questionnaire': {
-    expect: '--II-------',
+    expect: '--II------ -------',
     request: (t) => ({ url: `/api/applications/${t.applicationId}/questionnaire`, payload: {} }),
   },
   'POST /api/applications/:id/mahalla-opinion': {
-    expect: '--II-------',
+    expect: '--II------ -------',
     request: (t) => ({
       url: `/api/applications/${t.applicationId}/mahalla-opinion`,
       payload: { supports: true },
     }),
   },
   'POST /api/applications/:id/decide': {
-    expect: '---I---I---',
+    expect: '---I---I-- -------',
     request: (t) => ({ url: `/api/applications/${t.applicationId}/decide`, payload: {} }),
   },
 
   // The audit trail (auditors and the regional administration) and the citizen's own data.
-  'GET /api/audit/entries': { expect: '-------AA--', request: get('/api/audit/entries') },
-  'GET /api/audit/verify': { expect: '-------AA--', request: get('/api/audit/verify') },
+  'GET /api/audit/entries': { expect: '-------AA- -------', request: get('/api/audit/entries') },
+  'GET /api/audit/verify': { expect: '-------AA- -------', request: get('/api/audit/verify') },
   'GET /api/me/access-log': { expect: CITIZEN_ONLY, request: get('/api/me/access-log') },
   'POST /api/me/access-log/:seq/complaints': {
     expect: CITIZEN_ONLY,
@@ -301,24 +425,27 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   // the DCI shape, not the catalogue's) answers: counted here as past Himoya's access rules; the scope
   // refusal is tested in src/dci/dci.test.ts.
   'POST /dci/registry/sync/search': {
-    expect: '----------A',
+    expect: '---------- -A-----',
     request: () => ({ url: '/dci/registry/sync/search' }),
   },
-  'POST /dci/registry/search': { expect: '----------A', request: () => ({ url: '/dci/registry/search' }) },
+  'POST /dci/registry/search': {
+    expect: '---------- -A-----',
+    request: () => ({ url: '/dci/registry/search' }),
+  },
   'POST /dci/registry/sync/txn/status': {
-    expect: '----------A',
+    expect: '---------- -AA----',
     request: () => ({ url: '/dci/registry/sync/txn/status' }),
   },
   'POST /dci/registry/txn/status': {
-    expect: '----------A',
+    expect: '---------- -AA----',
     request: () => ({ url: '/dci/registry/txn/status' }),
   },
   'POST /dci/registry/subscribe': {
-    expect: '----------A',
+    expect: '---------- --A----',
     request: () => ({ url: '/dci/registry/subscribe' }),
   },
   'POST /dci/registry/unsubscribe': {
-    expect: '----------A',
+    expect: '---------- --A----',
     request: () => ({ url: '/dci/registry/unsubscribe' }),
   },
 
@@ -328,46 +455,52 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     expect: CITIZEN_ONLY,
     request: () => ({ url: `/api/me/notifications/${id()}/read` }),
   },
-  'GET /api/notifications': { expect: '-------AA--', request: get('/api/notifications?status=delivered') },
+  'GET /api/notifications': {
+    expect: '-------AA- -------',
+    request: get('/api/notifications?status=delivered'),
+  },
   // Partners' systems only: the SMS gateway (scope notifications.callback, or its shared secret) and
   // my.gov.uz (scope intake.submit). The matrix's machine client holds neither scope.
   'POST /api/notifications/provider-callback': {
-    expect: '-----------',
+    expect: '---------- ------A',
     request: () => ({
       url: '/api/notifications/provider-callback',
       payload: { messageId: 'matrix', status: 'delivered' },
     }),
   },
   'POST /api/intake/applications': {
-    expect: '-----------',
-    request: () => ({
+    expect: '---------- -----I-',
+    request: (t) => ({
       url: '/api/intake/applications',
       payload: {
         id: id(),
-        pinfl: '31505802500013',
+        pinfl: t.headPinfl,
         programme: 'child_allowance',
         submittedOn: '2026-03-06',
         consent: { granted: true, at: '2026-03-06T10:00:00+05:00' },
-        callbackUrl: 'http://127.0.0.1:9/matrix',
+        callbackUrl: `${MATRIX_CALLBACK}/status`,
       },
     }),
   },
   // Inter-agency data exchange (src/integration). Pushing events needs a machine client with the scope
   // 'events.push', which the matrix's agency client does not hold: refused to every role here.
   'POST /integration/events/:agency': {
-    expect: '-----------',
+    expect: '---------- ---AA--',
     request: () => ({ url: '/integration/events/tax', payload: { events: [{ id: 'matrix' }] } }),
   },
-  'GET /api/integration/quarantine': { expect: '-------AA--', request: get('/api/integration/quarantine') },
-  'GET /api/integration/status': { expect: '-------AA--', request: get('/api/integration/status') },
+  'GET /api/integration/quarantine': {
+    expect: '-------AA- -------',
+    request: get('/api/integration/quarantine'),
+  },
+  'GET /api/integration/status': { expect: '-------AA- -------', request: get('/api/integration/status') },
   'POST /api/integration/pulls/:agency': {
-    expect: '-------A---',
+    expect: '-------A-- -------',
     request: () => ({ url: '/api/integration/pulls/tax' }),
   },
 
   // Composite services: the cases life events opened.
-  'GET /api/cases': { expect: '-AAAAAAAA--', request: get('/api/cases') },
-  'GET /api/cases/:id': { expect: '-IIIIIIII--', request: (t) => ({ url: `/api/cases/${t.caseId}` }) },
+  'GET /api/cases': { expect: '-AAAAAAAA- -------', request: get('/api/cases') },
+  'GET /api/cases/:id': { expect: '-IIIIIIII- -------', request: (t) => ({ url: `/api/cases/${t.caseId}` }) },
   'GET /api/me/cases': { expect: CITIZEN_ONLY, request: get('/api/me/cases') },
 
   // The citizen's own self-service: who I am, my language, my family's offers and my answers.
@@ -401,13 +534,18 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     request: get(`/api/me/documents/${id()}/content`),
   },
   'GET /api/households/:id/documents': {
-    expect: '-IIIIIIII-I',
+    expect: '-IIIIIIII- I------',
     request: (t) => ({ url: `/api/households/${t.householdId}/documents?purpose=casework` }),
   },
 };
 
+/** The route a row is about: its key without a variant's ' #what' suffix. */
+export const routeOf = (key: string) => key.split(' #')[0] ?? key;
+
 export const letterOf = (row: MatrixRow, role: RoleName, roles: readonly RoleName[]) => {
-  const letter = row.expect[roles.indexOf(role)];
+  const letters = row.expect.replaceAll(' ', '');
+  if (letters.length !== roles.length) throw new Error(`'${row.expect}' has not one letter per role`);
+  const letter = letters[roles.indexOf(role)];
   if (letter !== 'A' && letter !== 'I' && letter !== '-') throw new Error(`bad expectation '${row.expect}'`);
   return letter;
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { RoleGrant } from '../../src/access/actor.ts';
+import { MACHINE_SCOPES } from '../../src/access/policies.ts';
 import { submitAppeal } from '../../src/casework/appeal.service.ts';
 import { submitApplication } from '../../src/casework/application.service.ts';
 import { approveOverride, createOverride } from '../../src/casework/override.service.ts';
@@ -28,6 +29,7 @@ export interface Case {
   mahallaCode: string;
   householdId: string;
   headId: string;
+  headPinfl: string;
   childId: string;
   decisionId: number;
   changeRequestId: string;
@@ -51,7 +53,8 @@ export interface World {
   evaluationRunId: number;
 }
 
-export const ROLE_NAMES = [
+/** People: anonymous, a citizen and every staff role. */
+export const PEOPLE = [
   'anonymous',
   'citizen',
   'social_worker',
@@ -62,9 +65,13 @@ export const ROLE_NAMES = [
   'regional_admin',
   'auditor',
   'vendor',
-  'agency_client',
 ] as const;
+/** Machine clients: one per OAuth2 scope, each holding that scope only, bound to the Khorezm region. */
+export const MACHINES = MACHINE_SCOPES.map((scope) => `machine:${scope}` as const);
+export const ROLE_NAMES = [...PEOPLE, ...MACHINES] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
+/** The callback address the matrix's machine clients are registered with. */
+export const MATRIX_CALLBACK = 'http://127.0.0.1:9/matrix';
 
 async function installOtherRegion(t: TestApp): Promise<void> {
   const names = { name_uz_latn: 'Sinov', name_uz_cyrl: 'Синов', name_ru: 'Тест', name_en: 'Test' };
@@ -184,6 +191,7 @@ async function makeCase(t: TestApp, factory: Factory, mahallaCode: string): Prom
     mahallaCode,
     householdId,
     headId,
+    headPinfl: head.pinfl ?? '',
     childId,
     decisionId: decided.decisionId ?? 0,
     changeRequestId: pending.id,
@@ -235,23 +243,25 @@ export async function buildWorld(t: TestApp): Promise<World> {
   for (const [role, grants] of Object.entries(staffGrants))
     actors[role] = await t.staff(`matrix-${role}`, grants);
   actors.citizen = (await signInCitizen(db, t.config, inside.headId)).headers;
-  await createMachineClient(db, {
-    clientId: 'matrix-agency',
-    secret: 'matrix-agency-secret',
-    agency: 'tax',
-    scopes: ['registry.read'],
-    area: region,
-  });
-  const token = await t.app.inject({
-    method: 'POST',
-    url: '/auth/token',
-    payload: {
-      grant_type: 'client_credentials',
-      client_id: 'matrix-agency',
-      client_secret: 'matrix-agency-secret',
-    },
-  });
-  actors.agency_client = { authorization: `Bearer ${token.json<{ access_token: string }>().access_token}` };
+  for (const scope of MACHINE_SCOPES) {
+    const clientId = `matrix-${scope.replace(/[^a-z]/g, '-')}`;
+    await createMachineClient(db, {
+      clientId,
+      secret: `${clientId}-secret`,
+      agency: 'tax',
+      scopes: [scope],
+      area: region,
+      callbackPrefixes: [MATRIX_CALLBACK],
+    });
+    const token = await t.app.inject({
+      method: 'POST',
+      url: '/auth/token',
+      payload: { grant_type: 'client_credentials', client_id: clientId, client_secret: `${clientId}-secret` },
+    });
+    actors[`machine:${scope}`] = {
+      authorization: `Bearer ${token.json<{ access_token: string }>().access_token}`,
+    };
+  }
   return {
     inside,
     otherDistrict,

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { EXCLUSION_VIOLATION, pgErrorOf, UNIQUE_VIOLATION } from '../db/pg-error.ts';
 import { DomainError, type ErrorCode, languageFromHeader, messageFor } from '../errors.ts';
+import { withoutForeignIdentifiers } from './error-details.ts';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string; details?: Record<string, unknown> };
@@ -14,6 +15,16 @@ function send(
   status: number,
   details?: Record<string, unknown>,
 ) {
+  if (details) {
+    const checked = withoutForeignIdentifiers(request, details);
+    if (checked.dropped.length > 0) {
+      request.log.warn(
+        { code, dropped: checked.dropped },
+        'error details named identifiers the request did not',
+      );
+    }
+    details = checked.details;
+  }
   const body: ErrorBody = {
     error: {
       code,

@@ -100,12 +100,8 @@ async function addMember(ctx: EffectContext, p: AddMemberPayload): Promise<Appli
     const overlapping = await repository.membershipsOverlapping(trx, existing.id, date);
     const elsewhere = overlapping.find((m) => m.householdId !== household.id);
     if (elsewhere) {
-      throw new DomainError('PERSON_IN_OTHER_HOUSEHOLD', {
-        personId: existing.id,
-        householdId: elsewhere.householdId,
-        since: elsewhere.validFrom,
-        until: elsewhere.validTo,
-      });
+      // Neither the other household nor its dates are named: it may lie outside the caller's areas.
+      throw new DomainError('PERSON_IN_OTHER_HOUSEHOLD', { personId: existing.id });
     }
     if (overlapping.length > 0) {
       throw new DomainError('PERSON_ALREADY_MEMBER', { personId: existing.id, householdId: household.id });
@@ -380,9 +376,9 @@ async function correctPersonalData(ctx: EffectContext, p: CorrectPersonalDataPay
   }
   if (next.pinfl !== null && changed.has('pinfl')) {
     const holder = await repository.findPersonIdByPinfl(trx, next.pinfl);
-    if (holder !== undefined && holder !== person.id) {
-      throw new DomainError('PINFL_TAKEN', { personId: holder });
-    }
+    // The holder is not named: they may live outside the caller's areas.
+    if (holder !== undefined && holder !== person.id)
+      throw new DomainError('PINFL_TAKEN', { field: 'pinfl' });
   }
   if (changed.has('last_name') || changed.has('first_name') || changed.has('patronymic')) {
     update.name_key = nameKey(next.lastName, next.firstName, next.patronymic);

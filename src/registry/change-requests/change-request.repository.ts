@@ -199,7 +199,7 @@ export async function updatePerson(db: Kysely<DB>, id: string, changes: PersonUp
       .execute();
   } catch (error) {
     // A concurrent request took the PINFL between our check and this write.
-    if (pgErrorOf(error)?.code === '23505') throw new DomainError('PINFL_TAKEN', { personId: id });
+    if (pgErrorOf(error)?.code === '23505') throw new DomainError('PINFL_TAKEN', { field: 'pinfl' });
     throw error;
   }
 }

@@ -1,10 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { authorizeHousehold, authorizeMahalla, scopeFor } from '../../access/access.plugin.ts';
+import {
+  authorizeHousehold,
+  authorizeMahalla,
+  authorizePersonJoining,
+  scopeFor,
+} from '../../access/access.plugin.ts';
 import { findGoverningHouseholdOfPerson } from '../../access/access.repository.ts';
 import type { Action } from '../../access/policies.ts';
-import { auditFromRequest } from '../../audit/audit.service.ts';
+import { auditFromRequest, uniqueHouseholds } from '../../audit/audit.service.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
@@ -21,13 +26,22 @@ import * as changeRequests from './change-request.service.ts';
 const TAGS = ['change-requests'];
 const IdParams = z.object({ id: z.uuid() });
 
-/** What a change touches: every household it names, the mahalla of a new one, the person corrected. */
+/**
+ * What a change touches: every household it names, the mahalla of a new one, the person corrected, and an
+ * existing person it brings into a household (`add_member` with `person.personId`).
+ */
 function touched(payload: Record<string, unknown>) {
   const text = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : undefined);
+  const person = payload.person;
+  const joining =
+    text('type') === 'add_member' && typeof person === 'object' && person !== null && 'personId' in person
+      ? String(person.personId)
+      : undefined;
   return {
     householdIds: [text('householdId'), text('sourceHouseholdId')].filter((id): id is string => !!id),
     newMahallaCode: text('type') === 'split_household' ? text('mahallaCode') : undefined,
     personId: text('type') === 'correct_personal_data' ? text('personId') : undefined,
+    joiningPersonId: joining,
   };
 }
 
@@ -41,7 +55,7 @@ async function authorizeChange(
   action: Action,
   payload: Record<string, unknown>,
 ): Promise<string[]> {
-  const { householdIds, newMahallaCode, personId } = touched(payload);
+  const { householdIds, newMahallaCode, personId, joiningPersonId } = touched(payload);
   const subjects = [...householdIds];
   if (personId) {
     const householdId = await findGoverningHouseholdOfPerson(db, personId);
@@ -52,6 +66,8 @@ async function authorizeChange(
     await authorizeHousehold(request, db, action, householdId, personId ?? null);
   }
   if (newMahallaCode) await authorizeMahalla(request, db, action, newMahallaCode);
+  // A person taken from another household: that household must be the actor's to change too.
+  if (joiningPersonId) await authorizePersonJoining(request, db, action, joiningPersonId);
   return subjects;
 }
 
@@ -173,8 +189,23 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         response: { 200: ChangeRequestView },
       },
     },
-    async (request) =>
-      (await authorizeStored(request, db, 'change_requests.submit', request.params.id)).stored,
+    async (request) => {
+      const { stored, subjects } = await authorizeStored(
+        request,
+        db,
+        'change_requests.submit',
+        request.params.id,
+      );
+      await auditFromRequest(db, request, {
+        action: 'read',
+        resourceType: 'change_request',
+        resourceId: stored.id,
+        subjectHouseholdIds: subjects,
+        subjectPersonIds: stored.personId ? [stored.personId] : [],
+        fields: [stored.type],
+      });
+      return stored;
+    },
   );
 
   app.get(
@@ -191,7 +222,14 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
     async (request) => {
       const { page, pageSize, ...filter } = request.query;
       const scope = await scopeFor(request, db, 'change_requests.submit');
-      return changeRequests.listChangeRequests(db, filter, { page, pageSize }, scope);
+      const result = await changeRequests.listChangeRequests(db, filter, { page, pageSize }, scope);
+      await auditFromRequest(db, request, {
+        action: 'search',
+        resourceType: 'change_request',
+        subjectHouseholdIds: uniqueHouseholds(result.items),
+        fields: ['list'],
+      });
+      return result;
     },
   );
 };

@@ -79,7 +79,8 @@ export async function submitChangeRequest(
 
 function sameRequest(stored: repository.StoredChangeRequest, hash: string): ChangeRequestView {
   if (stored.payloadHash !== hash) {
-    throw new DomainError('CHANGE_REQUEST_CONFLICT', { id: stored.view.id, status: stored.view.status });
+    // Nothing of the stored request is told: it may be about a household outside the caller's areas.
+    throw new DomainError('CHANGE_REQUEST_CONFLICT', { id: stored.view.id });
   }
   return stored.view;
 }

@@ -254,3 +254,19 @@ export async function findCurrentHead(db: Kysely<DB>, householdId: string): Prom
     .executeTakeFirst();
   return row?.person_id;
 }
+
+/** The head a household was registered with: the head membership that starts on its creation date. */
+export async function findFoundingHead(
+  db: Kysely<DB>,
+  householdId: string,
+  createdOn: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('membership')
+    .select('person_id')
+    .where('household_id', '=', householdId)
+    .where('relationship', '=', 'head')
+    .where('valid_from', '=', createdOn)
+    .executeTakeFirst();
+  return row?.person_id;
+}

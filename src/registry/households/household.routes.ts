@@ -1,13 +1,17 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   actorIn,
+  authorizeExistingHousehold,
   authorizeHousehold,
   authorizeMahalla,
+  authorizePersonJoining,
   mayOnHousehold,
   PURPOSE_HEADER,
   purposeFor,
   scopeFor,
 } from '../../access/access.plugin.ts';
+import type { Place } from '../../access/policies.ts';
 import { auditFromRequest } from '../../audit/audit.service.ts';
 import { Purpose } from '../../audit/purposes.ts';
 import { actorOf } from '../../platform/http/actor.ts';
@@ -153,9 +157,23 @@ const csvCell = (value: unknown) => {
 
 /** Sections of the household view, as the audit log names what was read. */
 const VIEW_SECTIONS = ['members', 'history', 'incomes', 'dwellings', 'vehicles', 'bank_deposits'];
+const withHealth = (sections: string[], disabilities: readonly unknown[]) =>
+  disabilities.length > 0 ? [...sections, 'disability'] : sections;
 
 export const householdRoutes: HttpPlugin = (app, { database }) => {
   const { db } = database;
+
+  /** The health data of a view the actor may see: a citizen their own, staff with a disability role all. */
+  const healthShown = async <T extends { personId: string }>(
+    request: FastifyRequest,
+    householdId: string,
+    place: Place,
+    disabilities: T[],
+  ): Promise<T[]> => {
+    const actor = actorIn(request);
+    const health = await mayOnHousehold(request, db, 'health.read', householdId, place);
+    return disabilities.filter((d) => (actor.kind === 'citizen' ? d.personId === actor.personId : health));
+  };
   app.get(
     '/api/households',
     {
@@ -251,12 +269,7 @@ export const householdRoutes: HttpPlugin = (app, { database }) => {
       const place = await authorizeHousehold(request, db, 'registry.read', id);
       const purpose = await purposeFor(request, db, id, place);
       const view = await households.getHouseholdView(db, id, request.query.date);
-      const actor = actorIn(request);
-      const health = await mayOnHousehold(request, db, 'health.read', id, place);
-      // A citizen's health.read reaches their own record only; staff need a disability role.
-      const disabilities = view.facts.disabilities.filter((d) =>
-        actor.kind === 'citizen' ? d.personId === actor.personId : health,
-      );
+      const disabilities = await healthShown(request, id, place, view.facts.disabilities);
       await auditFromRequest(db, request, {
         action: 'read',
         resourceType: 'household',
@@ -264,7 +277,7 @@ export const householdRoutes: HttpPlugin = (app, { database }) => {
         purpose,
         subjectHouseholdIds: [id],
         subjectPersonIds: view.members.map((m) => m.personId),
-        fields: disabilities.length > 0 ? [...VIEW_SECTIONS, 'disability'] : VIEW_SECTIONS,
+        fields: withHealth(VIEW_SECTIONS, disabilities),
       });
       return { ...view, facts: { ...view.facts, disabilities } };
     },
@@ -283,24 +296,32 @@ export const householdRoutes: HttpPlugin = (app, { database }) => {
     },
     async (request, reply) => {
       const body = request.body;
-      await authorizeMahalla(request, db, 'change_requests.submit', body.mahallaCode);
+      const place = await authorizeMahalla(request, db, 'change_requests.submit', body.mahallaCode);
+      // Authorise what the request touches, not only the mahalla it names: the household an existing id
+      // already names (a retry, or someone else's id), and a head taken from another household.
+      const existing = await authorizeExistingHousehold(request, db, 'change_requests.submit', body.id);
+      if ('personId' in body.head) {
+        await authorizePersonJoining(request, db, 'change_requests.submit', body.head.personId);
+      }
       const result = await households.createHousehold(db, { ...body, source: body.source });
       const view = await households.getHouseholdView(db, result.id, body.createdOn);
-      if (result.created) {
-        await auditFromRequest(db, request, {
-          action: 'create',
-          resourceType: 'household',
-          resourceId: result.id,
-          subjectHouseholdIds: [result.id],
-          subjectPersonIds: view.members.map((m) => m.personId),
-          fields: ['members'],
-        });
-      }
+      const disabilities = await healthShown(request, result.id, place, view.facts.disabilities);
+      await auditFromRequest(db, request, {
+        // A retry hands the record back: that is a read of it, recorded like any other.
+        action: result.created ? 'create' : 'read',
+        resourceType: 'household',
+        resourceId: result.id,
+        subjectHouseholdIds: [result.id],
+        subjectPersonIds: view.members.map((m) => m.personId),
+        fields: result.created ? ['members'] : withHealth(VIEW_SECTIONS, disabilities),
+      });
       request.log.info(
-        { householdId: result.id, actor: actorOf(request), created: result.created },
+        { householdId: result.id, actor: actorOf(request), created: result.created, retry: !!existing },
         'household registered',
       );
-      return reply.status(result.created ? 201 : 200).send(view);
+      return reply
+        .status(result.created ? 201 : 200)
+        .send({ ...view, facts: { ...view.facts, disabilities } });
     },
   );
 };

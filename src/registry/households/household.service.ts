@@ -138,13 +138,19 @@ export interface NewHouseholdInput {
 }
 
 /**
- * Registers a new household with its head, in one transaction. Retrying with the same id returns the
- * household already made (the client-made id is the idempotency key).
+ * Registers a new household with its head, in one transaction. Retrying with the same id and the same
+ * content returns the household already made (the client-made id is the idempotency key); the same id with
+ * other content is 409 HOUSEHOLD_ID_TAKEN, so a caller never receives a household it did not describe.
  */
 export async function createHousehold(db: Kysely<DB>, input: NewHouseholdInput) {
   return db.transaction().execute(async (trx) => {
     const existing = await repository.findHousehold(trx, input.id);
-    if (existing) return { created: false, id: existing.id };
+    if (existing) {
+      if (!(await sameHousehold(trx, existing, input))) {
+        throw new DomainError('HOUSEHOLD_ID_TAKEN', { householdId: input.id });
+      }
+      return { created: false, id: existing.id };
+    }
     const mahalla = await getMahalla(trx, input.mahallaCode);
     const head =
       'personId' in input.head
@@ -153,12 +159,8 @@ export async function createHousehold(db: Kysely<DB>, input: NewHouseholdInput) 
     if (head.death_date && head.death_date <= input.createdOn)
       throw new DomainError('PERSON_DECEASED', { personId: head.id });
     const clash = await repository.findMembershipsReaching(trx, head.id, input.createdOn);
-    if (clash.length > 0) {
-      throw new DomainError('PERSON_IN_OTHER_HOUSEHOLD', {
-        personId: head.id,
-        householdId: clash[0]?.household_id,
-      });
-    }
+    // The other household is not named: it may lie outside the caller's areas.
+    if (clash.length > 0) throw new DomainError('PERSON_IN_OTHER_HOUSEHOLD', { personId: head.id });
     await repository.insertHousehold(trx, {
       id: input.id,
       district_code: mahalla.districtCode,
@@ -176,6 +178,34 @@ export async function createHousehold(db: Kysely<DB>, input: NewHouseholdInput) 
     });
     return { created: true, id: input.id };
   });
+}
+
+/** Whether a stored household is the one the input describes: its place, address, date and founding head. */
+async function sameHousehold(
+  trx: Kysely<DB>,
+  stored: NonNullable<Awaited<ReturnType<typeof repository.findHousehold>>>,
+  input: NewHouseholdInput,
+): Promise<boolean> {
+  if (
+    stored.mahalla_code !== input.mahallaCode ||
+    stored.address !== input.address ||
+    stored.created_on !== input.createdOn
+  ) {
+    return false;
+  }
+  const headId = await repository.findFoundingHead(trx, stored.id, stored.created_on);
+  if (!headId) return false;
+  if ('personId' in input.head) return headId === input.head.personId;
+  const wanted = input.head;
+  if (wanted.id !== undefined) return headId === wanted.id;
+  const head = await getPerson(trx, headId);
+  return (
+    (wanted.pinfl ?? null) === head.pinfl &&
+    wanted.lastName === head.last_name &&
+    wanted.firstName === head.first_name &&
+    wanted.sex === head.sex &&
+    wanted.birthDate === head.birth_date
+  );
 }
 
 export const registrySummary = repository.registrySummary;

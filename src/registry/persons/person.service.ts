@@ -39,7 +39,8 @@ export async function createPerson(
   if (input.pinfl) {
     assertPinflAgrees(input.pinfl, input);
     const holder = await repository.findPersonByPinfl(trx, input.pinfl);
-    if (holder) throw new DomainError('PINFL_TAKEN', { personId: holder.id });
+    // Who holds the PINFL is not said: that person may live outside the caller's areas.
+    if (holder) throw new DomainError('PINFL_TAKEN', { field: 'pinfl' });
   }
   const id = input.id ?? randomUUID();
   await repository.insertPerson(trx, {
