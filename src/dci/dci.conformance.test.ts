@@ -52,8 +52,8 @@ suite(title, () => {
   beforeAll(async () => {
     v = specValidator(spec.path ?? '');
     t = await createTestApp();
-    w = await buildDciWorld(t, 11);
     callbacks = await startCallbackServer();
+    w = await buildDciWorld(t, 11, callbacks.url);
     await t.jobs.start({ work: true });
   });
   afterAll(async () => {

@@ -3,8 +3,10 @@ import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fasti
 import type { Kysely } from 'kysely';
 import { scopeFor } from '../access/access.plugin.ts';
 import { auditActorOf } from '../audit/audit.service.ts';
+import { clientCallbacksOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
+import { type OutboundPolicy, outboundPolicyOf } from '../platform/http/outbound-url.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { DciError, errorAck, httpErrorBody, syncErrorBody } from './dci.envelope.ts';
 import { SearchEnvelope, SubscribeEnvelope, TxnStatusEnvelope, UnsubscribeEnvelope } from './dci.schemas.ts';
@@ -15,7 +17,24 @@ import {
   syncSearch,
   syncTxnStatus,
 } from './dci.search.service.ts';
+import { verifyMessageSignature } from './dci.signature.ts';
+import { dciSignerFor } from './dci.signing-key.ts';
 import { subscribe, unsubscribe } from './dci.subscription.service.ts';
+
+/**
+ * A schema problem as text. The message is one of two shapes (the action's message or an encrypted one),
+ * so zod reports a union failure: its first branch, the plain message, says what is wrong in it.
+ */
+function describeIssue(v: { instancePath?: string; message?: string; keyword?: string; params?: unknown }) {
+  const at = v.instancePath && v.instancePath !== '/' ? v.instancePath : '';
+  const branches = (v.params as { errors?: unknown } | undefined)?.errors;
+  if (v.keyword === 'invalid_union' && Array.isArray(branches) && Array.isArray(branches[0])) {
+    return (branches[0] as { path?: PropertyKey[]; message?: string }[]).map(
+      (issue) => `${at}/${(issue.path ?? []).map(String).join('/')}: ${issue.message ?? 'invalid'}`,
+    );
+  }
+  return [`${at || '/'}: ${v.message ?? 'invalid'}`];
+}
 
 /** The OAuth2 scopes of machine clients that open the DCI endpoints. */
 export type DciScope = 'dci.search' | 'dci.subscribe';
@@ -27,14 +46,37 @@ declare module 'fastify' {
   }
 }
 
-async function callerOf(request: FastifyRequest, db: Kysely<DB>): Promise<DciCaller> {
+async function callerOf(request: FastifyRequest, db: Kysely<DB>, policy: OutboundPolicy): Promise<DciCaller> {
   const actor = request.actor;
   if (actor.kind !== 'machine') throw new DomainError('ACTOR_KIND_NOT_ALLOWED', { allowed: ['machine'] });
   return {
     clientId: actor.id,
     scope: await scopeFor(request, db, 'registry.read'),
     auditActor: auditActorOf(request),
+    policy,
   };
+}
+
+/**
+ * A client that registered a signing key must sign every message: checked on the body as the client sent
+ * it (before the schema drops or defaults anything), else the standard's err.signature.missing /
+ * err.signature.invalid. A body that is not an envelope at all is left to the schema (err.request.bad).
+ */
+async function checkSignature(request: FastifyRequest, db: Kysely<DB>): Promise<void> {
+  const actor = request.actor;
+  if (actor.kind !== 'machine') return;
+  const body = request.body as { signature?: unknown; header?: unknown; message?: unknown } | null;
+  if (!body || typeof body !== 'object' || !body.header || typeof body.header !== 'object') return;
+  const { signingJwk } = await clientCallbacksOf(db, actor.id);
+  if (!signingJwk) return;
+  if (typeof body.signature !== 'string' || body.signature.trim() === '') {
+    throw new DciError(401, 'err.signature.missing', 'this client signs its messages: signature is required');
+  }
+  const check = verifyMessageSignature(
+    { signature: body.signature, header: body.header, message: body.message },
+    signingJwk,
+  );
+  if (!check.ok) throw new DciError(401, 'err.signature.invalid', check.reason);
 }
 
 const search = { access: { action: 'registry.read' as const }, dciScope: 'dci.search' as const };
@@ -46,8 +88,21 @@ const tags = ['dci'];
  * with the route's scope). Bodies that are not the standard's envelope are answered with its ERR
  * acknowledgement; refusals of Himoya's access rules keep the catalogue's shape.
  */
-export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => {
+export const dciRoutes: HttpPlugin = async (app, { config, database, jobs, logger }) => {
   const db = database.db;
+  const policy = outboundPolicyOf(config);
+  const signer = dciSignerFor(db, config.DCI_SIGNING_KEY);
+
+  // Himoya's public signing key, for partners to verify its answers, callbacks and notifications.
+  app.get(
+    '/dci/.well-known/jwks.json',
+    {
+      schema: { tags: ['dci'], summary: 'The public key(s) Himoya signs its DCI messages with (JWKS)' },
+      config: { access: { public: true } },
+    },
+    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(await signer.jwks()),
+  );
+
   await app.register(
     async (plain) => {
       const scope = plain.withTypeProvider<ZodTypeProvider>();
@@ -65,30 +120,34 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
         }
       });
 
-      scope.setErrorHandler((error: FastifyError, request, reply) => {
-        // Sync endpoints answer in their callback envelope; async ones with the ERR acknowledgement.
+      // After the access hook, before the schema: a client with a registered key must sign.
+      scope.addHook('preValidation', async (request) => checkSignature(request, db));
+
+      scope.setErrorHandler(async (error: FastifyError, request, reply) => {
+        // Sync endpoints answer in their callback envelope (signed); async ones with the ERR acknowledgement.
         const url = request.routeOptions.url ?? '';
         const syncAction = url.endsWith('/sync/search')
           ? 'on-search'
           : url.endsWith('/sync/txn/status')
             ? 'txn-on-status'
             : undefined;
-        const refuse = (e: DciError) =>
-          reply
-            .status(e.status)
-            .send(
-              syncAction
-                ? syncErrorBody(syncAction, e.code, e.message, e.headerReason)
-                : errorAck(e.code, e.message),
-            );
+        const refuse = async (e: DciError) => {
+          if (syncAction) {
+            const body = syncErrorBody(syncAction, e.code, e.message, e.headerReason);
+            return reply.status(e.status).send(await signer.sign(body));
+          }
+          // 401 / 403 are the standard's HttpErrorResponse (`errors`); the ack says the same.
+          const body =
+            e.status === 401 || e.status === 403
+              ? httpErrorBody(e.code, e.message)
+              : errorAck(e.code, e.message);
+          return reply.status(e.status).send(body);
+        };
         if (error instanceof DciError) return refuse(error);
         // Access refusals and the like: the parent handler answers them in the catalogue's shape.
         if (error instanceof DomainError) throw error;
         if (hasZodFastifySchemaValidationErrors(error)) {
-          const issues = error.validation
-            .slice(0, 5)
-            .map((v) => `${v.instancePath || '/'}: ${v.message ?? 'invalid'}`)
-            .join('; ');
+          const issues = error.validation.flatMap(describeIssue).slice(0, 5).join('; ');
           return refuse(new DciError(400, 'err.request.bad', `not a valid DCI message: ${issues}`));
         }
         if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
@@ -108,8 +167,8 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           config: search,
         },
         async (request, reply) => {
-          const result = await syncSearch(db, await callerOf(request, db), request.body);
-          return reply.status(result.status).send(result.body);
+          const result = await syncSearch(db, await callerOf(request, db, policy), request.body);
+          return reply.status(result.status).send(await signer.sign(result.body));
         },
       );
       scope.post(
@@ -119,7 +178,7 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           config: search,
         },
         async (request, reply) => {
-          const result = await startAsyncSearch(db, jobs, await callerOf(request, db), request.body);
+          const result = await startAsyncSearch(db, jobs, await callerOf(request, db, policy), request.body);
           return reply.status(result.status).send(result.body);
         },
       );
@@ -130,8 +189,8 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           config: search,
         },
         async (request, reply) => {
-          const result = await syncTxnStatus(db, await callerOf(request, db), request.body);
-          return reply.status(result.status).send(result.body);
+          const result = await syncTxnStatus(db, await callerOf(request, db, policy), request.body);
+          return reply.status(result.status).send(await signer.sign(result.body));
         },
       );
       scope.post(
@@ -141,7 +200,7 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           config: search,
         },
         async (request, reply) => {
-          const result = await asyncTxnStatus(db, jobs, await callerOf(request, db), request.body);
+          const result = await asyncTxnStatus(db, jobs, await callerOf(request, db, policy), request.body);
           return reply.status(result.status).send(result.body);
         },
       );
@@ -152,7 +211,7 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           config: subscriptions,
         },
         async (request, reply) => {
-          const result = await subscribe(db, jobs, await callerOf(request, db), request.body);
+          const result = await subscribe(db, jobs, await callerOf(request, db, policy), request.body);
           return reply.status(result.status).send(result.body);
         },
       );
@@ -160,7 +219,7 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
         '/registry/unsubscribe',
         { schema: { body: UnsubscribeEnvelope, tags, summary: 'DCI unsubscribe' }, config: subscriptions },
         async (request, reply) => {
-          const result = await unsubscribe(db, jobs, await callerOf(request, db), request.body);
+          const result = await unsubscribe(db, jobs, await callerOf(request, db, policy), request.body);
           return reply.status(result.status).send(result.body);
         },
       );

@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
 import { type AuditActor, type AuditEntryInput, appendAudit } from '../audit/audit.service.ts';
 import { PURPOSES, type Purpose } from '../audit/purposes.ts';
-import { callbackPrefixesOf } from '../identity/machine.service.ts';
+import { clientCallbacksOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
+import type { OutboundPolicy } from '../platform/http/outbound-url.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
 import { sendDelivery } from './dci.delivery.ts';
 import {
   ack,
+  callbackBaseOf,
   callbackHeader,
   callbackUrl,
   checkEnvelope,
@@ -17,12 +19,12 @@ import {
   newCorrelationId,
   now,
   REG_TYPE,
-  senderUriOf,
 } from './dci.envelope.ts';
 import { entityOf, parsePagination, parseQuery, parseSort, QueryError } from './dci.query.ts';
 import { runSearch, searchDates } from './dci.records.ts';
 import * as repo from './dci.repository.ts';
 import type {
+  DciCallbackHeader,
   DciHeader,
   SearchEnvelope,
   SearchRequest,
@@ -35,25 +37,30 @@ import type { DciStatus } from './dci.tables.ts';
 
 /** Sync and async search, and the status of transactions. */
 
-/** Who is calling: the machine client, the households it may see, and how the audit log names it. */
+/**
+ * Who is calling: the machine client, the households it may see, how the audit log names it, and the
+ * deployment's rule for callback addresses (https only in production).
+ */
 export interface DciCaller {
   clientId: string;
   scope: Scope;
   auditActor: AuditActor;
+  policy: OutboundPolicy;
 }
 
-export interface DciReply {
+export interface DciReply<Body = unknown> {
   status: number;
-  body: unknown;
+  body: Body;
 }
+
+/** What a sync endpoint answers: an envelope in the callback form (signed by the route). */
+export type EnvelopeReply = DciReply<{ header: DciCallbackHeader; message?: unknown }>;
 
 export const SEARCH_JOB = 'dci.search';
 export interface SearchJob {
   clientId: string;
   transactionId: string;
 }
-
-const LOCALE = /^[a-z]{3}$/;
 
 /** The purpose a caller states in consent / authorize, when it is one the audit log knows. */
 export function purposeOf(message: SearchRequest): Purpose | null {
@@ -91,7 +98,7 @@ async function processSearch(
     const base = {
       reference_id: request.reference_id,
       timestamp: now(),
-      ...(request.locale && LOCALE.test(request.locale) ? { locale: request.locale } : {}),
+      ...(request.locale ? { locale: request.locale } : {}),
     };
     const reject = (code: SearchResponseItem['status_reason_code'], why: string) => {
       items.push({
@@ -189,7 +196,7 @@ function onSearchEnvelope(status: DciStatus, header: { sender_id: string }, resp
 }
 
 /** A transaction id sent again: the same message gets the same answer; another message is refused. */
-function replaySync(existing: repo.TransactionRow, hash: string, header: DciHeader): DciReply {
+function replaySync(existing: repo.TransactionRow, hash: string, header: DciHeader): EnvelopeReply {
   if (existing.message_hash !== hash) {
     return {
       status: 409,
@@ -217,7 +224,7 @@ export async function syncSearch(
   db: Kysely<DB>,
   caller: DciCaller,
   envelope: SearchEnvelope,
-): Promise<DciReply> {
+): Promise<EnvelopeReply> {
   const message = searchMessageOf(envelope);
   const hash = digestOf(message);
   const key = { clientId: caller.clientId, kind: 'search' as const, transactionId: message.transaction_id };
@@ -263,7 +270,12 @@ export async function startAsyncSearch(
   envelope: SearchEnvelope,
 ): Promise<DciReply> {
   const message = searchMessageOf(envelope);
-  const senderUri = senderUriOf(envelope.header, await callbackPrefixesOf(db, caller.clientId));
+  const senderUri = callbackBaseOf(
+    envelope.header,
+    await clientCallbacksOf(db, caller.clientId),
+    caller.policy,
+    ['registry/on-search'],
+  );
   const hash = digestOf(message);
   const key = { clientId: caller.clientId, kind: 'search' as const, transactionId: message.transaction_id };
   const existing = await repo.findTransaction(db, key.clientId, key.kind, key.transactionId);
@@ -359,15 +371,68 @@ export async function runAsyncSearch(db: Kysely<DB>, jobs: JobRunner, job: Searc
 
 // --- Transaction status ---
 
-type StatusOutcome = { found: true; message: unknown } | { found: false; reason: string };
+/** A status answer: the TxnStatusResponse message, and whether the transaction asked about was found. */
+interface StatusOutcome {
+  found: boolean;
+  message: {
+    transaction_id: string;
+    correlation_id: string;
+    txnstatus_response: {
+      txn_type: string;
+      txn_status: { transaction_id: string; correlation_id: string; search_response: SearchResponseItem[] };
+    };
+  };
+  /** Why it was not found (also the header's status_reason_message). */
+  reason?: string;
+}
 
-async function statusOf(db: Kysely<DB>, clientId: string, request: TxnStatusRequest): Promise<StatusOutcome> {
+/**
+ * The status of the client's transaction the request names (by transaction_id, correlation_id or a list
+ * of reference_ids). Unknown to this client (or of another client): `rjct` items with the standard's
+ * `rjct.reference_id.invalid` and a message naming what was asked for, in the same envelope as an answer.
+ */
+async function statusOf(
+  db: Kysely<DB>,
+  clientId: string,
+  request: TxnStatusRequest,
+  correlationId: string,
+): Promise<StatusOutcome> {
   const { txn_type: type, attribute_type: attribute, attribute_value: value } = request.txnstatus_request;
-  if (type === 'receipt') return { found: false, reason: "txn_type 'receipt' is not kept by this registry" };
+  const envelopeOf = (
+    txnStatus: StatusOutcome['message']['txnstatus_response']['txn_status'],
+  ): StatusOutcome['message'] => ({
+    transaction_id: request.transaction_id,
+    correlation_id: correlationId,
+    txnstatus_response: { txn_type: type, txn_status: txnStatus },
+  });
+  const asked = Array.isArray(value) ? value : [value];
+  const notFound = (reason: string): StatusOutcome => {
+    const timestamp = now();
+    const item = (referenceId: string): SearchResponseItem => ({
+      reference_id: referenceId,
+      timestamp,
+      status: 'rjct',
+      status_reason_code: type === 'receipt' ? 'rjct.search_criteria.invalid' : 'rjct.reference_id.invalid',
+      status_reason_message: reason.slice(0, 999),
+    });
+    return {
+      found: false,
+      reason,
+      message: envelopeOf({
+        transaction_id: attribute === 'transaction_id' ? String(value) : '',
+        correlation_id: attribute === 'correlation_id' ? String(value) : '',
+        search_response:
+          attribute === 'reference_id_list'
+            ? asked.map(item)
+            : [item(request.txnstatus_request.reference_id)],
+      }),
+    };
+  };
+  if (type === 'receipt') return notFound("txn_type 'receipt' is not kept by this registry");
   let t: repo.TransactionRow | undefined;
   let referenceIds: string[] | undefined;
   if (attribute === 'reference_id_list') {
-    referenceIds = Array.isArray(value) ? value : [value];
+    referenceIds = asked;
     const rows = await repo.listRequests(db, clientId, type, { referenceIds });
     const newest = rows[0];
     if (newest) t = await repo.findTransaction(db, clientId, type, newest.transaction_id);
@@ -377,7 +442,15 @@ async function statusOf(db: Kysely<DB>, clientId: string, request: TxnStatusRequ
         ? await repo.findTransaction(db, clientId, type, value)
         : await repo.findTransactionByCorrelation(db, clientId, type, value);
   }
-  if (!t) return { found: false, reason: 'no such transaction of this client' };
+  if (!t) {
+    const what =
+      attribute === 'transaction_id'
+        ? `transaction_id '${String(value)}'`
+        : attribute === 'correlation_id'
+          ? `correlation_id '${String(value)}'`
+          : `reference_id ${asked.map((r) => `'${r}'`).join(', ')}`;
+    return notFound(`no ${type} transaction with ${what} was received from this client`);
+  }
   const rows = await repo.listRequests(db, clientId, type, { transactionId: t.transaction_id });
   const wanted = referenceIds ? rows.filter((r) => referenceIds.includes(r.reference_id)) : rows;
   const stored = new Map(
@@ -405,43 +478,44 @@ async function statusOf(db: Kysely<DB>, clientId: string, request: TxnStatusRequ
     );
   return {
     found: true,
-    message: {
-      transaction_id: request.transaction_id,
-      correlation_id: newCorrelationId(),
-      txnstatus_response: {
-        txn_type: type,
-        txn_status: {
-          transaction_id: t.transaction_id,
-          correlation_id: t.correlation_id,
-          search_response: items,
-        },
-      },
-    },
+    message: envelopeOf({
+      transaction_id: t.transaction_id,
+      correlation_id: t.correlation_id,
+      search_response: items,
+    }),
   };
 }
 
-function statusEnvelope(outcome: StatusOutcome, header: DciHeader) {
-  return outcome.found
-    ? { header: callbackHeader('txn-on-status', 'succ', header.sender_id), message: outcome.message }
-    : {
-        header: callbackHeader('txn-on-status', 'rjct', header.sender_id, {
-          status_reason_message: outcome.reason,
-        }),
-      };
+/** The txn-on-status envelope: `succ`, or `rjct` with the reason naming the transaction asked for. */
+function statusEnvelope(outcome: StatusOutcome, header: { sender_id: string }) {
+  return {
+    header: callbackHeader(
+      'txn-on-status',
+      outcome.found ? 'succ' : 'rjct',
+      header.sender_id,
+      outcome.reason ? { status_reason_message: outcome.reason.slice(0, 999) } : {},
+    ),
+    message: outcome.message,
+  };
 }
 
-/** POST /registry/sync/txn/status */
+/** POST /registry/sync/txn/status: answered at once, HTTP 200 also for a transaction it does not know. */
 export async function syncTxnStatus(
   db: Kysely<DB>,
   caller: DciCaller,
   envelope: TxnStatusEnvelope,
-): Promise<DciReply> {
+): Promise<EnvelopeReply> {
   checkEnvelope(envelope.header, envelope.message, 'txn-status');
-  const outcome = await statusOf(db, caller.clientId, envelope.message as TxnStatusRequest);
-  return { status: outcome.found ? 200 : 404, body: statusEnvelope(outcome, envelope.header) };
+  const request = envelope.message as TxnStatusRequest;
+  const outcome = await statusOf(db, caller.clientId, request, newCorrelationId());
+  return { status: 200, body: statusEnvelope(outcome, envelope.header) };
 }
 
-/** POST /registry/txn/status: acknowledged, answered on the caller's txn/on-status (once per transaction id). */
+/**
+ * POST /registry/txn/status: acknowledged, then answered on the caller's txn/on-status with the ACK's
+ * correlation_id. Kept as a transaction, so the same message again is acknowledged with the same
+ * correlation_id (and answered once); the same transaction_id with another message is refused (409).
+ */
 export async function asyncTxnStatus(
   db: Kysely<DB>,
   jobs: JobRunner,
@@ -449,17 +523,63 @@ export async function asyncTxnStatus(
   envelope: TxnStatusEnvelope,
 ): Promise<DciReply> {
   checkEnvelope(envelope.header, envelope.message, 'txn-status');
-  const senderUri = senderUriOf(envelope.header, await callbackPrefixesOf(db, caller.clientId));
+  const senderUri = callbackBaseOf(
+    envelope.header,
+    await clientCallbacksOf(db, caller.clientId),
+    caller.policy,
+    ['registry/txn/on-status'],
+  );
   const request = envelope.message as TxnStatusRequest;
-  const outcome = await statusOf(db, caller.clientId, request);
-  const correlationId = newCorrelationId();
-  const outbox = await repo.enqueueOutbox(db, {
-    kind: 'txn-on-status',
+  const hash = digestOf(request);
+  const key = {
     clientId: caller.clientId,
-    url: callbackUrl(senderUri, 'registry/txn/on-status'),
-    body: statusEnvelope(outcome, envelope.header),
-    dedupeKey: `txn-on-status:${caller.clientId}:${request.transaction_id}`,
+    kind: 'txn-status' as const,
+    transactionId: request.transaction_id,
+  };
+  const existing = await repo.findTransaction(db, key.clientId, key.kind, key.transactionId);
+  if (existing) {
+    if (existing.message_hash !== hash) {
+      return {
+        status: 409,
+        body: errorAck(
+          'err.request.bad',
+          'transaction_id was already used for another message',
+          existing.correlation_id,
+        ),
+      };
+    }
+    const outbox = await repo.findOutboxByDedupeKey(db, `txn-on-status:${existing.correlation_id}`);
+    if (outbox?.pending) await sendDelivery(jobs, outbox.id);
+    return { status: 202, body: ack(existing.correlation_id) };
+  }
+  const correlationId = newCorrelationId();
+  const outcome = await statusOf(db, caller.clientId, request, correlationId);
+  const outbox = await db.transaction().execute(async (trx) => {
+    const inserted = await repo.insertTransaction(trx, {
+      ...key,
+      correlationId,
+      mode: 'async',
+      messageHash: hash,
+      senderId: envelope.header.sender_id,
+      senderUri,
+      message: request,
+      scope: caller.scope,
+      auditActor: caller.auditActor,
+      purpose: null,
+      status: outcome.found ? 'succ' : 'rjct',
+    });
+    if (!inserted) return undefined;
+    await repo.completeTransaction(trx, key, outcome.found ? 'succ' : 'rjct', outcome.message);
+    return repo.enqueueOutbox(trx, {
+      kind: 'txn-on-status',
+      clientId: caller.clientId,
+      url: callbackUrl(senderUri, 'registry/txn/on-status'),
+      body: statusEnvelope(outcome, envelope.header),
+      dedupeKey: `txn-on-status:${correlationId}`,
+    });
   });
+  // Another request with this transaction_id won the race: answer as it was answered.
+  if (!outbox) return asyncTxnStatus(db, jobs, caller, envelope);
   if (outbox.pending) await sendDelivery(jobs, outbox.id);
   return { status: 202, body: ack(correlationId) };
 }

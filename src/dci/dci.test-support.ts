@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import type { TestApp } from '../../test/support/app.ts';
 import { Factory, type PersonBody } from '../../test/support/factories.ts';
 import type { Area } from '../access/actor.ts';
-import { createMachineClient } from '../identity/machine.service.ts';
+import { type CallbackSettings, createMachineClient } from '../identity/machine.service.ts';
 import { submitChangeRequest } from '../registry/change-requests/change-request.service.ts';
 import { createHousehold } from '../registry/households/household.service.ts';
 
@@ -122,16 +122,24 @@ export interface DciWorld {
   tokens: { region: string; district: string; noScope: string; otherRegion: string };
 }
 
-async function token(t: TestApp, clientId: string, scopes: string[], area: Area | null): Promise<string> {
-  await createMachineClient(t.database.db, {
-    clientId,
-    secret: `${clientId}-secret`,
-    agency: 'spmis',
-    scopes,
-    area,
-    // Test callback servers listen on this machine, on ports chosen at run time.
-    callbackPrefixes: ['http://127.0.0.1:', 'http://localhost:'],
-  });
+/** Tests run outside production: plain-http callbacks to this machine are allowed. */
+export const TEST_OUTBOUND_POLICY = { httpsOnly: false };
+
+/** A registered callback base that nothing listens on (port 9, discard), for tests without a server. */
+export const UNUSED_CALLBACK_URI = 'http://127.0.0.1:9/dci';
+
+export async function clientToken(
+  t: TestApp,
+  clientId: string,
+  scopes: string[],
+  area: Area | null,
+  callbacks: CallbackSettings = {},
+): Promise<string> {
+  await createMachineClient(
+    t.database.db,
+    { clientId, secret: `${clientId}-secret`, agency: 'spmis', scopes, area, ...callbacks },
+    TEST_OUTBOUND_POLICY,
+  );
   const reply = await t.app.inject({
     method: 'POST',
     url: '/auth/token',
@@ -149,7 +157,15 @@ function monthsAgo(n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-export async function buildDciWorld(t: TestApp, seed = 7): Promise<DciWorld> {
+/**
+ * The world's clients are registered with one exact callback URI: the test's callback server (its base,
+ * e.g. http://127.0.0.1:<port>/dci), never "any local port".
+ */
+export async function buildDciWorld(
+  t: TestApp,
+  seed = 7,
+  callbackUri: string = UNUSED_CALLBACK_URI,
+): Promise<DciWorld> {
   const db = t.database.db;
   const names = { name_uz_latn: 'Sinov', name_uz_cyrl: 'Синов', name_ru: 'Тест', name_en: 'Test' };
   await db
@@ -221,6 +237,7 @@ export async function buildDciWorld(t: TestApp, seed = 7): Promise<DciWorld> {
   const headX1 = factory.person({ birthDate: '1970-09-09', sex: 'M' });
   const x1 = await household(OTHER_MAHALLA, headX1);
   const all = ['registry.read', 'dci.search', 'dci.subscribe'];
+  const callbacks = { callbackUris: [callbackUri] };
   return {
     mahallaA: first.code,
     districtA: first.district_code,
@@ -231,10 +248,16 @@ export async function buildDciWorld(t: TestApp, seed = 7): Promise<DciWorld> {
     b1: { householdId: b1, head: headB1 },
     x1: { householdId: x1, head: headX1 },
     tokens: {
-      region: await token(t, 'dci-region', all, { kind: 'region', code: KHOREZM }),
-      district: await token(t, 'dci-district', all, { kind: 'district', code: first.district_code }),
-      noScope: await token(t, 'dci-noscope', ['registry.read'], { kind: 'region', code: KHOREZM }),
-      otherRegion: await token(t, 'dci-other', all, { kind: 'region', code: '1703' }),
+      region: await clientToken(t, 'dci-region', all, { kind: 'region', code: KHOREZM }, callbacks),
+      district: await clientToken(
+        t,
+        'dci-district',
+        all,
+        { kind: 'district', code: first.district_code },
+        callbacks,
+      ),
+      noScope: await clientToken(t, 'dci-noscope', ['registry.read'], { kind: 'region', code: KHOREZM }),
+      otherRegion: await clientToken(t, 'dci-other', all, { kind: 'region', code: '1703' }, callbacks),
     },
   };
 }

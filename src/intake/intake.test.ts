@@ -23,15 +23,18 @@ describe('my.gov.uz intake', () => {
   let otherAgency: Record<string, string>;
   let family: Awaited<ReturnType<typeof makeFamily>>;
 
-  const bearer = async (clientId: string, scopes: string[], area: Area | null = null) => {
-    await createMachineClient(t.database.db, {
-      clientId,
-      secret: `${clientId}-secret`,
-      agency: clientId,
-      scopes,
-      area,
-      callbackPrefixes: ['http://127.0.0.1:'],
-    });
+  const bearer = async (
+    clientId: string,
+    scopes: string[],
+    area: Area | null = null,
+    callbackUris = ['http://127.0.0.1:9/himoya'],
+  ) => {
+    // Exact callback addresses, as a portal is registered (tests run outside production: http allowed).
+    await createMachineClient(
+      t.database.db,
+      { clientId, secret: `${clientId}-secret`, agency: clientId, scopes, area, callbackUris },
+      { httpsOnly: false },
+    );
     const token = await t.app.inject({
       method: 'POST',
       url: '/auth/token',
@@ -176,8 +179,9 @@ describe('my.gov.uz intake', () => {
 
   it('delivers status callbacks to the portal with retries, in order, once per status', async () => {
     const server = await scriptedServer([{ status: 500 }, { status: 200 }]);
+    const registered = await bearer('mygov-ordered', ['intake.submit'], null, [server.url]);
     const payload = body({ callbackUrl: server.url });
-    expect((await submit(payload)).statusCode).toBe(202);
+    expect((await submit(payload, registered)).statusCode).toBe(202);
     await settleOthers(payload.id);
     const ctx = { database: t.database, config: t.config, logger, backoff: () => 0 };
     const deliverAll = async () => {
@@ -208,8 +212,9 @@ describe('my.gov.uz intake', () => {
 
   it('gives up on a callback after INTAKE_CALLBACK_MAX_ATTEMPTS', async () => {
     const server = await scriptedServer([{ status: 503 }]);
+    const registered = await bearer('mygov-give-up', ['intake.submit'], null, [server.url]);
     const payload = body({ callbackUrl: server.url });
-    expect((await submit(payload)).statusCode).toBe(202);
+    expect((await submit(payload, registered)).statusCode).toBe(202);
     await settleOthers(payload.id);
     const ctx = {
       database: t.database,
