@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import type { Area } from '../access/actor.ts';
 import { type CallbackSettings, createMachineClient } from '../identity/machine.service.ts';
 import { submitChangeRequest } from '../registry/change-requests/change-request.service.ts';
 import { createHousehold } from '../registry/households/household.service.ts';
+import { signMessage } from './dci.signature.ts';
 
 /** Test helpers of the DCI API: the spec validator, a small registry world, envelopes, a callback server. */
 
@@ -259,6 +260,46 @@ export async function buildDciWorld(
       noScope: await clientToken(t, 'dci-noscope', ['registry.read'], { kind: 'region', code: KHOREZM }),
       otherRegion: await clientToken(t, 'dci-other', all, { kind: 'region', code: '1703' }, callbacks),
     },
+  };
+}
+
+/** A machine client that signs its messages: its bearer token and how it signs an envelope. */
+export interface SigningClient {
+  token: string;
+  sign<T extends { header: { sender_id: string }; message?: unknown }>(
+    envelope: T,
+  ): T & { signature: string };
+}
+
+/**
+ * Registers a client with a public Ed25519 key (so it must sign every message), the callback URI given,
+ * and optionally that URI as its default callback.
+ */
+export async function signingClient(
+  t: TestApp,
+  clientId: string,
+  callbackUri: string,
+  options: { defaultCallback?: boolean } = {},
+): Promise<SigningClient> {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const keyId = `${clientId}-key-1`;
+  const token = await clientToken(
+    t,
+    clientId,
+    ['registry.read', 'dci.search', 'dci.subscribe'],
+    { kind: 'region', code: KHOREZM },
+    {
+      callbackUris: [callbackUri],
+      ...(options.defaultCallback ? { defaultCallbackUri: callbackUri } : {}),
+      signingJwk: { ...publicKey.export({ format: 'jwk' }), kid: keyId },
+    },
+  );
+  return {
+    token,
+    sign: (envelope) => ({
+      signature: signMessage(envelope, { privateKey, keyId, senderId: envelope.header.sender_id }),
+      ...envelope,
+    }),
   };
 }
 

@@ -83,13 +83,18 @@ export const intakeRoutes: HttpPlugin = (app, { config, database }) => {
         });
       }
       const result = await db.transaction().execute((trx) =>
-        submitIntake(trx, { ...request.body, callbackUrl }, {
-          clientId: actor.id,
-          actor: actorOf(request),
-          audit: auditActorOf(request),
-          // The portal of a region submits for that region's households only.
-          authorizeHousehold: (householdId) => authorizeHousehold(request, trx, 'registry.read', householdId),
-        }),
+        submitIntake(
+          trx,
+          { ...request.body, callbackUrl },
+          {
+            clientId: actor.id,
+            actor: actorOf(request),
+            audit: auditActorOf(request),
+            // The portal of a region submits for that region's households only.
+            authorizeHousehold: (householdId) =>
+              authorizeHousehold(request, trx, 'registry.read', householdId),
+          },
+        ),
       );
       // Committed: the SMS and the 'submitted' callback can leave now.
       kickDispatch();

@@ -4,9 +4,9 @@ import { findCurrentHouseholdOfPerson } from '../access/access.repository.ts';
 import { type AuditActor, appendAudit } from '../audit/audit.service.ts';
 import { getApplication, submitApplication } from '../casework/application.service.ts';
 import { grantConsent } from '../consent/consent.service.ts';
+import { clientCallbacksOf } from '../identity/machine.service.ts';
 import { DeliveryLoop } from '../notifications/delivery-loop.ts';
 import { defaultBackoff } from '../notifications/dispatcher.ts';
-import { clientCallbacksOf } from '../identity/machine.service.ts';
 import { enqueueNotification } from '../notifications/notification.service.ts';
 import type { IntakeCallbackPayload, IntakeStatus } from '../notifications/notifications.tables.ts';
 import type { AppContext } from '../platform/context.ts';
@@ -200,7 +200,10 @@ export async function deliverIntakeCallbacks(ctx: CallbackContext, limit = 50) {
       const { error } = outcome;
       if (outcome.kind === 'redirect') {
         // Never followed: the portal's answer is a failed attempt, retried at the registered address.
-        ctx.logger.warn({ callback: c.id, application: c.applicationId, error }, 'intake callback redirected');
+        ctx.logger.warn(
+          { callback: c.id, application: c.applicationId, error },
+          'intake callback redirected',
+        );
       }
       const giveUp = c.attempts >= ctx.config.INTAKE_CALLBACK_MAX_ATTEMPTS;
       await repo.markCallbackFailed(db, c.id, error, giveUp ? null : backoff(c.attempts));

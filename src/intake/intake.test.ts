@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
@@ -16,6 +18,28 @@ import {
 } from './intake.service.ts';
 
 const logger = pino({ level: 'silent' });
+
+/** A portal endpoint that answers every POST with a 307 to `location`. */
+async function redirectingServer(location: string) {
+  let hits = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      hits += 1;
+      res.writeHead(307, { location }).end();
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/portal/`,
+    hits: () => hits,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
 
 describe('my.gov.uz intake', () => {
   let t: TestApp;
@@ -156,6 +180,36 @@ describe('my.gov.uz intake', () => {
     });
   });
 
+  it('refuses callback URLs that escape the registered one (finding 5): dot segments, user info, look-alikes', async () => {
+    // The portal is registered with exactly http://127.0.0.1:9/himoya.
+    for (const callbackUrl of [
+      'http://127.0.0.1:9/himoya/../../escaped',
+      'http://127.0.0.1:9/himoya/%2e%2e/escaped',
+      'http://127.0.0.1:9@0.0.0.0:4999/himoya',
+      'http://127.0.0.1:x@0.0.0.0:4999/himoya',
+      'http://127.0.0.1:9/himoyax',
+      'http://127.0.0.1:5432/himoya',
+    ]) {
+      const payload = body({ callbackUrl });
+      const reply = await submit(payload);
+      expect(reply.statusCode, callbackUrl).toBe(400);
+      expect(reply.json().error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { field: 'callbackUrl' },
+      });
+      expect(await listCallbacks(t.database.db, payload.id)).toEqual([]);
+    }
+    // Under it, normalised before it is stored: the stored URL is the one that was checked.
+    const inside = body({ callbackUrl: 'http://127.0.0.1:9/himoya/status/./x/..//' });
+    expect((await submit(inside)).statusCode).toBe(202);
+    const stored = await t.database.db
+      .selectFrom('intake_application')
+      .select('callback_url')
+      .where('application_id', '=', inside.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.callback_url).toBe('http://127.0.0.1:9/himoya/status/');
+  });
+
   it('refuses a regional portal a household outside its region, writing nothing', async () => {
     const elsewhere = await bearer('mygov-andijan', ['intake.submit'], { kind: 'region', code: '1703' });
     const payload = body();
@@ -208,6 +262,34 @@ describe('my.gov.uz intake', () => {
     // Not from the portal: nothing to tell.
     expect(await notifyIntakeStatus(t.database.db, randomUUID())).toEqual({ queued: false });
     await server.close();
+  });
+
+  it('never follows a redirect: a 307 to another port is a failed attempt, the other port hears nothing', async () => {
+    const elsewhere = await scriptedServer([{ status: 200 }]);
+    const redirecting = await redirectingServer(`${elsewhere.url}stolen`);
+    const registered = await bearer('mygov-redirect', ['intake.submit'], null, [redirecting.url]);
+    const payload = body({ callbackUrl: redirecting.url });
+    expect((await submit(payload, registered)).statusCode).toBe(202);
+    await settleOthers(payload.id);
+    const ctx = {
+      database: t.database,
+      config: { ...t.config, INTAKE_CALLBACK_MAX_ATTEMPTS: 2 },
+      logger,
+      backoff: () => 0,
+    };
+    for (let i = 0; i < 10; i += 1) if ((await deliverIntakeCallbacks(ctx)).claimed === 0) break;
+    expect(redirecting.hits()).toBe(2);
+    expect(elsewhere.received).toEqual([]);
+    expect(await listCallbacks(t.database.db, payload.id)).toMatchObject([
+      {
+        status: 'submitted',
+        state: 'failed',
+        attempts: 2,
+        lastError: `redirect refused: HTTP 307 to ${elsewhere.url}stolen`,
+      },
+    ]);
+    await redirecting.close();
+    await elsewhere.close();
   });
 
   it('gives up on a callback after INTAKE_CALLBACK_MAX_ATTEMPTS', async () => {
