@@ -134,7 +134,13 @@ export const dciRoutes: HttpPlugin = async (app, { config, database, jobs, logge
         const refuse = async (e: DciError) => {
           if (syncAction) {
             const body = syncErrorBody(syncAction, e.code, e.message, e.headerReason);
-            return reply.status(e.status).send(await signer.sign(body));
+            // A refusal carries no registry data: if it cannot be signed (no key yet, database down),
+            // it still goes out, unsigned, rather than turning a caller's mistake into a 500.
+            const signed = await signer.sign(body).catch((cause: unknown) => {
+              logger.warn({ err: cause, reqId: request.id }, 'dci refusal sent unsigned');
+              return body;
+            });
+            return reply.status(e.status).send(signed);
           }
           // 401 / 403 are the standard's HttpErrorResponse (`errors`); the ack says the same.
           const body =

@@ -399,6 +399,24 @@ export async function insertMachineClient(
   return row !== undefined;
 }
 
+export async function updateMachineClientCallbacks(
+  db: Kysely<DB>,
+  id: string,
+  callbacks: Pick<MachineClientRecord, 'callbackUris' | 'defaultCallbackUri' | 'signingJwk'>,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('machine_client')
+    .set({
+      callback_uris: callbacks.callbackUris,
+      default_callback_uri: callbacks.defaultCallbackUri,
+      signing_jwk: callbacks.signingJwk ? JSON.stringify(callbacks.signingJwk) : null,
+    })
+    .where('id', '=', id)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function insertAccessToken(
   db: Kysely<DB>,
   token: { id: string; clientId: string; scopes: string[]; expiresAt: Date },

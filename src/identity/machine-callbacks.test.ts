@@ -5,7 +5,12 @@ import { dropSchema, openDatabase } from '../platform/db/database.ts';
 import { listMigrations, migrate } from '../platform/db/migrate.ts';
 import { DomainError } from '../platform/errors.ts';
 import { findMachineClient } from './identity.repository.ts';
-import { clientCallbacksOf, createMachineClient, type NewMachineClient } from './machine.service.ts';
+import {
+  clientCallbacksOf,
+  createMachineClient,
+  type NewMachineClient,
+  setClientCallbacks,
+} from './machine.service.ts';
 
 /** A machine client's callback URIs, default callback URI and signing key: checked, normalised, kept. */
 
@@ -59,6 +64,31 @@ describe('machine clients: callback URIs and signing keys', () => {
       signingJwk: jwk,
     });
     expect((await findMachineClient(tdb.database.db, 'spmis-ok'))?.signingJwk).toEqual(jwk);
+  });
+
+  it('replaces a client’s callback settings, checked the same way', async () => {
+    await createMachineClient(
+      tdb.database.db,
+      { ...base('spmis-change'), callbackUris: ['https://old.example/dci'], signingJwk: publicJwk() },
+      DEV,
+    );
+    expect(
+      await setClientCallbacks(
+        tdb.database.db,
+        'spmis-change',
+        { callbackUris: ['https://new.example/dci'], defaultCallbackUri: 'https://new.example/dci' },
+        DEV,
+      ),
+    ).toBe(true);
+    expect(await clientCallbacksOf(tdb.database.db, 'spmis-change')).toEqual({
+      callbackUris: ['https://new.example/dci'],
+      defaultCallbackUri: 'https://new.example/dci',
+      signingJwk: null,
+    });
+    await expect(
+      setClientCallbacks(tdb.database.db, 'spmis-change', { callbackUris: ['http://a:b@new.example/'] }, DEV),
+    ).rejects.toMatchObject({ code: 'CALLBACK_URI_INVALID' });
+    expect(await setClientCallbacks(tdb.database.db, 'nobody', {}, DEV)).toBe(false);
   });
 
   it('refuses user info, other schemes, http in production, a stray default and private or broken keys', async () => {

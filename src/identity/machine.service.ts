@@ -127,6 +127,20 @@ export async function createMachineClient(
   });
 }
 
+/**
+ * Replaces a client's callback URIs, default callback URI and signing key (each checked as at
+ * registration); false when there is no such client. Callbacks already queued to an address no longer
+ * registered are failed at delivery, never sent.
+ */
+export async function setClientCallbacks(
+  db: Kysely<DB>,
+  clientId: string,
+  settings: CallbackSettings,
+  policy: OutboundPolicy = HTTPS_ONLY,
+): Promise<boolean> {
+  return repo.updateMachineClientCallbacks(db, clientId, validateCallbackSettings(settings, policy));
+}
+
 export interface ClientCallbacks {
   callbackUris: string[];
   defaultCallbackUri: string | null;
