@@ -1,5 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../platform/config.ts';
+import type { DB } from '../platform/db/schema.ts';
+import { HIMOYA_DCI_ID } from './dci.envelope.ts';
 import {
   CLOCK_SKEW_SECONDS,
   parseSignature,
@@ -7,6 +11,7 @@ import {
   signMessage,
   verifyMessageSignature,
 } from './dci.signature.ts';
+import { DciSigner } from './dci.signing-key.ts';
 
 /** The signature form of the standard's MsgSignature, made and checked without a database. */
 
@@ -79,5 +84,40 @@ describe('DCI message signatures', () => {
         ok: false,
       });
     }
+  });
+
+  it('signs with the key DCI_SIGNING_KEY gives (checked at boot), publishing only its public half', async () => {
+    expect(() => loadConfig({ DCI_SIGNING_KEY: '{"kty":"OKP","crv":"Ed25519"}' })).toThrow(/DCI_SIGNING_KEY/);
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    expect(() =>
+      loadConfig({ DCI_SIGNING_KEY: JSON.stringify(publicKey.export({ format: 'jwk' })) }),
+    ).toThrow(/DCI_SIGNING_KEY/);
+    const configured = JSON.stringify({ ...privateKey.export({ format: 'jwk' }), kid: 'himoya-2026' });
+    expect(loadConfig({ DCI_SIGNING_KEY: configured }).DCI_SIGNING_KEY).toBe(configured);
+    // A configured key never needs the database.
+    const noDatabase = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('the database was used');
+        },
+      },
+    ) as unknown as Kysely<DB>;
+    const signer = new DciSigner(noDatabase, configured);
+    const { keys } = await signer.jwks();
+    expect(keys).toEqual([
+      {
+        kty: 'OKP',
+        crv: 'Ed25519',
+        x: publicKey.export({ format: 'jwk' }).x,
+        kid: 'himoya-2026',
+        alg: 'EdDSA',
+        use: 'sig',
+      },
+    ]);
+    const ours = { ...envelope, header: { ...envelope.header, sender_id: HIMOYA_DCI_ID } };
+    const signed = await signer.sign(ours, at);
+    expect(Object.keys(signed)[0]).toBe('signature');
+    expect(verifyMessageSignature(signed, { ...keys[0] }, at)).toEqual({ ok: true });
   });
 });
