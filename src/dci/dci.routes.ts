@@ -10,16 +10,11 @@ import { type OutboundPolicy, outboundPolicyOf } from '../platform/http/outbound
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { DciError, errorAck, httpErrorBody, syncErrorBody } from './dci.envelope.ts';
 import { SearchEnvelope, SubscribeEnvelope, TxnStatusEnvelope, UnsubscribeEnvelope } from './dci.schemas.ts';
-import {
-  asyncTxnStatus,
-  type DciCaller,
-  startAsyncSearch,
-  syncSearch,
-  syncTxnStatus,
-} from './dci.search.service.ts';
+import { type DciCaller, startAsyncSearch, syncSearch } from './dci.search.service.ts';
 import { verifyMessageSignature } from './dci.signature.ts';
 import { dciSignerFor } from './dci.signing-key.ts';
 import { subscribe, unsubscribe } from './dci.subscription.service.ts';
+import { asyncTxnStatus, syncTxnStatus } from './dci.txn-status.service.ts';
 
 /**
  * A schema problem as text. The message is one of two shapes (the action's message or an encrypted one),
