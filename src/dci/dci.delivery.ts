@@ -1,12 +1,18 @@
 import type { Kysely } from 'kysely';
+import { clientCallbacksOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
+import { isRegisteredCallback, type OutboundPolicy, postToPartner } from '../platform/http/outbound-url.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
+import type { Logger } from '../platform/logger.ts';
 import * as repo from './dci.repository.ts';
+import type { DciSigner } from './dci.signing-key.ts';
 
 /**
- * Delivery of callbacks and notifications from the outbox, one durable job per row: POST the stored body,
- * mark it delivered on a 2xx, else record the error and fail the job so that pg-boss retries it with
- * backoff; after MAX_ATTEMPTS the row is marked failed and left for an operator.
+ * Delivery of callbacks and notifications from the outbox, one durable job per row: sign the stored
+ * body afresh, POST it, mark it delivered on a 2xx, else record the error and fail the job so that pg-boss
+ * retries it with backoff; after MAX_ATTEMPTS the row is marked failed and left for an operator. Redirects
+ * are never followed (a 3xx is a failed attempt), and a row whose address is no longer under a callback
+ * URI registered for its client is failed at once, never sent.
  */
 
 export const DELIVER_JOB = 'dci.deliver';
@@ -31,33 +37,42 @@ export class DeliveryFailed extends Error {
   }
 }
 
-export async function deliverOutbox(
-  db: Kysely<DB>,
-  outboxId: number,
-  fetcher: typeof fetch = fetch,
-): Promise<void> {
+export interface DeliveryContext {
+  db: Kysely<DB>;
+  signer: DciSigner;
+  policy: OutboundPolicy;
+  logger?: Logger;
+  fetch?: typeof fetch;
+}
+
+export async function deliverOutbox(ctx: DeliveryContext, outboxId: number): Promise<void> {
+  const { db } = ctx;
   const row = await repo.findOutbox(db, outboxId);
   if (row?.status !== 'pending') return;
-  let error: string;
-  try {
-    const response = await fetcher(row.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(row.body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      redirect: 'error',
-    });
-    // The body is not needed; reading it frees the connection.
-    await response.arrayBuffer().catch(() => undefined);
-    if (response.ok) {
-      await repo.recordDelivery(db, outboxId, { delivered: true });
-      return;
-    }
-    error = `HTTP ${response.status}`;
-  } catch (cause) {
-    error = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  const { callbackUris } = await clientCallbacksOf(db, row.client_id);
+  if (!isRegisteredCallback(row.url, callbackUris)) {
+    const error = 'refused: the address is not under a callback URI registered for the client';
+    ctx.logger?.warn({ outbox: outboxId, client: row.client_id, url: row.url }, `dci ${row.kind} ${error}`);
+    await repo.recordDelivery(db, outboxId, { delivered: false, error, failed: true });
+    return;
+  }
+  const body = await ctx.signer.sign(row.body as { header: unknown; message?: unknown });
+  const outcome = await postToPartner(row.url, JSON.stringify(body), {
+    policy: ctx.policy,
+    timeoutMs: TIMEOUT_MS,
+    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+  });
+  if (outcome.ok) {
+    await repo.recordDelivery(db, outboxId, { delivered: true });
+    return;
+  }
+  if (outcome.kind === 'redirect') {
+    ctx.logger?.warn(
+      { outbox: outboxId, client: row.client_id, url: row.url, error: outcome.error },
+      'dci callback answered with a redirect, which is never followed',
+    );
   }
   const failed = row.attempts + 1 >= MAX_ATTEMPTS;
-  await repo.recordDelivery(db, outboxId, { delivered: false, error, failed });
-  if (!failed) throw new DeliveryFailed(`delivery of ${row.kind} to ${row.url} failed: ${error}`);
+  await repo.recordDelivery(db, outboxId, { delivered: false, error: outcome.error, failed });
+  if (!failed) throw new DeliveryFailed(`delivery of ${row.kind} to ${row.url} failed: ${outcome.error}`);
 }

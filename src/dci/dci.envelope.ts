@@ -1,4 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
+import {
+  isRegisteredCallback,
+  normaliseOutboundUrl,
+  type OutboundPolicy,
+  OutboundUrlError,
+} from '../platform/http/outbound-url.ts';
 import type {
   DciAck,
   DciCallbackHeader,
@@ -142,34 +148,50 @@ export function checkEnvelope(header: DciHeader, message: object, action: string
   }
 }
 
+/** What Himoya knows of a client's callbacks (src/identity: machine_client.callback_uris, default). */
+export interface CallbackRegistration {
+  callbackUris: readonly string[];
+  defaultCallbackUri: string | null;
+}
+
 /**
- * An async call needs somewhere to call back: an http(s) URL under one of the prefixes registered for the
- * client (`machine_client.callback_prefixes`), never just any address a message names.
+ * Where the callbacks of an async message go: `header.sender_uri`, or when it is absent the client's default
+ * callback URI (the standard's "default uri configured as part of onboarding"). The address is normalised,
+ * and every callback it leads to (`paths`, e.g. 'registry/on-search') must be under a callback URI
+ * registered for the client, compared by origin and path segments: the server never calls an address a
+ * message alone names. Else 400 err.sender_uri.invalid.
  */
-export function senderUriOf(header: DciHeader, allowedPrefixes: readonly string[]): string {
-  const uri = header.sender_uri;
-  let url: URL | undefined;
+export function callbackBaseOf(
+  header: DciHeader,
+  client: CallbackRegistration,
+  policy: OutboundPolicy,
+  paths: readonly string[],
+): string {
+  const given = header.sender_uri ?? client.defaultCallbackUri;
+  if (!given) {
+    throw new DciError(
+      400,
+      'err.sender_uri.invalid',
+      'header.sender_uri is absent and no default callback URI is registered for this client',
+    );
+  }
+  let base: string;
   try {
-    url = uri ? new URL(uri) : undefined;
-  } catch {
-    url = undefined;
+    base = normaliseOutboundUrl(given, policy);
+  } catch (error) {
+    if (!(error instanceof OutboundUrlError)) throw error;
+    throw new DciError(400, 'err.sender_uri.invalid', `header.sender_uri ${error.message}`);
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new DciError(
-      400,
-      'err.sender_uri.invalid',
-      'header.sender_uri must be the http(s) URL of your DCI endpoints',
-    );
+  for (const path of paths) {
+    if (!isRegisteredCallback(callbackUrl(base, path), client.callbackUris)) {
+      throw new DciError(
+        400,
+        'err.sender_uri.invalid',
+        `header.sender_uri is not under a callback address registered for this client (${path})`,
+      );
+    }
   }
-  const address = url.toString();
-  if (!allowedPrefixes.some((prefix) => address.startsWith(prefix))) {
-    throw new DciError(
-      400,
-      'err.sender_uri.invalid',
-      'header.sender_uri is not under a callback address registered for this client',
-    );
-  }
-  return address;
+  return base;
 }
 
 /**
@@ -196,16 +218,17 @@ export function isTimestamp(value: string): boolean {
 
 /** sha256 of a canonical JSON (keys sorted): the same message in another key order is the same message. */
 export function digestOf(value: unknown): string {
-  return createHash('sha256').update(canonical(value)).digest('hex');
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+/** JSON with keys sorted and no whitespace (RFC 8785's JCS for the values JSON.parse gives). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callbackUrl } from './dci.envelope.ts';
+import { callbackBaseOf, callbackUrl, DciError } from './dci.envelope.ts';
 import { registryEventsOf } from './dci.notify.ts';
 import { parsePagination, parseQuery, parseSort, QueryError } from './dci.query.ts';
 
@@ -118,6 +118,44 @@ describe('DCI query parsing', () => {
     expect(callbackUrl('https://spmis.example/dci/registry/on-subscribe', 'registry/notify')).toBe(
       'https://spmis.example/dci/registry/notify',
     );
+  });
+
+  it('takes sender_uri, else the default callback, and every callback it leads to must be registered', () => {
+    const client = { callbackUris: ['https://spmis.example/dci'], defaultCallbackUri: null };
+    const policy = { httpsOnly: true };
+    const withUri = (sender_uri?: string) => ({
+      version: '1.0.0',
+      message_id: 'm',
+      message_ts: '2026-03-01T00:00:00Z',
+      action: 'search',
+      sender_id: 'spmis',
+      total_count: 1,
+      ...(sender_uri ? { sender_uri } : {}),
+    });
+    const paths = ['registry/on-subscribe', 'registry/notify'];
+    expect(
+      callbackBaseOf(withUri('https://SPMIS.example/dci/x/../registry/on-search'), client, policy, paths),
+    ).toBe('https://spmis.example/dci/registry/on-search');
+    const refused = (header: ReturnType<typeof withUri>, registration = client) => {
+      try {
+        callbackBaseOf(header, registration, policy, paths);
+        return 'accepted';
+      } catch (error) {
+        return error instanceof DciError ? error.code : 'other';
+      }
+    };
+    expect(refused(withUri())).toBe('err.sender_uri.invalid');
+    expect(refused(withUri('https://spmis.example/dci/../escaped'))).toBe('err.sender_uri.invalid');
+    expect(refused(withUri('http://spmis.example/dci'))).toBe('err.sender_uri.invalid');
+    // Registered only for on-subscribe: a subscription's notify would go elsewhere, so it is refused.
+    const narrow = {
+      callbackUris: ['https://spmis.example/dci/registry/on-subscribe'],
+      defaultCallbackUri: null,
+    };
+    expect(refused(withUri('https://spmis.example/dci'), narrow)).toBe('err.sender_uri.invalid');
+    // No sender_uri: the default callback URI registered at onboarding.
+    const withDefault = { ...client, defaultCallbackUri: 'https://spmis.example/dci' };
+    expect(callbackBaseOf(withUri(), withDefault, policy, paths)).toBe('https://spmis.example/dci');
   });
 
   it('maps life events to the standard’s registry events', () => {

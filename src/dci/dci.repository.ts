@@ -507,6 +507,18 @@ export async function enqueueOutbox(
   return { id: Number(found.id), pending: found.status === 'pending', created: false };
 }
 
+export async function findOutboxByDedupeKey(
+  db: Kysely<DB>,
+  dedupeKey: string,
+): Promise<{ id: number; pending: boolean } | undefined> {
+  const row = await db
+    .selectFrom('dci_outbox')
+    .select(['id', 'status'])
+    .where('dedupe_key', '=', dedupeKey)
+    .executeTakeFirst();
+  return row && { id: Number(row.id), pending: row.status === 'pending' };
+}
+
 export async function findOutbox(db: Kysely<DB>, id: number) {
   return db.selectFrom('dci_outbox').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -528,5 +540,37 @@ export async function recordDelivery(
           }),
     }))
     .where('id', '=', id)
+    .execute();
+}
+
+// --- Himoya's signing key ---
+
+const SIGNING_KEY_ROW = 'current';
+
+export async function findSigningKey(
+  db: Kysely<DB>,
+): Promise<{ privateJwk: Record<string, unknown>; publicJwk: Record<string, unknown> } | undefined> {
+  const row = await db
+    .selectFrom('dci_signing_key')
+    .select(['private_jwk', 'public_jwk'])
+    .where('id', '=', SIGNING_KEY_ROW)
+    .executeTakeFirst();
+  return row && { privateJwk: row.private_jwk, publicJwk: row.public_jwk };
+}
+
+/** Stores the key unless another process stored one first; the caller re-reads to use the winner. */
+export async function insertSigningKeyIfAbsent(
+  db: Kysely<DB>,
+  privateJwk: Record<string, unknown>,
+  publicJwk: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .insertInto('dci_signing_key')
+    .values({
+      id: SIGNING_KEY_ROW,
+      private_jwk: JSON.stringify(privateJwk),
+      public_jwk: JSON.stringify(publicJwk),
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 }

@@ -4,35 +4,78 @@ import type { Kysely } from 'kysely';
 import { scopeFor } from '../access/access.plugin.ts';
 import { mayEver } from '../access/policies.ts';
 import { auditActorOf } from '../audit/audit.service.ts';
+import { clientCallbacksOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
+import { type OutboundPolicy, outboundPolicyOf } from '../platform/http/outbound-url.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { DciError, errorAck, httpErrorBody, syncErrorBody } from './dci.envelope.ts';
 import { SearchEnvelope, SubscribeEnvelope, TxnStatusEnvelope, UnsubscribeEnvelope } from './dci.schemas.ts';
-import {
-  asyncTxnStatus,
-  type DciCaller,
-  startAsyncSearch,
-  syncSearch,
-  syncTxnStatus,
-} from './dci.search.service.ts';
+import { type DciCaller, startAsyncSearch, syncSearch } from './dci.search.service.ts';
+import { verifyMessageSignature } from './dci.signature.ts';
+import { dciSignerFor } from './dci.signing-key.ts';
 import { subscribe, unsubscribe } from './dci.subscription.service.ts';
+import { asyncTxnStatus, syncTxnStatus } from './dci.txn-status.service.ts';
+
+/**
+ * A schema problem as text. The message is one of two shapes (the action's message or an encrypted one),
+ * so zod reports a union failure: its first branch, the plain message, says what is wrong in it.
+ */
+function describeIssue(v: { instancePath?: string; message?: string; keyword?: string; params?: unknown }) {
+  const at = v.instancePath && v.instancePath !== '/' ? v.instancePath : '';
+  const branches = (v.params as { errors?: unknown } | undefined)?.errors;
+  if (v.keyword === 'invalid_union' && Array.isArray(branches) && Array.isArray(branches[0])) {
+    return (branches[0] as { path?: PropertyKey[]; message?: string }[]).map(
+      (issue) => `${at}/${(issue.path ?? []).map(String).join('/')}: ${issue.message ?? 'invalid'}`,
+    );
+  }
+  return [`${at || '/'}: ${v.message ?? 'invalid'}`];
+}
+
+type DciAction = 'dci.search' | 'dci.subscribe';
 
 /**
  * The machine client of a DCI request and the households its action reaches (the client's area, from the
  * scope the route admitted it with: `dci.search` or `dci.subscribe`, never `registry.read`).
  */
-async function callerOf(request: FastifyRequest, db: Kysely<DB>, action: DciAction): Promise<DciCaller> {
+async function callerOf(
+  request: FastifyRequest,
+  db: Kysely<DB>,
+  action: DciAction,
+  policy: OutboundPolicy,
+): Promise<DciCaller> {
   const actor = request.actor;
   if (actor.kind !== 'machine') throw new DomainError('ACTOR_KIND_NOT_ALLOWED', { allowed: ['machine'] });
   return {
     clientId: actor.id,
     scope: await scopeFor(request, db, action),
     auditActor: auditActorOf(request),
+    policy,
   };
 }
 
-type DciAction = 'dci.search' | 'dci.subscribe';
+/**
+ * A client that registered a signing key must sign every message: checked on the body as the client sent
+ * it (before the schema drops or defaults anything), else the standard's err.signature.missing /
+ * err.signature.invalid. A body that is not an envelope at all is left to the schema (err.request.bad).
+ */
+async function checkSignature(request: FastifyRequest, db: Kysely<DB>): Promise<void> {
+  const actor = request.actor;
+  if (actor.kind !== 'machine') return;
+  const body = request.body as { signature?: unknown; header?: unknown; message?: unknown } | null;
+  if (!body || typeof body !== 'object' || !body.header || typeof body.header !== 'object') return;
+  const { signingJwk } = await clientCallbacksOf(db, actor.id);
+  if (!signingJwk) return;
+  if (typeof body.signature !== 'string' || body.signature.trim() === '') {
+    throw new DciError(401, 'err.signature.missing', 'this client signs its messages: signature is required');
+  }
+  const check = verifyMessageSignature(
+    { signature: body.signature, header: body.header, message: body.message },
+    signingJwk,
+  );
+  if (!check.ok) throw new DciError(401, 'err.signature.invalid', check.reason);
+}
+
 const statusAction = (request: FastifyRequest): DciAction =>
   mayEver(request.actor, 'dci.search') ? 'dci.search' : 'dci.subscribe';
 const search = { access: { action: 'dci.search' as const } };
@@ -46,28 +89,54 @@ const tags = ['dci'];
  * with the route's scope). Bodies that are not the standard's envelope are answered with its ERR
  * acknowledgement; refusals of Himoya's access rules keep the catalogue's shape.
  */
-export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => {
+export const dciRoutes: HttpPlugin = async (app, { config, database, jobs, logger }) => {
   const db = database.db;
+  const policy = outboundPolicyOf(config);
+  const signer = dciSignerFor(db, config.DCI_SIGNING_KEY);
+
+  // Himoya's public signing key, for partners to verify its answers, callbacks and notifications.
+  app.get(
+    '/dci/.well-known/jwks.json',
+    {
+      schema: { tags: ['dci'], summary: 'The public key(s) Himoya signs its DCI messages with (JWKS)' },
+      config: { access: { public: true } },
+    },
+    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(await signer.jwks()),
+  );
+
   await app.register(
     async (plain) => {
       const scope = plain.withTypeProvider<ZodTypeProvider>();
 
-      scope.setErrorHandler((error: FastifyError, request, reply) => {
-        // Sync endpoints answer in their callback envelope; async ones with the ERR acknowledgement.
+      // After the access rules (the route's scope), before the schema: a client with a registered key must sign.
+      scope.addHook('preValidation', async (request) => checkSignature(request, db));
+
+      scope.setErrorHandler(async (error: FastifyError, request, reply) => {
+        // Sync endpoints answer in their callback envelope (signed); async ones with the ERR acknowledgement.
         const url = request.routeOptions.url ?? '';
         const syncAction = url.endsWith('/sync/search')
           ? 'on-search'
           : url.endsWith('/sync/txn/status')
             ? 'txn-on-status'
             : undefined;
-        const refuse = (e: DciError) =>
-          reply
-            .status(e.status)
-            .send(
-              syncAction
-                ? syncErrorBody(syncAction, e.code, e.message, e.headerReason)
-                : errorAck(e.code, e.message),
-            );
+        const refuse = async (e: DciError) => {
+          if (syncAction) {
+            const body = syncErrorBody(syncAction, e.code, e.message, e.headerReason);
+            // A refusal carries no registry data: if it cannot be signed (no key yet, database down),
+            // it still goes out, unsigned, rather than turning a caller's mistake into a 500.
+            const signed = await signer.sign(body).catch((cause: unknown) => {
+              logger.warn({ err: cause, reqId: request.id }, 'dci refusal sent unsigned');
+              return body;
+            });
+            return reply.status(e.status).send(signed);
+          }
+          // 401 / 403 are the standard's HttpErrorResponse (`errors`); the ack says the same.
+          const body =
+            e.status === 401 || e.status === 403
+              ? httpErrorBody(e.code, e.message)
+              : errorAck(e.code, e.message);
+          return reply.status(e.status).send(body);
+        };
         if (error instanceof DciError) return refuse(error);
         // A machine client whose token lacks the route's scope: the standard's 403. Staff, citizens and
         // anonymous callers, and other domain errors: the parent handler answers in the catalogue's shape.
@@ -80,10 +149,7 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
         }
         if (error instanceof DomainError) throw error;
         if (hasZodFastifySchemaValidationErrors(error)) {
-          const issues = error.validation
-            .slice(0, 5)
-            .map((v) => `${v.instancePath || '/'}: ${v.message ?? 'invalid'}`)
-            .join('; ');
+          const issues = error.validation.flatMap(describeIssue).slice(0, 5).join('; ');
           return refuse(new DciError(400, 'err.request.bad', `not a valid DCI message: ${issues}`));
         }
         if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
@@ -103,8 +169,12 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           config: search,
         },
         async (request, reply) => {
-          const result = await syncSearch(db, await callerOf(request, db, 'dci.search'), request.body);
-          return reply.status(result.status).send(result.body);
+          const result = await syncSearch(
+            db,
+            await callerOf(request, db, 'dci.search', policy),
+            request.body,
+          );
+          return reply.status(result.status).send(await signer.sign(result.body));
         },
       );
       scope.post(
@@ -117,7 +187,7 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           const result = await startAsyncSearch(
             db,
             jobs,
-            await callerOf(request, db, 'dci.search'),
+            await callerOf(request, db, 'dci.search', policy),
             request.body,
           );
           return reply.status(result.status).send(result.body);
@@ -132,10 +202,10 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
         async (request, reply) => {
           const result = await syncTxnStatus(
             db,
-            await callerOf(request, db, statusAction(request)),
+            await callerOf(request, db, statusAction(request), policy),
             request.body,
           );
-          return reply.status(result.status).send(result.body);
+          return reply.status(result.status).send(await signer.sign(result.body));
         },
       );
       scope.post(
@@ -148,7 +218,7 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           const result = await asyncTxnStatus(
             db,
             jobs,
-            await callerOf(request, db, statusAction(request)),
+            await callerOf(request, db, statusAction(request), policy),
             request.body,
           );
           return reply.status(result.status).send(result.body);
@@ -164,7 +234,7 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           const result = await subscribe(
             db,
             jobs,
-            await callerOf(request, db, 'dci.subscribe'),
+            await callerOf(request, db, 'dci.subscribe', policy),
             request.body,
           );
           return reply.status(result.status).send(result.body);
@@ -177,7 +247,7 @@ export const dciRoutes: HttpPlugin = async (app, { database, jobs, logger }) => 
           const result = await unsubscribe(
             db,
             jobs,
-            await callerOf(request, db, 'dci.subscribe'),
+            await callerOf(request, db, 'dci.subscribe', policy),
             request.body,
           );
           return reply.status(result.status).send(result.body);

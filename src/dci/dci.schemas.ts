@@ -83,7 +83,12 @@ const TransactionId = z.string().min(1).max(99);
 const ReferenceId = z.string().min(1).max(99);
 /** Checked by the service (an invalid timestamp rejects one request, not the whole message). */
 const Timestamp = z.string().max(64);
-const Locale = z.string().max(16).optional();
+/** The standard's locale: an ISO 639-3 language code (`^[a-z]{3}$`); anything else is not its message. */
+export const LOCALE_PATTERN = /^[a-z]{3}$/;
+const Locale = z
+  .string()
+  .regex(LOCALE_PATTERN, 'locale must be an ISO 639-3 code: three lower-case letters')
+  .optional();
 
 /** The header of a request message (MsgHeader_V1.0.0). */
 export const DciHeader = z.object({

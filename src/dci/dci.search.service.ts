@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
 import { type AuditActor, type AuditEntryInput, appendAudit } from '../audit/audit.service.ts';
 import { PURPOSES, type Purpose } from '../audit/purposes.ts';
-import { callbackPrefixesOf } from '../identity/machine.service.ts';
+import { clientCallbacksOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
+import type { OutboundPolicy } from '../platform/http/outbound-url.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
 import { sendDelivery } from './dci.delivery.ts';
 import {
   ack,
+  callbackBaseOf,
   callbackHeader,
   callbackUrl,
   checkEnvelope,
@@ -17,43 +19,46 @@ import {
   newCorrelationId,
   now,
   REG_TYPE,
-  senderUriOf,
 } from './dci.envelope.ts';
 import { entityOf, parsePagination, parseQuery, parseSort, QueryError } from './dci.query.ts';
 import { runSearch, searchDates } from './dci.records.ts';
 import * as repo from './dci.repository.ts';
 import type {
+  DciCallbackHeader,
   DciHeader,
   SearchEnvelope,
   SearchRequest,
   SearchResponse,
   SearchResponseItem,
-  TxnStatusEnvelope,
-  TxnStatusRequest,
 } from './dci.schemas.ts';
 import type { DciStatus } from './dci.tables.ts';
 
-/** Sync and async search, and the status of transactions. */
+/** Sync and async search. */
 
-/** Who is calling: the machine client, the households it may see, and how the audit log names it. */
+/**
+ * Who is calling: the machine client, the households it may see, how the audit log names it, and the
+ * deployment's rule for callback addresses (https only in production).
+ */
 export interface DciCaller {
   clientId: string;
   scope: Scope;
   auditActor: AuditActor;
+  policy: OutboundPolicy;
 }
 
-export interface DciReply {
+export interface DciReply<Body = unknown> {
   status: number;
-  body: unknown;
+  body: Body;
 }
+
+/** What a sync endpoint answers: an envelope in the callback form (signed by the route). */
+export type EnvelopeReply = DciReply<{ header: DciCallbackHeader; message?: unknown }>;
 
 export const SEARCH_JOB = 'dci.search';
 export interface SearchJob {
   clientId: string;
   transactionId: string;
 }
-
-const LOCALE = /^[a-z]{3}$/;
 
 /** The purpose a caller states in consent / authorize, when it is one the audit log knows. */
 export function purposeOf(message: SearchRequest): Purpose | null {
@@ -91,7 +96,7 @@ async function processSearch(
     const base = {
       reference_id: request.reference_id,
       timestamp: now(),
-      ...(request.locale && LOCALE.test(request.locale) ? { locale: request.locale } : {}),
+      ...(request.locale ? { locale: request.locale } : {}),
     };
     const reject = (code: SearchResponseItem['status_reason_code'], why: string) => {
       items.push({
@@ -189,7 +194,7 @@ function onSearchEnvelope(status: DciStatus, header: { sender_id: string }, resp
 }
 
 /** A transaction id sent again: the same message gets the same answer; another message is refused. */
-function replaySync(existing: repo.TransactionRow, hash: string, header: DciHeader): DciReply {
+function replaySync(existing: repo.TransactionRow, hash: string, header: DciHeader): EnvelopeReply {
   if (existing.message_hash !== hash) {
     return {
       status: 409,
@@ -217,7 +222,7 @@ export async function syncSearch(
   db: Kysely<DB>,
   caller: DciCaller,
   envelope: SearchEnvelope,
-): Promise<DciReply> {
+): Promise<EnvelopeReply> {
   const message = searchMessageOf(envelope);
   const hash = digestOf(message);
   const key = { clientId: caller.clientId, kind: 'search' as const, transactionId: message.transaction_id };
@@ -263,7 +268,12 @@ export async function startAsyncSearch(
   envelope: SearchEnvelope,
 ): Promise<DciReply> {
   const message = searchMessageOf(envelope);
-  const senderUri = senderUriOf(envelope.header, await callbackPrefixesOf(db, caller.clientId));
+  const senderUri = callbackBaseOf(
+    envelope.header,
+    await clientCallbacksOf(db, caller.clientId),
+    caller.policy,
+    ['registry/on-search'],
+  );
   const hash = digestOf(message);
   const key = { clientId: caller.clientId, kind: 'search' as const, transactionId: message.transaction_id };
   const existing = await repo.findTransaction(db, key.clientId, key.kind, key.transactionId);
@@ -355,111 +365,4 @@ export async function runAsyncSearch(db: Kysely<DB>, jobs: JobRunner, job: Searc
     dedupeKey: `on-search:${t.correlation_id}`,
   });
   if (outbox.pending) await sendDelivery(jobs, outbox.id);
-}
-
-// --- Transaction status ---
-
-type StatusOutcome = { found: true; message: unknown } | { found: false; reason: string };
-
-async function statusOf(db: Kysely<DB>, clientId: string, request: TxnStatusRequest): Promise<StatusOutcome> {
-  const { txn_type: type, attribute_type: attribute, attribute_value: value } = request.txnstatus_request;
-  if (type === 'receipt') return { found: false, reason: "txn_type 'receipt' is not kept by this registry" };
-  let t: repo.TransactionRow | undefined;
-  let referenceIds: string[] | undefined;
-  if (attribute === 'reference_id_list') {
-    referenceIds = Array.isArray(value) ? value : [value];
-    const rows = await repo.listRequests(db, clientId, type, { referenceIds });
-    const newest = rows[0];
-    if (newest) t = await repo.findTransaction(db, clientId, type, newest.transaction_id);
-  } else if (typeof value === 'string') {
-    t =
-      attribute === 'transaction_id'
-        ? await repo.findTransaction(db, clientId, type, value)
-        : await repo.findTransactionByCorrelation(db, clientId, type, value);
-  }
-  if (!t) return { found: false, reason: 'no such transaction of this client' };
-  const rows = await repo.listRequests(db, clientId, type, { transactionId: t.transaction_id });
-  const wanted = referenceIds ? rows.filter((r) => referenceIds.includes(r.reference_id)) : rows;
-  const stored = new Map(
-    type === 'search'
-      ? ((t.response as SearchResponse | null)?.search_response ?? []).map(
-          (i) => [i.reference_id, i] as const,
-        )
-      : [],
-  );
-  const items = wanted
-    .sort((a, b) => (a.reference_id < b.reference_id ? -1 : 1))
-    .map(
-      (r): SearchResponseItem =>
-        stored.get(r.reference_id) ?? {
-          reference_id: r.reference_id,
-          timestamp: new Date(r.updated_at).toISOString(),
-          status: r.status,
-          // Subscribe reason codes are not search reason codes: they travel as the message.
-          ...(r.status_reason_code
-            ? type === 'search'
-              ? { status_reason_code: r.status_reason_code as SearchResponseItem['status_reason_code'] }
-              : { status_reason_message: r.status_reason_code }
-            : {}),
-        },
-    );
-  return {
-    found: true,
-    message: {
-      transaction_id: request.transaction_id,
-      correlation_id: newCorrelationId(),
-      txnstatus_response: {
-        txn_type: type,
-        txn_status: {
-          transaction_id: t.transaction_id,
-          correlation_id: t.correlation_id,
-          search_response: items,
-        },
-      },
-    },
-  };
-}
-
-function statusEnvelope(outcome: StatusOutcome, header: DciHeader) {
-  return outcome.found
-    ? { header: callbackHeader('txn-on-status', 'succ', header.sender_id), message: outcome.message }
-    : {
-        header: callbackHeader('txn-on-status', 'rjct', header.sender_id, {
-          status_reason_message: outcome.reason,
-        }),
-      };
-}
-
-/** POST /registry/sync/txn/status */
-export async function syncTxnStatus(
-  db: Kysely<DB>,
-  caller: DciCaller,
-  envelope: TxnStatusEnvelope,
-): Promise<DciReply> {
-  checkEnvelope(envelope.header, envelope.message, 'txn-status');
-  const outcome = await statusOf(db, caller.clientId, envelope.message as TxnStatusRequest);
-  return { status: outcome.found ? 200 : 404, body: statusEnvelope(outcome, envelope.header) };
-}
-
-/** POST /registry/txn/status: acknowledged, answered on the caller's txn/on-status (once per transaction id). */
-export async function asyncTxnStatus(
-  db: Kysely<DB>,
-  jobs: JobRunner,
-  caller: DciCaller,
-  envelope: TxnStatusEnvelope,
-): Promise<DciReply> {
-  checkEnvelope(envelope.header, envelope.message, 'txn-status');
-  const senderUri = senderUriOf(envelope.header, await callbackPrefixesOf(db, caller.clientId));
-  const request = envelope.message as TxnStatusRequest;
-  const outcome = await statusOf(db, caller.clientId, request);
-  const correlationId = newCorrelationId();
-  const outbox = await repo.enqueueOutbox(db, {
-    kind: 'txn-on-status',
-    clientId: caller.clientId,
-    url: callbackUrl(senderUri, 'registry/txn/on-status'),
-    body: statusEnvelope(outcome, envelope.header),
-    dedupeKey: `txn-on-status:${caller.clientId}:${request.transaction_id}`,
-  });
-  if (outbox.pending) await sendDelivery(jobs, outbox.id);
-  return { status: 202, body: ack(correlationId) };
 }

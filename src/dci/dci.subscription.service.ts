@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
 import { type AuditActor, appendAudit } from '../audit/audit.service.ts';
-import { callbackPrefixesOf } from '../identity/machine.service.ts';
+import { clientCallbacksOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
 import { sendDelivery } from './dci.delivery.ts';
 import {
   ack,
+  callbackBaseOf,
   callbackHeader,
   callbackUrl,
   checkEnvelope,
@@ -18,7 +19,6 @@ import {
   now,
   REG_TYPE,
   requestHeader,
-  senderUriOf,
 } from './dci.envelope.ts';
 import { type Condition, type Entity, entityOf, localName, parseQuery, QueryError } from './dci.query.ts';
 import { runSearch } from './dci.records.ts';
@@ -78,7 +78,12 @@ export async function subscribe(
   envelope: SubscribeEnvelope,
 ): Promise<DciReply> {
   checkEnvelope(envelope.header, envelope.message, 'subscribe');
-  const senderUri = senderUriOf(envelope.header, await callbackPrefixesOf(db, caller.clientId));
+  const senderUri = callbackBaseOf(
+    envelope.header,
+    await clientCallbacksOf(db, caller.clientId),
+    caller.policy,
+    ['registry/on-subscribe', 'registry/notify'],
+  );
   const message = envelope.message as SubscribeRequest;
   const hash = digestOf(message);
   const key = {
@@ -247,7 +252,12 @@ export async function unsubscribe(
   envelope: UnsubscribeEnvelope,
 ): Promise<DciReply> {
   checkEnvelope(envelope.header, envelope.message, 'unsubscribe');
-  const senderUri = senderUriOf(envelope.header, await callbackPrefixesOf(db, caller.clientId));
+  const senderUri = callbackBaseOf(
+    envelope.header,
+    await clientCallbacksOf(db, caller.clientId),
+    caller.policy,
+    ['registry/on-unsubscribe'],
+  );
   const message = envelope.message as UnsubscribeRequest;
   const hash = digestOf(message);
   const key = {

@@ -73,9 +73,18 @@ export interface DciOutboxTable {
   delivered_at: NullableTimestamp;
 }
 
+/** Himoya's DCI signing key pair (migration 015): one row, made by the first process that needs it. */
+export interface DciSigningKeyTable {
+  id: string;
+  private_jwk: Json<Record<string, unknown>>;
+  public_jwk: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
 export interface DciTables {
   dci_transaction: DciTransactionTable;
   dci_request: DciRequestTable;
   dci_subscription: DciSubscriptionTable;
   dci_outbox: DciOutboxTable;
+  dci_signing_key: DciSigningKeyTable;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,9 +10,10 @@ import { parse as parseYaml } from 'yaml';
 import type { TestApp } from '../../test/support/app.ts';
 import { Factory, type PersonBody } from '../../test/support/factories.ts';
 import type { Area } from '../access/actor.ts';
-import { createMachineClient } from '../identity/machine.service.ts';
+import { type CallbackSettings, createMachineClient } from '../identity/machine.service.ts';
 import { submitChangeRequest } from '../registry/change-requests/change-request.service.ts';
 import { createHousehold } from '../registry/households/household.service.ts';
+import { signMessage } from './dci.signature.ts';
 
 /** Test helpers of the DCI API: the spec validator, a small registry world, envelopes, a callback server. */
 
@@ -122,16 +123,24 @@ export interface DciWorld {
   tokens: { region: string; district: string; noScope: string; otherRegion: string };
 }
 
-async function token(t: TestApp, clientId: string, scopes: string[], area: Area | null): Promise<string> {
-  await createMachineClient(t.database.db, {
-    clientId,
-    secret: `${clientId}-secret`,
-    agency: 'spmis',
-    scopes,
-    area,
-    // Test callback servers listen on this machine, on ports chosen at run time.
-    callbackPrefixes: ['http://127.0.0.1:', 'http://localhost:'],
-  });
+/** Tests run outside production: plain-http callbacks to this machine are allowed. */
+export const TEST_OUTBOUND_POLICY = { httpsOnly: false };
+
+/** A registered callback base that nothing listens on (port 9, discard), for tests without a server. */
+export const UNUSED_CALLBACK_URI = 'http://127.0.0.1:9/dci';
+
+export async function clientToken(
+  t: TestApp,
+  clientId: string,
+  scopes: string[],
+  area: Area | null,
+  callbacks: CallbackSettings = {},
+): Promise<string> {
+  await createMachineClient(
+    t.database.db,
+    { clientId, secret: `${clientId}-secret`, agency: 'spmis', scopes, area, ...callbacks },
+    TEST_OUTBOUND_POLICY,
+  );
   const reply = await t.app.inject({
     method: 'POST',
     url: '/auth/token',
@@ -149,7 +158,15 @@ function monthsAgo(n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-export async function buildDciWorld(t: TestApp, seed = 7): Promise<DciWorld> {
+/**
+ * The world's clients are registered with one exact callback URI: the test's callback server (its base,
+ * e.g. http://127.0.0.1:<port>/dci), never "any local port".
+ */
+export async function buildDciWorld(
+  t: TestApp,
+  seed = 7,
+  callbackUri: string = UNUSED_CALLBACK_URI,
+): Promise<DciWorld> {
   const db = t.database.db;
   const names = { name_uz_latn: 'Sinov', name_uz_cyrl: 'Синов', name_ru: 'Тест', name_en: 'Test' };
   await db
@@ -221,6 +238,7 @@ export async function buildDciWorld(t: TestApp, seed = 7): Promise<DciWorld> {
   const headX1 = factory.person({ birthDate: '1970-09-09', sex: 'M' });
   const x1 = await household(OTHER_MAHALLA, headX1);
   const all = ['registry.read', 'dci.search', 'dci.subscribe'];
+  const callbacks = { callbackUris: [callbackUri] };
   return {
     mahallaA: first.code,
     districtA: first.district_code,
@@ -231,11 +249,57 @@ export async function buildDciWorld(t: TestApp, seed = 7): Promise<DciWorld> {
     b1: { householdId: b1, head: headB1 },
     x1: { householdId: x1, head: headX1 },
     tokens: {
-      region: await token(t, 'dci-region', all, { kind: 'region', code: KHOREZM }),
-      district: await token(t, 'dci-district', all, { kind: 'district', code: first.district_code }),
-      noScope: await token(t, 'dci-noscope', ['registry.read'], { kind: 'region', code: KHOREZM }),
-      otherRegion: await token(t, 'dci-other', all, { kind: 'region', code: '1703' }),
+      region: await clientToken(t, 'dci-region', all, { kind: 'region', code: KHOREZM }, callbacks),
+      district: await clientToken(
+        t,
+        'dci-district',
+        all,
+        { kind: 'district', code: first.district_code },
+        callbacks,
+      ),
+      noScope: await clientToken(t, 'dci-noscope', ['registry.read'], { kind: 'region', code: KHOREZM }),
+      otherRegion: await clientToken(t, 'dci-other', all, { kind: 'region', code: '1703' }, callbacks),
     },
+  };
+}
+
+/** A machine client that signs its messages: its bearer token and how it signs an envelope. */
+export interface SigningClient {
+  token: string;
+  sign<T extends { header: { sender_id: string }; message?: unknown }>(
+    envelope: T,
+  ): T & { signature: string };
+}
+
+/**
+ * Registers a client with a public Ed25519 key (so it must sign every message), the callback URI given,
+ * and optionally that URI as its default callback.
+ */
+export async function signingClient(
+  t: TestApp,
+  clientId: string,
+  callbackUri: string,
+  options: { defaultCallback?: boolean } = {},
+): Promise<SigningClient> {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const keyId = `${clientId}-key-1`;
+  const token = await clientToken(
+    t,
+    clientId,
+    ['registry.read', 'dci.search', 'dci.subscribe'],
+    { kind: 'region', code: KHOREZM },
+    {
+      callbackUris: [callbackUri],
+      ...(options.defaultCallback ? { defaultCallbackUri: callbackUri } : {}),
+      signingJwk: { ...publicKey.export({ format: 'jwk' }), kid: keyId },
+    },
+  );
+  return {
+    token,
+    sign: (envelope) => ({
+      signature: signMessage(envelope, { privateKey, keyId, senderId: envelope.header.sender_id }),
+      ...envelope,
+    }),
   };
 }
 

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import { buildDciWorld, type DciWorld, header, searchEnvelope } from './dci.test-support.ts';
+import {
+  buildDciWorld,
+  type DciWorld,
+  header,
+  searchEnvelope,
+  signingClient,
+  UNUSED_CALLBACK_URI,
+} from './dci.test-support.ts';
 
 /**
  * Behaviour of the DCI API that does not need the standard's file: who may call, area scoping in SQL,
@@ -205,6 +212,110 @@ describe('DCI Social Registry API: behaviour', () => {
     expect(forged.statusCode).toBe(400);
     expect(forged.json().message.error).toMatchObject({ code: 'err.sender_uri.invalid' });
     expect(forged.json().message.error.message).toMatch(/not under a callback address registered/);
+  });
+
+  it('refuses a sender_uri that escapes the registered callback URI (finding 5), before storing anything', async () => {
+    // The world's clients are registered with exactly UNUSED_CALLBACK_URI (http://127.0.0.1:9/dci).
+    const attacks = [
+      // User info: the old prefix check read this as "under http://127.0.0.1:"; the host is 0.0.0.0.
+      'http://127.0.0.1:x@0.0.0.0:4999/dci/registry/on-search',
+      'http://127.0.0.1:9@0.0.0.0:4999/dci',
+      // Dot segments climbing out of /dci, also percent-encoded.
+      'http://127.0.0.1:9/dci/../../escaped',
+      'http://127.0.0.1:9/dci/%2e%2e/escaped/registry/on-search',
+      // Another segment that merely starts like the registered one, another port, another scheme.
+      'http://127.0.0.1:9/dcix',
+      'http://127.0.0.1:5432/dci',
+      'https://127.0.0.1:9/dci',
+      'ftp://127.0.0.1:9/dci',
+    ];
+    for (const senderUri of attacks) {
+      const body = byDistrict(w.districtA);
+      (body.header as Record<string, unknown>).sender_uri = senderUri;
+      const reply = await post('/dci/registry/search', body, w.tokens.region);
+      expect(reply.statusCode, senderUri).toBe(400);
+      expect(reply.json().message.error.code, senderUri).toBe('err.sender_uri.invalid');
+      const stored = await t.database.db
+        .selectFrom('dci_transaction')
+        .select('transaction_id')
+        .where('transaction_id', '=', body.message.transaction_id)
+        .execute();
+      expect(stored, senderUri).toEqual([]);
+    }
+  });
+
+  it('answers txn status for an unknown transaction with HTTP 200, rjct and a message naming it', async () => {
+    const reply = await post(
+      '/dci/registry/sync/txn/status',
+      {
+        header: header('txn-status'),
+        message: {
+          transaction_id: randomUUID(),
+          txnstatus_request: {
+            reference_id: 'status-1',
+            txn_type: 'search',
+            attribute_type: 'transaction_id',
+            attribute_value: 'no-such-transaction',
+          },
+        },
+      },
+      w.tokens.region,
+    );
+    expect(reply.statusCode).toBe(200);
+    expect(reply.json()).toMatchObject({
+      header: { status: 'rjct', status_reason_message: expect.stringContaining("'no-such-transaction'") },
+      message: {
+        txnstatus_response: {
+          txn_status: {
+            transaction_id: 'no-such-transaction',
+            search_response: [{ status: 'rjct', status_reason_code: 'rjct.reference_id.invalid' }],
+          },
+        },
+      },
+    });
+  });
+
+  it('refuses a locale that is not three lower-case letters, with the standard’s err.request.bad', async () => {
+    for (const locale of ['en', 'EN', 'uz-Latn', 'ENG']) {
+      const body = byDistrict(w.districtA);
+      (body.message.search_request[0] as Record<string, unknown>).locale = locale;
+      const sync = await post('/dci/registry/sync/search', body, w.tokens.region);
+      expect(sync.statusCode, locale).toBe(400);
+      expect(sync.json()).toMatchObject({
+        header: { status: 'rjct' },
+        errors: [{ code: 'err.request.bad' }],
+      });
+      expect(sync.json().errors[0].message).toMatch(/locale/);
+    }
+    const ok = byDistrict(w.districtA);
+    (ok.message.search_request[0] as Record<string, unknown>).locale = 'uzb';
+    const reply = await post('/dci/registry/sync/search', ok, w.tokens.region);
+    expect(reply.statusCode).toBe(200);
+    expect(reply.json().message.search_response[0].locale).toBe('uzb');
+  });
+
+  it('requires a signature from a client that registered a key; clients without one need none', async () => {
+    const client = await signingClient(t, 'dci-signer', UNUSED_CALLBACK_URI);
+    const body = byDistrict(w.districtA);
+    const unsigned = await post('/dci/registry/sync/search', body, client.token);
+    expect(unsigned.statusCode).toBe(401);
+    expect(unsigned.json().errors[0].code).toBe('err.signature.missing');
+    const signed = client.sign(body);
+    const tampered = { ...signed, message: { ...signed.message, transaction_id: randomUUID() } };
+    const bad = await post('/dci/registry/sync/search', tampered, client.token);
+    expect(bad.statusCode).toBe(401);
+    expect(bad.json().errors[0].code).toBe('err.signature.invalid');
+    const asyncBad = await post('/dci/registry/search', tampered, client.token);
+    expect(asyncBad.statusCode).toBe(401);
+    expect(asyncBad.json().message).toMatchObject({
+      ack_status: 'ERR',
+      error: { code: 'err.signature.invalid' },
+    });
+    expect((await post('/dci/registry/sync/search', signed, client.token)).statusCode).toBe(200);
+    // The world's clients registered no key: unsigned messages are theirs to send.
+    expect(
+      (await post('/dci/registry/sync/search', byDistrict(w.districtA), w.tokens.region)).statusCode,
+    ).toBe(200);
   });
 
   it('is idempotent by transaction_id: the same message gets the same answer, another one is refused', async () => {

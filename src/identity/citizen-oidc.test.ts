@@ -8,8 +8,14 @@ import { buildServer } from '../platform/http/server.ts';
 import { JobRunner } from '../platform/jobs/job-runner.ts';
 import { makePinfl } from '../registry/pinfl.ts';
 import { seedPopulation } from '../synthetic/seed.ts';
-import { DEMO_MACHINE_CLIENT, DEMO_PASSWORD, installDemoAccounts } from './demo-accounts.ts';
+import {
+  DEMO_MACHINE_CALLBACK_URI,
+  DEMO_MACHINE_CLIENT,
+  DEMO_PASSWORD,
+  installDemoAccounts,
+} from './demo-accounts.ts';
 import { ensureDemoIdpKey } from './demo-idp.service.ts';
+import { clientCallbacksOf } from './machine.service.ts';
 import { verifyIdToken } from './oidc.service.ts';
 
 interface ErrorReply {
@@ -226,6 +232,11 @@ describe('citizen sign-in through OpenID Connect (demo OneID)', () => {
       },
     });
     expect(token.statusCode).toBe(200);
+    // Its callbacks may go to one exact address, never to "any local port" (issue 10, finding 5).
+    expect(await clientCallbacksOf(t.database.db, DEMO_MACHINE_CLIENT.clientId)).toMatchObject({
+      callbackUris: [DEMO_MACHINE_CALLBACK_URI],
+      defaultCallbackUri: DEMO_MACHINE_CALLBACK_URI,
+    });
     const page = await t.app.inject({ method: 'GET', url: '/login' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<html lang="uz-Latn">');

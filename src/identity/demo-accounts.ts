@@ -12,6 +12,10 @@ import { createStaffAccount, normaliseUsername } from './staff.service.ts';
 export const DEMO_PASSWORD = 'himoya-demo';
 export const DEMO_MACHINE_CLIENT = { clientId: 'demo-agency', secret: 'himoya-demo-agency-secret' } as const;
 export const DEMO_MACHINE_SCOPES = ['registry.read', 'dci.search'];
+/** Where the demo client's DCI callbacks go (its on-search, txn/on-status under this base). */
+export const DEMO_MACHINE_CALLBACK_URI = 'http://127.0.0.1:8099/dci';
+/** Demo mode never runs in production: a plain-http callback on this machine is allowed. */
+const DEMO_OUTBOUND_POLICY = { httpsOnly: false };
 
 export interface DemoAccount {
   username: string;
@@ -94,14 +98,19 @@ export async function installDemoAccounts(database: Database): Promise<string[]>
     if (id) created.push(account.username);
   }
   if (!(await findMachineClient(db, DEMO_MACHINE_CLIENT.clientId))) {
-    await createMachineClient(db, {
-      ...DEMO_MACHINE_CLIENT,
-      agency: 'Demo agency (DCI)',
-      scopes: DEMO_MACHINE_SCOPES,
-      area: { kind: 'region', code: KHOREZM_CODE },
-      // A demo caller runs on the same machine.
-      callbackPrefixes: ['http://localhost:', 'http://127.0.0.1:'],
-    });
+    await createMachineClient(
+      db,
+      {
+        ...DEMO_MACHINE_CLIENT,
+        agency: 'Demo agency (DCI)',
+        scopes: DEMO_MACHINE_SCOPES,
+        area: { kind: 'region', code: KHOREZM_CODE },
+        // One exact address on this machine for a demo caller's DCI endpoints, never "any local port".
+        callbackUris: [DEMO_MACHINE_CALLBACK_URI],
+        defaultCallbackUri: DEMO_MACHINE_CALLBACK_URI,
+      },
+      DEMO_OUTBOUND_POLICY,
+    );
   }
   return created;
 }

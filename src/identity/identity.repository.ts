@@ -349,7 +349,11 @@ export interface MachineClientRecord {
   scopes: string[];
   area: Area | null;
   disabled: boolean;
-  callbackPrefixes: string[];
+  /** Normalised callback URIs (src/platform/http/outbound-url.ts). */
+  callbackUris: string[];
+  defaultCallbackUri: string | null;
+  /** The client's public signing key (a JWK), or null when it does not sign. */
+  signingJwk: Record<string, unknown> | null;
 }
 
 export async function findMachineClient(
@@ -365,7 +369,9 @@ export async function findMachineClient(
       scopes: row.scopes,
       area: areaOf(row.area_kind, row.area_code),
       disabled: row.disabled,
-      callbackPrefixes: row.callback_prefixes,
+      callbackUris: row.callback_uris,
+      defaultCallbackUri: row.default_callback_uri,
+      signingJwk: row.signing_jwk,
     }
   );
 }
@@ -383,9 +389,29 @@ export async function insertMachineClient(
       scopes: client.scopes,
       area_kind: client.area?.kind ?? null,
       area_code: client.area?.code ?? null,
-      callback_prefixes: client.callbackPrefixes,
+      callback_uris: client.callbackUris,
+      default_callback_uri: client.defaultCallbackUri,
+      signing_jwk: client.signingJwk ? JSON.stringify(client.signingJwk) : null,
     })
     .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function updateMachineClientCallbacks(
+  db: Kysely<DB>,
+  id: string,
+  callbacks: Pick<MachineClientRecord, 'callbackUris' | 'defaultCallbackUri' | 'signingJwk'>,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('machine_client')
+    .set({
+      callback_uris: callbacks.callbackUris,
+      default_callback_uri: callbacks.defaultCallbackUri,
+      signing_jwk: callbacks.signingJwk ? JSON.stringify(callbacks.signingJwk) : null,
+    })
+    .where('id', '=', id)
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
@@ -418,7 +444,9 @@ export async function findLiveAccessToken(
       'c.area_kind',
       'c.area_code',
       'c.disabled',
-      'c.callback_prefixes',
+      'c.callback_uris',
+      'c.default_callback_uri',
+      'c.signing_jwk',
     ])
     .where('t.id', '=', id)
     .where('t.expires_at', '>', now)
@@ -434,7 +462,9 @@ export async function findLiveAccessToken(
         scopes: row.client_scopes,
         area: areaOf(row.area_kind, row.area_code),
         disabled: row.disabled,
-        callbackPrefixes: row.callback_prefixes,
+        callbackUris: row.callback_uris,
+        defaultCallbackUri: row.default_callback_uri,
+        signingJwk: row.signing_jwk,
       },
     }
   );

@@ -3,9 +3,16 @@ import type { Actor, Area } from '../access/actor.ts';
 import { isMachineScope, MACHINE_SCOPES } from '../access/policies.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
+import {
+  isRegisteredCallback,
+  normaliseOutboundUrl,
+  type OutboundPolicy,
+  OutboundUrlError,
+} from '../platform/http/outbound-url.ts';
 import * as repo from './identity.repository.ts';
 import type { IdentitySettings } from './identity.settings.ts';
 import { hashPassword, verifyDummyPassword, verifyPassword } from './password.ts';
+import { parseSigningJwk, type SigningJwk } from './signing-jwk.ts';
 import { newToken, tokenDigest } from './tokens.ts';
 
 /**
@@ -30,35 +37,130 @@ export class OAuthError extends Error {
   }
 }
 
-export interface NewMachineClient {
+export interface CallbackSettings {
+  /**
+   * Where Himoya may call the client back (DCI callbacks and notifications, intake status callbacks): a
+   * URL is allowed when its origin equals one of these and its path is under that URI's path, segment by
+   * segment (e.g. 'https://spmis.example.uz/dci' allows 'https://spmis.example.uz/dci/registry/on-search').
+   * Register exact addresses, never a whole host "just in case". None = no callbacks at all.
+   */
+  callbackUris?: readonly string[];
+  /** DCI: where callbacks go when a message has no sender_uri; must be under one of callbackUris. */
+  defaultCallbackUri?: string | null;
+  /** DCI: the client's public Ed25519 key (a JWK); set = every message of the client must be signed. */
+  signingJwk?: unknown;
+}
+
+export interface NewMachineClient extends CallbackSettings {
   clientId: string;
   secret: string;
   agency: string;
   scopes: string[];
   area: Area | null;
-  /** URL prefixes callbacks to this client may go to (e.g. 'https://spmis.example.uz/dci/'); none = none. */
-  callbackPrefixes?: string[];
 }
 
-/** Registers a client; false when the client id is taken. Scopes outside MACHINE_SCOPES are refused. */
-export async function createMachineClient(db: Kysely<DB>, client: NewMachineClient): Promise<boolean> {
+export const MAX_CALLBACK_URIS = 20;
+
+/** The most careful choice when a caller does not say: in production, callbacks are https only. */
+const HTTPS_ONLY: OutboundPolicy = { httpsOnly: true };
+
+/**
+ * Checks and normalises a client's callback URIs, default callback URI and signing key (400
+ * CALLBACK_URI_INVALID or SIGNING_KEY_INVALID, with the reason). Used when a client is registered and by
+ * anything that changes those settings later.
+ */
+export function validateCallbackSettings(
+  settings: CallbackSettings,
+  policy: OutboundPolicy = HTTPS_ONLY,
+): { callbackUris: string[]; defaultCallbackUri: string | null; signingJwk: SigningJwk | null } {
+  const given = settings.callbackUris ?? [];
+  if (given.length > MAX_CALLBACK_URIS) {
+    throw new DomainError('CALLBACK_URI_INVALID', {
+      field: 'callbackUris',
+      reason: `at most ${MAX_CALLBACK_URIS} callback URIs`,
+    });
+  }
+  const normalise = (uri: string, field: string) => {
+    try {
+      return normaliseOutboundUrl(uri, policy);
+    } catch (error) {
+      if (!(error instanceof OutboundUrlError)) throw error;
+      throw new DomainError('CALLBACK_URI_INVALID', { field, uri: uri.slice(0, 200), reason: error.message });
+    }
+  };
+  const callbackUris = [...new Set(given.map((uri) => normalise(uri, 'callbackUris')))];
+  let defaultCallbackUri: string | null = null;
+  if (settings.defaultCallbackUri) {
+    defaultCallbackUri = normalise(settings.defaultCallbackUri, 'defaultCallbackUri');
+    if (!isRegisteredCallback(defaultCallbackUri, callbackUris)) {
+      throw new DomainError('CALLBACK_URI_INVALID', {
+        field: 'defaultCallbackUri',
+        reason: 'not under one of the callback URIs registered for the client',
+      });
+    }
+  }
+  let signingJwk: SigningJwk | null = null;
+  if (settings.signingJwk !== undefined && settings.signingJwk !== null) {
+    const parsed = parseSigningJwk(settings.signingJwk);
+    if ('problem' in parsed) throw new DomainError('SIGNING_KEY_INVALID', { reason: parsed.problem });
+    signingJwk = parsed.jwk;
+  }
+  return { callbackUris, defaultCallbackUri, signingJwk };
+}
+
+/**
+ * Registers a client; false when the client id is taken. Scopes outside MACHINE_SCOPES are refused. `policy` is the deployment's outbound policy
+ * (`outboundPolicyOf(config)`); without it only https callback URIs are accepted.
+ */
+export async function createMachineClient(
+  db: Kysely<DB>,
+  client: NewMachineClient,
+  policy: OutboundPolicy = HTTPS_ONLY,
+): Promise<boolean> {
   const unknown = client.scopes.filter((s) => !isMachineScope(s));
   if (unknown.length > 0) {
     throw new DomainError('VALIDATION_FAILED', { field: 'scopes', unknown, allowed: [...MACHINE_SCOPES] });
   }
+  const callbacks = validateCallbackSettings(client, policy);
   return repo.insertMachineClient(db, {
     id: client.clientId,
     secretHash: await hashPassword(client.secret),
     agency: client.agency,
     scopes: [...new Set(client.scopes)].sort(),
     area: client.area,
-    callbackPrefixes: client.callbackPrefixes ?? [],
+    ...callbacks,
   });
 }
 
-/** Where Himoya may call the client back: the URL prefixes registered for it. */
-export async function callbackPrefixesOf(db: Kysely<DB>, clientId: string): Promise<string[]> {
-  return (await repo.findMachineClient(db, clientId))?.callbackPrefixes ?? [];
+/**
+ * Replaces a client's callback URIs, default callback URI and signing key (each checked as at
+ * registration); false when there is no such client. Callbacks already queued to an address no longer
+ * registered are failed at delivery, never sent.
+ */
+export async function setClientCallbacks(
+  db: Kysely<DB>,
+  clientId: string,
+  settings: CallbackSettings,
+  policy: OutboundPolicy = HTTPS_ONLY,
+): Promise<boolean> {
+  return repo.updateMachineClientCallbacks(db, clientId, validateCallbackSettings(settings, policy));
+}
+
+export interface ClientCallbacks {
+  callbackUris: string[];
+  defaultCallbackUri: string | null;
+  /** The public JWK the client's messages must be signed with, as stored (checked when it was stored). */
+  signingJwk: Record<string, unknown> | null;
+}
+
+/** Where Himoya may call the client back, its default callback, and its signing key (if it signs). */
+export async function clientCallbacksOf(db: Kysely<DB>, clientId: string): Promise<ClientCallbacks> {
+  const client = await repo.findMachineClient(db, clientId);
+  return {
+    callbackUris: client?.callbackUris ?? [],
+    defaultCallbackUri: client?.defaultCallbackUri ?? null,
+    signingJwk: client?.signingJwk ?? null,
+  };
 }
 
 export interface TokenResponse {

@@ -76,6 +76,8 @@ export interface DueCallback {
   payload: IntakeCallbackPayload;
   attempts: number;
   callbackUrl: string;
+  /** The machine client the application came from: its callback URIs bound the address. */
+  clientId: string;
 }
 
 /**
@@ -95,6 +97,7 @@ export async function claimDueCallbacks(
     payload: IntakeCallbackPayload | string;
     attempts: number;
     callback_url: string;
+    client_id: string;
   }>`
     with claimed as (
       update intake_callback set state = 'sending', attempts = attempts + 1,
@@ -110,7 +113,7 @@ export async function claimDueCallbacks(
         limit ${limit}
         for update of c skip locked)
       returning id, application_id, status, payload, attempts)
-    select claimed.*, a.callback_url from claimed
+    select claimed.*, a.callback_url, a.client_id from claimed
     join intake_application a on a.application_id = claimed.application_id`.execute(db);
   return result.rows.map((r) => ({
     id: r.id,
@@ -119,6 +122,7 @@ export async function claimDueCallbacks(
     payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
     attempts: r.attempts,
     callbackUrl: r.callback_url,
+    clientId: r.client_id,
   }));
 }
 

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { actorIn, authorizeHousehold } from '../access/access.plugin.ts';
 import { auditActorOf } from '../audit/audit.service.ts';
-import { callbackPrefixesOf } from '../identity/machine.service.ts';
+import { clientCallbacksOf } from '../identity/machine.service.ts';
 import { kickDispatch } from '../notifications/dispatcher.ts';
 import { DomainError } from '../platform/errors.ts';
 import { actorOf } from '../platform/http/actor.ts';
+import {
+  isRegisteredCallback,
+  normaliseOutboundUrl,
+  OutboundUrlError,
+  outboundPolicyOf,
+} from '../platform/http/outbound-url.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { kickIntakeCallbacks, submitIntake } from './intake.service.ts';
 
@@ -38,8 +44,9 @@ const Accepted = z.object({
   created: z.boolean().describe('False for a retry of an application already received'),
 });
 
-export const intakeRoutes: HttpPlugin = (app, { database }) => {
+export const intakeRoutes: HttpPlugin = (app, { config, database }) => {
   const { db } = database;
+  const policy = outboundPolicyOf(config);
 
   app.post(
     '/api/intake/applications',
@@ -55,22 +62,35 @@ export const intakeRoutes: HttpPlugin = (app, { database }) => {
     async (request, reply) => {
       const actor = actorIn(request);
       if (actor.kind !== 'machine') throw new DomainError('ACTOR_KIND_NOT_ALLOWED', { allowed: ['machine'] });
-      // Status callbacks go only where the portal was registered to receive them (no request forwarding).
-      const prefixes = await callbackPrefixesOf(db, actor.id);
-      if (!prefixes.some((prefix) => request.body.callbackUrl.startsWith(prefix))) {
+      // Status callbacks go only where the portal was registered to receive them (no request forwarding):
+      // the normalised URL, compared by origin and path segments, is the one stored and called.
+      let callbackUrl: string;
+      try {
+        callbackUrl = normaliseOutboundUrl(request.body.callbackUrl, policy);
+      } catch (error) {
+        if (!(error instanceof OutboundUrlError)) throw error;
+        throw new DomainError('VALIDATION_FAILED', { field: 'callbackUrl', reason: error.message });
+      }
+      const { callbackUris } = await clientCallbacksOf(db, actor.id);
+      if (!isRegisteredCallback(callbackUrl, callbackUris)) {
         throw new DomainError('VALIDATION_FAILED', {
           field: 'callbackUrl',
           reason: 'not under a callback address registered for this client',
         });
       }
       const result = await db.transaction().execute((trx) =>
-        submitIntake(trx, request.body, {
-          clientId: actor.id,
-          actor: actorOf(request),
-          audit: auditActorOf(request),
-          // The portal of a region submits for that region's households only.
-          authorizeHousehold: (householdId) => authorizeHousehold(request, trx, 'intake.submit', householdId),
-        }),
+        submitIntake(
+          trx,
+          { ...request.body, callbackUrl },
+          {
+            clientId: actor.id,
+            actor: actorOf(request),
+            audit: auditActorOf(request),
+            // The portal of a region submits for that region's households only.
+            authorizeHousehold: (householdId) =>
+              authorizeHousehold(request, trx, 'intake.submit', householdId),
+          },
+        ),
       );
       // Committed: the SMS and the 'submitted' callback can leave now.
       kickDispatch();

@@ -4,6 +4,7 @@ import { findCurrentHouseholdOfPerson } from '../access/access.repository.ts';
 import { type AuditActor, appendAudit } from '../audit/audit.service.ts';
 import { getApplication, submitApplication } from '../casework/application.service.ts';
 import { grantConsent } from '../consent/consent.service.ts';
+import { clientCallbacksOf } from '../identity/machine.service.ts';
 import { DeliveryLoop } from '../notifications/delivery-loop.ts';
 import { defaultBackoff } from '../notifications/dispatcher.ts';
 import { enqueueNotification } from '../notifications/notification.service.ts';
@@ -11,6 +12,7 @@ import type { IntakeCallbackPayload, IntakeStatus } from '../notifications/notif
 import type { AppContext } from '../platform/context.ts';
 import type { DB, DecisionProgramme } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
+import { isRegisteredCallback, outboundPolicyOf, postToPartner } from '../platform/http/outbound-url.ts';
 import type { Logger } from '../platform/logger.ts';
 import { findPersonByPinfl } from '../registry/persons/person.repository.ts';
 import * as repo from './intake.repository.ts';
@@ -164,25 +166,44 @@ export async function deliverIntakeCallbacks(ctx: CallbackContext, limit = 50) {
   const backoff = ctx.backoff ?? defaultBackoff;
   const claimed = await repo.claimDueCallbacks(db, limit, LEASE_SECONDS);
   const summary = { claimed: claimed.length, delivered: 0, retrying: 0, failed: 0 };
+  const policy = outboundPolicyOf(ctx.config);
+  const registered = new Map<string, Promise<string[]>>();
+  const callbackUrisOf = (clientId: string) => {
+    let uris = registered.get(clientId);
+    if (!uris) {
+      uris = clientCallbacksOf(db, clientId).then((c) => c.callbackUris);
+      registered.set(clientId, uris);
+    }
+    return uris;
+  };
   await Promise.all(
     claimed.map(async (c) => {
-      let error: string | null = null;
-      try {
-        const response = await doFetch(c.callbackUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [CALLBACK_ID_HEADER]: c.id },
-          body: JSON.stringify(c.payload),
-          signal: AbortSignal.timeout(ctx.config.INTAKE_CALLBACK_TIMEOUT_MS),
-        });
-        await response.arrayBuffer().catch(() => undefined);
-        if (!response.ok) error = `HTTP ${response.status}`;
-      } catch (e) {
-        error = (e as { name?: string }).name === 'TimeoutError' ? 'timeout' : `network: ${String(e)}`;
+      // Checked again at delivery: an address no longer registered for the portal is never called.
+      if (!isRegisteredCallback(c.callbackUrl, await callbackUrisOf(c.clientId))) {
+        const error = 'refused: the address is not under a callback URI registered for the client';
+        await repo.markCallbackFailed(db, c.id, error, null);
+        summary.failed += 1;
+        ctx.logger.warn({ callback: c.id, application: c.applicationId, error }, 'intake callback refused');
+        return;
       }
-      if (error === null) {
+      const outcome = await postToPartner(c.callbackUrl, JSON.stringify(c.payload), {
+        policy,
+        timeoutMs: ctx.config.INTAKE_CALLBACK_TIMEOUT_MS,
+        headers: { [CALLBACK_ID_HEADER]: c.id },
+        fetch: doFetch,
+      });
+      if (outcome.ok) {
         await repo.markDelivered(db, c.id);
         summary.delivered += 1;
         return;
+      }
+      const { error } = outcome;
+      if (outcome.kind === 'redirect') {
+        // Never followed: the portal's answer is a failed attempt, retried at the registered address.
+        ctx.logger.warn(
+          { callback: c.id, application: c.applicationId, error },
+          'intake callback redirected',
+        );
       }
       const giveUp = c.attempts >= ctx.config.INTAKE_CALLBACK_MAX_ATTEMPTS;
       await repo.markCallbackFailed(db, c.id, error, giveUp ? null : backoff(c.attempts));

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
@@ -17,21 +19,46 @@ import {
 
 const logger = pino({ level: 'silent' });
 
+/** A portal endpoint that answers every POST with a 307 to `location`. */
+async function redirectingServer(location: string) {
+  let hits = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      hits += 1;
+      res.writeHead(307, { location }).end();
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/portal/`,
+    hits: () => hits,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
 describe('my.gov.uz intake', () => {
   let t: TestApp;
   let portal: Record<string, string>;
   let otherAgency: Record<string, string>;
   let family: Awaited<ReturnType<typeof makeFamily>>;
 
-  const bearer = async (clientId: string, scopes: string[], area: Area | null = null) => {
-    await createMachineClient(t.database.db, {
-      clientId,
-      secret: `${clientId}-secret`,
-      agency: clientId,
-      scopes,
-      area,
-      callbackPrefixes: ['http://127.0.0.1:'],
-    });
+  const bearer = async (
+    clientId: string,
+    scopes: string[],
+    area: Area | null = null,
+    callbackUris = ['http://127.0.0.1:9/himoya'],
+  ) => {
+    // Exact callback addresses, as a portal is registered (tests run outside production: http allowed).
+    await createMachineClient(
+      t.database.db,
+      { clientId, secret: `${clientId}-secret`, agency: clientId, scopes, area, callbackUris },
+      { httpsOnly: false },
+    );
     const token = await t.app.inject({
       method: 'POST',
       url: '/auth/token',
@@ -158,6 +185,36 @@ describe('my.gov.uz intake', () => {
     });
   });
 
+  it('refuses callback URLs that escape the registered one (finding 5): dot segments, user info, look-alikes', async () => {
+    // The portal is registered with exactly http://127.0.0.1:9/himoya.
+    for (const callbackUrl of [
+      'http://127.0.0.1:9/himoya/../../escaped',
+      'http://127.0.0.1:9/himoya/%2e%2e/escaped',
+      'http://127.0.0.1:9@0.0.0.0:4999/himoya',
+      'http://127.0.0.1:x@0.0.0.0:4999/himoya',
+      'http://127.0.0.1:9/himoyax',
+      'http://127.0.0.1:5432/himoya',
+    ]) {
+      const payload = body({ callbackUrl });
+      const reply = await submit(payload);
+      expect(reply.statusCode, callbackUrl).toBe(400);
+      expect(reply.json().error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { field: 'callbackUrl' },
+      });
+      expect(await listCallbacks(t.database.db, payload.id)).toEqual([]);
+    }
+    // Under it, normalised before it is stored: the stored URL is the one that was checked.
+    const inside = body({ callbackUrl: 'http://127.0.0.1:9/himoya/status/./x/..//' });
+    expect((await submit(inside)).statusCode).toBe(202);
+    const stored = await t.database.db
+      .selectFrom('intake_application')
+      .select('callback_url')
+      .where('application_id', '=', inside.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.callback_url).toBe('http://127.0.0.1:9/himoya/status/');
+  });
+
   it('refuses a regional portal a household outside its region, writing nothing', async () => {
     const elsewhere = await bearer('mygov-andijan', ['intake.submit'], { kind: 'region', code: '1703' });
     const payload = body();
@@ -181,8 +238,9 @@ describe('my.gov.uz intake', () => {
 
   it('delivers status callbacks to the portal with retries, in order, once per status', async () => {
     const server = await scriptedServer([{ status: 500 }, { status: 200 }]);
+    const registered = await bearer('mygov-ordered', ['intake.submit'], null, [server.url]);
     const payload = body({ callbackUrl: server.url });
-    expect((await submit(payload)).statusCode).toBe(202);
+    expect((await submit(payload, registered)).statusCode).toBe(202);
     await settleOthers(payload.id);
     const ctx = { database: t.database, config: t.config, logger, backoff: () => 0 };
     const deliverAll = async () => {
@@ -211,10 +269,39 @@ describe('my.gov.uz intake', () => {
     await server.close();
   });
 
+  it('never follows a redirect: a 307 to another port is a failed attempt, the other port hears nothing', async () => {
+    const elsewhere = await scriptedServer([{ status: 200 }]);
+    const redirecting = await redirectingServer(`${elsewhere.url}stolen`);
+    const registered = await bearer('mygov-redirect', ['intake.submit'], null, [redirecting.url]);
+    const payload = body({ callbackUrl: redirecting.url });
+    expect((await submit(payload, registered)).statusCode).toBe(202);
+    await settleOthers(payload.id);
+    const ctx = {
+      database: t.database,
+      config: { ...t.config, INTAKE_CALLBACK_MAX_ATTEMPTS: 2 },
+      logger,
+      backoff: () => 0,
+    };
+    for (let i = 0; i < 10; i += 1) if ((await deliverIntakeCallbacks(ctx)).claimed === 0) break;
+    expect(redirecting.hits()).toBe(2);
+    expect(elsewhere.received).toEqual([]);
+    expect(await listCallbacks(t.database.db, payload.id)).toMatchObject([
+      {
+        status: 'submitted',
+        state: 'failed',
+        attempts: 2,
+        lastError: `redirect refused: HTTP 307 to ${elsewhere.url}stolen`,
+      },
+    ]);
+    await redirecting.close();
+    await elsewhere.close();
+  });
+
   it('gives up on a callback after INTAKE_CALLBACK_MAX_ATTEMPTS', async () => {
     const server = await scriptedServer([{ status: 503 }]);
+    const registered = await bearer('mygov-give-up', ['intake.submit'], null, [server.url]);
     const payload = body({ callbackUrl: server.url });
-    expect((await submit(payload)).statusCode).toBe(202);
+    expect((await submit(payload, registered)).statusCode).toBe(202);
     await settleOthers(payload.id);
     const ctx = {
       database: t.database,

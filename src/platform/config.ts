@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -189,7 +190,29 @@ export const ConfigSchema = z.object({
     .min(0)
     .default(60)
     .describe('Seconds an open circuit breaker waits before one trial pull'),
+  // The DCI Social Registry API (src/dci/README.md).
+  DCI_SIGNING_KEY: z
+    .string()
+    .refine(
+      isPrivateEd25519Jwk,
+      'must be a private Ed25519 key as a JWK in JSON: {"kty":"OKP","crv":"Ed25519","x":"…","d":"…"}',
+    )
+    .optional()
+    .describe(
+      "Himoya's private key that signs its DCI messages; default: a key made on first use and kept in the database",
+    ),
 });
+
+/** A private Ed25519 JWK that node:crypto can use (checked at boot, so a bad key stops the start). */
+function isPrivateEd25519Jwk(text: string): boolean {
+  try {
+    const jwk = JSON.parse(text) as Record<string, unknown>;
+    if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string') return false;
+    return createPrivateKey({ key: jwk, format: 'jwk' }).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
 
 export type Config = z.infer<typeof ConfigSchema> & { DEMO: boolean };
 

@@ -534,6 +534,21 @@ export const ERROR_CATALOGUE = {
     'Фуқаронинг маълумотларини алмашишга розилиги талаб қилинади.',
     'Требуется согласие гражданина на обмен его данными.',
   ),
+  // Machine clients' callbacks and DCI signing keys (src/identity/machine.service.ts, outbound-url.ts).
+  CALLBACK_URI_INVALID: entry(
+    400,
+    'A callback address is not acceptable.',
+    'Qayta chaqiruv manzili yaroqsiz.',
+    'Қайта чақирув манзили яроқсиз.',
+    'Недопустимый адрес обратного вызова.',
+  ),
+  SIGNING_KEY_INVALID: entry(
+    400,
+    'The signing key is not a public Ed25519 key (JWK).',
+    'Imzo kaliti ochiq Ed25519 kaliti (JWK) emas.',
+    'Имзо калити очиқ Ed25519 калити (JWK) эмас.',
+    'Ключ подписи не является открытым ключом Ed25519 (JWK).',
+  ),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -419,6 +419,9 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     request: () => ({ url: `/api/me/consents/${id()}/withdraw` }),
   },
 
+  // The public key Himoya signs its DCI messages with: anyone may read it.
+  'GET /dci/.well-known/jwks.json': { expect: PUBLIC, request: get('/dci/.well-known/jwks.json') },
+
   // The DCI Social Registry API (src/dci): machine clients only (staff and citizens 403, anonymous 401).
   // Region-wide agency clients are let through and their results narrowed in SQL. The matrix's client
   // lacks the dci.search / dci.subscribe scopes, which the standard's own 403 (err.request.forbidden in

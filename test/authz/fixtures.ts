@@ -245,14 +245,18 @@ export async function buildWorld(t: TestApp): Promise<World> {
   actors.citizen = (await signInCitizen(db, t.config, inside.headId)).headers;
   for (const scope of MACHINE_SCOPES) {
     const clientId = `matrix-${scope.replace(/[^a-z]/g, '-')}`;
-    await createMachineClient(db, {
-      clientId,
-      secret: `${clientId}-secret`,
-      agency: 'tax',
-      scopes: [scope],
-      area: region,
-      callbackPrefixes: [MATRIX_CALLBACK],
-    });
+    await createMachineClient(
+      db,
+      {
+        clientId,
+        secret: `${clientId}-secret`,
+        agency: 'tax',
+        scopes: [scope],
+        area: region,
+        callbackUris: [MATRIX_CALLBACK],
+      },
+      { httpsOnly: false },
+    );
     const token = await t.app.inject({
       method: 'POST',
       url: '/auth/token',
