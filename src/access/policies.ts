@@ -35,6 +35,10 @@ export const ACTIONS = [
   /** The final assessment of an application. */
   'applications.decide',
   'audit.read',
+  /** Staff accounts: create, grants, disable, second factor, unlock (src/administration). */
+  'accounts.manage',
+  /** Machine clients: scopes, area, callbacks, signing key, secret (src/administration). */
+  'clients.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -87,6 +91,8 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'appeals.decide',
     'applications.decide',
     'audit.read',
+    'accounts.manage',
+    'clients.manage',
   ],
   auditor: ['registry.read', 'decisions.read', 'simulations.run', 'audit.read'],
   vendor: [],

@@ -61,6 +61,14 @@ export interface MachineClientTable {
   created_at: Generated<Date>;
   /** URL prefixes Himoya may call the client back at (migration 012). */
   callback_prefixes: ColumnType<string[], string[] | undefined, string[]>;
+  // from migration 015 (wt-dci): the next three columns, as that branch types them (the administration
+  // writes them; 015 also drops callback_prefixes above).
+  /** Callback URIs Himoya may call the client back under (migration 015; normalised URLs). */
+  callback_uris: ColumnType<string[], string[] | undefined, string[]>;
+  /** DCI: where callbacks go when a message names no sender_uri; under one of callback_uris. */
+  default_callback_uri: ColumnType<string | null, string | null | undefined, string | null>;
+  /** DCI: the client's public signing key (a JWK); null = the client does not sign its messages. */
+  signing_jwk: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface AccessTokenTable {
