@@ -133,6 +133,16 @@ describe('administration: staff accounts', () => {
       newAccount('nul-name', [], { displayName: 'a\u0000b' }),
     );
     expect(nul.statusCode).toBe(400);
+    // A lone surrogate would reach the jsonb of a pending request (PostgreSQL refuses it: a 500).
+    const surrogate = await admin.post(
+      '/api/admin/accounts',
+      newAccount(
+        'lone-surrogate',
+        [{ role: 'auditor', area: { kind: 'region', code: KHOREZM }, organisation: 'a\ud800' }],
+        { reason: 'x' },
+      ),
+    );
+    expect(surrogate.statusCode).toBe(400);
   });
 
   it('lists and searches the accounts within the region, never those that also act elsewhere', async () => {

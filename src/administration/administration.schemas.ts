@@ -17,14 +17,17 @@ export const STAFF_ROLES = [
 export const StaffRole = z.enum(STAFF_ROLES);
 export type StaffRole = z.infer<typeof StaffRole>;
 
-/** One line of text people type: trimmed, no control characters (a NUL byte never reaches SQL). */
+/**
+ * One line of text people type: trimmed, no control characters (a NUL byte never reaches SQL) and no lone
+ * surrogates (PostgreSQL refuses them in jsonb, where grants are kept while they wait for approval).
+ */
 export const Text = (max: number) =>
   z
     .string()
     .trim()
     .min(1)
     .max(max)
-    .regex(/^\P{Cc}*$/u, 'no control characters');
+    .regex(/^[^\p{Cc}\p{Cs}]*$/u, 'no control characters or lone surrogates');
 
 export const AreaKind = z.enum(['region', 'district', 'mahalla']);
 export const AreaInput = z.object({

@@ -55,6 +55,13 @@ describe('signing keys an administrator registers', () => {
     expect(JSON.stringify((error as DomainError).details)).not.toContain(String(jwk.d));
   });
 
+  it('refuses a key whose members are not short printable text (nothing jsonb would refuse)', async () => {
+    const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'key-\ud800' };
+    const error = await checkPublicJwk(jwk).catch((e: unknown) => e);
+    expect((error as DomainError).code).toBe('SIGNING_KEY_INVALID');
+  });
+
   it('refuses symmetric keys, unknown key types and keys that do not parse', async () => {
     for (const jwk of [
       { kty: 'oct', k: 'c2VjcmV0' },

@@ -58,7 +58,10 @@ export async function checkPublicJwk(input: Record<string, unknown>): Promise<Pu
   const jwk: Record<string, unknown> = {};
   for (const m of members) if (Object.hasOwn(input, m)) jwk[m] = input[m];
   for (const m of Object.keys(jwk)) {
-    if (typeof jwk[m] !== 'string') throw invalid(`${m} must be a string`);
+    // Printable ASCII only: base64url numbers and short labels (and nothing jsonb would refuse).
+    if (typeof jwk[m] !== 'string' || !/^[\x20-\x7e]{1,2048}$/.test(String(jwk[m]))) {
+      throw invalid(`${m} must be a short printable string`);
+    }
   }
   if (jwk.use !== undefined && jwk.use !== 'sig') throw invalid("use must be 'sig'");
   const alg = typeof jwk.alg === 'string' ? jwk.alg : defaultAlgorithm(jwk);
