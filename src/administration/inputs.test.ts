@@ -66,9 +66,12 @@ describe('signing keys an administrator registers', () => {
     for (const jwk of [
       { kty: 'oct', k: 'c2VjcmV0' },
       { kty: 'XYZ', x: 'abc' },
+      { kty: '__proto__', x: 'abc' },
+      { kty: 'constructor', x: 'abc' },
       { kty: 'EC', crv: 'P-256', x: 'abc', y: 'def' },
     ]) {
       const error = await checkPublicJwk(jwk).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DomainError);
       expect(['SIGNING_KEY_PRIVATE', 'SIGNING_KEY_INVALID']).toContain((error as DomainError).code);
     }
   });

@@ -34,7 +34,12 @@ const ALGORITHMS = [
 
 function defaultAlgorithm(jwk: Record<string, unknown>): string | undefined {
   if (jwk.kty === 'RSA') return 'RS256';
-  if (jwk.kty === 'EC') return { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' }[String(jwk.crv)];
+  if (jwk.kty === 'EC')
+    return new Map([
+      ['P-256', 'ES256'],
+      ['P-384', 'ES384'],
+      ['P-521', 'ES512'],
+    ]).get(String(jwk.crv));
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
   return undefined;
 }
@@ -53,7 +58,8 @@ export async function checkPublicJwk(input: Record<string, unknown>): Promise<Pu
   // The names of the members only: their values are secrets.
   if (leaked.length > 0) throw new DomainError('SIGNING_KEY_PRIVATE', { members: leaked });
   const kty = typeof input.kty === 'string' ? input.kty : '';
-  const members = PUBLIC_MEMBERS[kty];
+  // An own property only: 'constructor' or '__proto__' must not find Object's members.
+  const members = Object.hasOwn(PUBLIC_MEMBERS, kty) ? PUBLIC_MEMBERS[kty] : undefined;
   if (!members) throw invalid('kty must be RSA, EC or OKP');
   const jwk: Record<string, unknown> = {};
   for (const m of members) if (Object.hasOwn(input, m)) jwk[m] = input[m];
