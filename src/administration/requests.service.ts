@@ -36,6 +36,11 @@ export async function listRequests(
   page: PageQuery,
 ): Promise<{ items: RequestView[]; total: number }> {
   const { items, total } = await repo.listRequests(db, filters, page, scopes(callers));
+  const who = callers.account ?? callers.machine_client;
+  if (who)
+    await appendAudit(db, [
+      { ...who.audit, action: 'search', resourceType: 'admin_request', fields: ['requests'] },
+    ]);
   return { items: await requestViews(db, items), total };
 }
 
@@ -67,6 +72,9 @@ async function requireRequestWithin(db: Kysely<DB>, caller: AdminCaller, r: repo
 export async function getRequest(db: Kysely<DB>, callers: ReviewerCallers, id: string): Promise<RequestView> {
   const { request, caller } = await loadForReview(db, callers, id);
   await requireRequestWithin(db, caller, request);
+  await appendAudit(db, [
+    { ...caller.audit, action: 'read', resourceType: 'admin_request', resourceId: id, fields: ['request'] },
+  ]);
   const [view] = await requestViews(db, [request]);
   if (!view) throw new DomainError('ADMIN_REQUEST_NOT_FOUND', { id });
   return view;
