@@ -399,7 +399,8 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
     await expectAccessible(district, 'staff-duplicates');
     await district.close();
   });
-  it('an administrator creates an account whose region-wide role a second administrator approves; a client secret is shown once', async () => {
+
+  it('an administrator creates an account whose region-wide role only a second administrator may approve', async () => {
     // A second regional administrator beside the demo's `admin`.
     await createStaffAccount(server.running.ctx.database.db, {
       username: 'admin2',
@@ -413,8 +414,7 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
         },
       ],
     });
-    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
-    const page = await context.newPage();
+    const page = await (await browser.newContext()).newPage();
     await page.goto(`${server.baseUrl}/staff`);
     await page.getByLabel('Foydalanuvchi nomi').fill('admin');
     await page.getByLabel('Parol').fill('himoya-demo');
@@ -453,9 +453,36 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
     await page.getByRole('button', { name: 'Tasdiqlash' }).first().click();
     await expect.poll(() => page.locator('.error-summary').textContent()).toContain('boshqa administrator');
     await expectAccessible(page, 'admin-requests-own-refused');
+    await page.close();
 
-    // A machine client: its secret is shown once, with a warning and a copy button.
+    const second = await (await browser.newContext()).newPage();
+    await second.goto(`${server.baseUrl}/staff/admin-requests`);
+    await second.getByLabel('Foydalanuvchi nomi').fill('admin2');
+    await second.getByLabel('Parol').fill('himoya-demo-second');
+    await second.getByRole('button', { name: 'Kirish' }).click();
+    const card = second.getByTestId('admin-request').filter({ hasText: 'auditor2' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Auditor — Xorazm viloyati (Ichki audit)');
+    await expectAccessible(second, 'admin-requests');
+    await card.getByRole('button', { name: 'Tasdiqlash' }).click();
+    await expect.poll(() => second.getByTestId('review-result').textContent()).toContain('Tasdiqlandi');
+    await expectAccessible(second, 'admin-request-approved');
+    await second.goto(`${server.baseUrl}/staff/accounts`);
+    await second.getByLabel('Foydalanuvchi nomi yoki ism bo‘yicha qidirish').fill('auditor2');
+    await second.getByRole('button', { name: 'Qidirish' }).click();
+    await expect
+      .poll(() => second.locator('table tbody').textContent())
+      .toContain('Auditor — Xorazm viloyati');
+    await second.close();
+  });
+
+  it('an administrator registers a machine client whose secret is shown once, with a copy button', async () => {
+    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
     await page.goto(`${server.baseUrl}/staff/clients/new`);
+    await page.getByLabel('Foydalanuvchi nomi').fill('admin');
+    await page.getByLabel('Parol').fill('himoya-demo');
+    await page.getByRole('button', { name: 'Kirish' }).click();
     await page.getByRole('heading', { name: 'Tizim mijozini ro‘yxatga olish' }).waitFor();
     await page.getByLabel('Mijoz nomi (client_id)').fill('pension-fund-khiva');
     await page.getByLabel('Idora', { exact: true }).fill('Pensiya jamg‘armasi Xiva bo‘limi');
@@ -478,25 +505,5 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
     expect(await page.locator('main').textContent()).not.toContain(secret);
     await expectAccessible(page, 'admin-client');
     await page.close();
-
-    const second = await (await browser.newContext()).newPage();
-    await second.goto(`${server.baseUrl}/staff/admin-requests`);
-    await second.getByLabel('Foydalanuvchi nomi').fill('admin2');
-    await second.getByLabel('Parol').fill('himoya-demo-second');
-    await second.getByRole('button', { name: 'Kirish' }).click();
-    const card = second.getByTestId('admin-request').filter({ hasText: 'auditor2' });
-    await card.waitFor();
-    expect(await card.textContent()).toContain('Auditor — Xorazm viloyati (Ichki audit)');
-    await expectAccessible(second, 'admin-requests');
-    await card.getByRole('button', { name: 'Tasdiqlash' }).click();
-    await expect.poll(() => second.getByTestId('review-result').textContent()).toContain('Tasdiqlandi');
-    await expectAccessible(second, 'admin-request-approved');
-    await second.goto(`${server.baseUrl}/staff/accounts`);
-    await second.getByLabel('Foydalanuvchi nomi yoki ism bo‘yicha qidirish').fill('auditor2');
-    await second.getByRole('button', { name: 'Qidirish' }).click();
-    await expect
-      .poll(() => second.locator('table tbody').textContent())
-      .toContain('Auditor — Xorazm viloyati');
-    await second.close();
   });
 });
