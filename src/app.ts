@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { accessPlugin } from './access/access.plugin.ts';
+import { administrationRoutes } from './administration/administration.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { caseworkRoutes } from './casework/casework.routes.ts';
 import { consentRoutes } from './consent/consent.routes.ts';
@@ -68,6 +69,7 @@ export function httpPlugins(ctx: AppContext): HttpPlugin[] {
     offerRoutes,
     meRoutes,
     documentRoutes,
+    administrationRoutes,
   ];
 }
 

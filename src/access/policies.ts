@@ -35,6 +35,10 @@ export const ACTIONS = [
   /** The final assessment of an application. */
   'applications.decide',
   'audit.read',
+  /** Staff accounts: create, grants, disable, second factor, unlock (src/administration). */
+  'accounts.manage',
+  /** Machine clients: scopes, area, callbacks, signing key, secret (src/administration). */
+  'clients.manage',
   // Machine clients only. Each is also the OAuth2 scope that grants it (see MACHINE_SCOPES).
   /** DCI Social Registry search and transaction status (src/dci). */
   'dci.search',
@@ -119,6 +123,8 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'appeals.decide',
     'applications.decide',
     'audit.read',
+    'accounts.manage',
+    'clients.manage',
   ],
   auditor: ['registry.read', 'decisions.read', 'simulations.run', 'audit.read'],
   vendor: [],

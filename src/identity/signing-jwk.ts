@@ -10,7 +10,10 @@ export const SigningJwk = z.object({
   kty: z.literal('OKP'),
   crv: z.literal('Ed25519'),
   x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'x is the 32-byte public key, base64url'),
-  kid: z.string().min(1).max(200).optional(),
+  kid: z
+    .string()
+    .regex(/^[\x20-\x7e]{1,200}$/, 'kid is short printable text')
+    .optional(),
   alg: z.enum(['EdDSA', 'Ed25519']).optional(),
   use: z.literal('sig').optional(),
 });

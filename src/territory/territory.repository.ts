@@ -134,3 +134,80 @@ export async function findMahalla(db: Kysely<DB>, code: string) {
     .where('code', '=', code)
     .executeTakeFirst();
 }
+
+export type AreaKind = 'region' | 'district' | 'mahalla';
+
+/** An area (a region, district or mahalla) with the units above it and its names. */
+export interface AreaPlace {
+  kind: AreaKind;
+  code: string;
+  regionCode: string;
+  districtCode: string | null;
+  mahallaCode: string | null;
+  names: NamedUnit['names'];
+}
+
+/** The areas of these codes that exist, keyed `kind:code`; unknown codes are absent. */
+export async function findAreaPlaces(
+  db: Kysely<DB>,
+  areas: readonly { kind: AreaKind; code: string }[],
+): Promise<Map<string, AreaPlace>> {
+  const codes = (kind: AreaKind) => [...new Set(areas.filter((a) => a.kind === kind).map((a) => a.code))];
+  const found = new Map<string, AreaPlace>();
+  const regions = codes('region');
+  if (regions.length > 0) {
+    const rows = await db.selectFrom('region').selectAll().where('code', 'in', regions).execute();
+    for (const r of rows) {
+      found.set(`region:${r.code}`, {
+        kind: 'region',
+        code: r.code,
+        regionCode: r.code,
+        districtCode: null,
+        mahallaCode: null,
+        names: names(r),
+      });
+    }
+  }
+  const districts = codes('district');
+  if (districts.length > 0) {
+    const rows = await db.selectFrom('district').selectAll().where('code', 'in', districts).execute();
+    for (const d of rows) {
+      found.set(`district:${d.code}`, {
+        kind: 'district',
+        code: d.code,
+        regionCode: d.region_code,
+        districtCode: d.code,
+        mahallaCode: null,
+        names: names(d),
+      });
+    }
+  }
+  const mahallas = codes('mahalla');
+  if (mahallas.length > 0) {
+    const rows = await db
+      .selectFrom('mahalla as m')
+      .innerJoin('district as d', 'd.code', 'm.district_code')
+      .select([
+        'm.code',
+        'm.district_code',
+        'd.region_code',
+        'm.name_uz_latn',
+        'm.name_uz_cyrl',
+        'm.name_ru',
+        'm.name_en',
+      ])
+      .where('m.code', 'in', mahallas)
+      .execute();
+    for (const m of rows) {
+      found.set(`mahalla:${m.code}`, {
+        kind: 'mahalla',
+        code: m.code,
+        regionCode: m.region_code,
+        districtCode: m.district_code,
+        mahallaCode: m.code,
+        names: names(m),
+      });
+    }
+  }
+  return found;
+}

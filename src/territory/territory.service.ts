@@ -27,3 +27,13 @@ export async function getMahalla(
   if (!mahalla) throw new DomainError('MAHALLA_UNKNOWN', { mahallaCode: code });
   return { code: mahalla.code, districtCode: mahalla.district_code };
 }
+
+export type { AreaKind, AreaPlace } from './territory.repository.ts';
+
+/** Where areas are and what they are called, keyed `kind:code`; unknown codes are absent. */
+export function placesOfAreas(
+  db: Kysely<DB>,
+  areas: readonly { kind: repository.AreaKind; code: string }[],
+): Promise<Map<string, repository.AreaPlace>> {
+  return repository.findAreaPlaces(db, areas);
+}

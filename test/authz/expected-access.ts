@@ -59,6 +59,9 @@ const get = (url: string) => (): MatrixRequest => ({ url });
 const id = () => randomUUID();
 const PUBLIC = 'AAAAAAAAAA AAAAAAA';
 const CITIZEN_ONLY = '-A-------- -------';
+/** The administration: regional administrators only (A), or only inside their region (I). */
+const ADMIN_ONLY = '-------A-- -------';
+const ADMIN_INSIDE = '-------I-- -------';
 /** The smallest PNG: a file that is what it says it is. */
 const TINY_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -539,6 +542,94 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   'GET /api/households/:id/documents': {
     expect: '-IIIIIIII- I------',
     request: (t) => ({ url: `/api/households/${t.householdId}/documents?purpose=casework` }),
+  },
+  // Administration (src/administration): regional administrators only, within their region. A new account
+  // or client in the case's mahalla is inside or outside the administrator's region; unknown ids are 404.
+  'GET /api/admin/accounts': { expect: ADMIN_ONLY, request: get('/api/admin/accounts') },
+  'GET /api/admin/accounts/:id': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: `/api/admin/accounts/${id()}` }),
+  },
+  'POST /api/admin/accounts': {
+    expect: ADMIN_INSIDE,
+    request: (t) => ({
+      url: '/api/admin/accounts',
+      payload: {
+        id: id(),
+        username: `matrix-${id().slice(0, 8)}`,
+        displayName: 'Matrix',
+        password: 'matrix-password-1',
+        grants: [
+          { role: 'social_worker', area: { kind: 'mahalla', code: t.mahallaCode }, organisation: 'Matrix' },
+        ],
+      },
+    }),
+  },
+  'PUT /api/admin/accounts/:id/grants': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: `/api/admin/accounts/${id()}/grants`, payload: { grants: [] } }),
+  },
+  'POST /api/admin/accounts/:id/disable': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: `/api/admin/accounts/${id()}/disable` }),
+  },
+  'POST /api/admin/accounts/:id/enable': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: `/api/admin/accounts/${id()}/enable` }),
+  },
+  'POST /api/admin/accounts/:id/reset-totp': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: `/api/admin/accounts/${id()}/reset-totp` }),
+  },
+  'POST /api/admin/accounts/:id/unlock': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: `/api/admin/accounts/${id()}/unlock` }),
+  },
+  'GET /api/admin/clients': { expect: ADMIN_ONLY, request: get('/api/admin/clients') },
+  'GET /api/admin/clients/:id': {
+    expect: ADMIN_ONLY,
+    request: get('/api/admin/clients/matrix-registry-read'),
+  },
+  'POST /api/admin/clients': {
+    expect: ADMIN_INSIDE,
+    request: (t) => ({
+      url: '/api/admin/clients',
+      payload: {
+        id: `matrix-${id().slice(0, 8)}`,
+        agency: 'Matrix',
+        scopes: ['registry.read'],
+        area: { kind: 'mahalla', code: t.mahallaCode },
+      },
+    }),
+  },
+  'PATCH /api/admin/clients/:id': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: '/api/admin/clients/matrix-unknown', payload: { scopes: [] } }),
+  },
+  'POST /api/admin/clients/:id/rotate-secret': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: '/api/admin/clients/matrix-unknown/rotate-secret' }),
+  },
+  'POST /api/admin/clients/:id/disable': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: '/api/admin/clients/matrix-unknown/disable' }),
+  },
+  'POST /api/admin/clients/:id/enable': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: '/api/admin/clients/matrix-unknown/enable' }),
+  },
+  'GET /api/admin/requests': { expect: ADMIN_ONLY, request: get('/api/admin/requests?status=pending') },
+  'GET /api/admin/requests/:id': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: `/api/admin/requests/${id()}` }),
+  },
+  'POST /api/admin/requests/:id/approve': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: `/api/admin/requests/${id()}/approve`, payload: {} }),
+  },
+  'POST /api/admin/requests/:id/reject': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: `/api/admin/requests/${id()}/reject`, payload: {} }),
   },
 };
 

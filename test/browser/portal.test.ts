@@ -7,6 +7,7 @@ import { recordMahallaOpinion, recordQuestionnaire } from '../../src/casework/ap
 import { approveOverride, createOverride } from '../../src/casework/override.service.ts';
 import { evaluateHousehold } from '../../src/decisions/decision.service.ts';
 import { listDemoCitizens } from '../../src/identity/demo-idp.service.ts';
+import { createStaffAccount } from '../../src/identity/staff.service.ts';
 import { browserAvailability, CHROMIUM_FLAGS } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -397,5 +398,112 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
     await district.locator('.loading').waitFor({ state: 'detached' });
     await expectAccessible(district, 'staff-duplicates');
     await district.close();
+  });
+
+  it('an administrator creates an account whose region-wide role only a second administrator may approve', async () => {
+    // A second regional administrator beside the demo's `admin`.
+    await createStaffAccount(server.running.ctx.database.db, {
+      username: 'admin2',
+      password: 'himoya-demo-second',
+      displayName: 'Nodira Qodirova (viloyat administratori)',
+      grants: [
+        {
+          role: 'regional_admin',
+          area: { kind: 'region', code: '1733' },
+          organisation: 'Xorazm viloyati hokimligi',
+        },
+      ],
+    });
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.baseUrl}/staff`);
+    await page.getByLabel('Foydalanuvchi nomi').fill('admin');
+    await page.getByLabel('Parol').fill('himoya-demo');
+    await page.getByRole('button', { name: 'Kirish' }).click();
+    await page.getByRole('heading', { name: 'Xodimlar paneli' }).waitFor();
+    await page.getByRole('link', { name: 'Xodimlar hisoblari' }).click();
+    await page.getByRole('heading', { name: 'Xodimlar hisoblari' }).waitFor();
+    await page.locator('table tbody tr').first().waitFor();
+    await expectAccessible(page, 'admin-accounts');
+
+    await page.getByRole('link', { name: 'Hisob yaratish' }).click();
+    await page.getByRole('heading', { name: 'Xodim hisobini yaratish' }).waitFor();
+    await page.getByRole('button', { name: 'Yaratish' }).click();
+    await page.locator('.error-summary a').first().waitFor();
+    await expectAccessible(page, 'admin-account-errors');
+    await page.getByLabel('Foydalanuvchi nomi', { exact: true }).fill('auditor2');
+    await page.getByLabel('To‘liq ismi va lavozimi').fill('Kamola Usmonova (auditor)');
+    await page.getByLabel('Boshlang‘ich parol').fill('auditor2-initial-pass');
+    await page.getByLabel('Rol', { exact: true }).selectOption('auditor');
+    await page.locator('#grant-area option[value="1733"]').waitFor({ state: 'attached' });
+    await page.getByLabel('Viloyat', { exact: true }).selectOption('1733');
+    await page.getByLabel('Tashkilot').fill('Ichki audit');
+    await page.getByRole('button', { name: 'Rolni qo‘shish' }).click();
+    await expect
+      .poll(() => page.getByTestId('grant-list').textContent())
+      .toContain('Auditor — Xorazm viloyati');
+    await expectAccessible(page, 'admin-account-form');
+    await page.getByLabel('Sabab').fill('Viloyat ichki audit bo‘limiga yangi xodim');
+    await page.getByRole('button', { name: 'Yaratish' }).click();
+    await page.getByTestId('pending-notice').waitFor();
+    await expectAccessible(page, 'admin-account-pending');
+
+    // The proposer cannot be the second pair of eyes.
+    await page.goto(`${server.baseUrl}/staff/admin-requests`);
+    await page.getByTestId('admin-request').first().waitFor();
+    await page.getByRole('button', { name: 'Tasdiqlash' }).first().click();
+    await expect.poll(() => page.locator('.error-summary').textContent()).toContain('boshqa administrator');
+    await expectAccessible(page, 'admin-requests-own-refused');
+    await page.close();
+
+    const second = await (await browser.newContext()).newPage();
+    await second.goto(`${server.baseUrl}/staff/admin-requests`);
+    await second.getByLabel('Foydalanuvchi nomi').fill('admin2');
+    await second.getByLabel('Parol').fill('himoya-demo-second');
+    await second.getByRole('button', { name: 'Kirish' }).click();
+    const card = second.getByTestId('admin-request').filter({ hasText: 'auditor2' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Auditor — Xorazm viloyati (Ichki audit)');
+    await expectAccessible(second, 'admin-requests');
+    await card.getByRole('button', { name: 'Tasdiqlash' }).click();
+    await expect.poll(() => second.getByTestId('review-result').textContent()).toContain('Tasdiqlandi');
+    await expectAccessible(second, 'admin-request-approved');
+    await second.goto(`${server.baseUrl}/staff/accounts`);
+    await second.getByLabel('Foydalanuvchi nomi yoki ism bo‘yicha qidirish').fill('auditor2');
+    await second.getByRole('button', { name: 'Qidirish' }).click();
+    await expect
+      .poll(() => second.locator('table tbody').textContent())
+      .toContain('Auditor — Xorazm viloyati');
+    await second.close();
+  });
+
+  it('an administrator registers a machine client whose secret is shown once, with a copy button', async () => {
+    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/staff/clients/new`);
+    await page.getByLabel('Foydalanuvchi nomi').fill('admin');
+    await page.getByLabel('Parol').fill('himoya-demo');
+    await page.getByRole('button', { name: 'Kirish' }).click();
+    await page.getByRole('heading', { name: 'Tizim mijozini ro‘yxatga olish' }).waitFor();
+    await page.getByLabel('Mijoz nomi (client_id)').fill('pension-fund-khiva');
+    await page.getByLabel('Idora', { exact: true }).fill('Pensiya jamg‘armasi Xiva bo‘limi');
+    await page.getByLabel('Oila va shaxs yozuvlarini o‘qish').check();
+    await page.locator('#area option[value="1733"]').waitFor({ state: 'attached' });
+    await page.getByLabel('Viloyat', { exact: true }).selectOption('1733');
+    await page.locator('#area-district option').nth(1).waitFor({ state: 'attached' });
+    await page.getByLabel('Tuman yoki shahar').selectOption({ index: 1 });
+    await page.getByLabel('Qayta chaqiruv manzillari').fill('http://127.0.0.1:9/pension/dci');
+    await page.getByRole('button', { name: 'Yaratish' }).click();
+    await page.getByTestId('secret-once').waitFor();
+    const secret = (await page.getByTestId('secret').textContent()) ?? '';
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await page.getByRole('button', { name: 'Maxfiy kalitdan nusxa olish' }).click();
+    await page.getByText('Nusxa olindi.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+    await expectAccessible(page, 'admin-client-secret');
+    await page.getByRole('link', { name: 'Ochish' }).click();
+    await page.getByRole('heading', { name: 'Pensiya jamg‘armasi Xiva bo‘limi' }).waitFor();
+    expect(await page.locator('main').textContent()).not.toContain(secret);
+    await expectAccessible(page, 'admin-client');
+    await page.close();
   });
 });

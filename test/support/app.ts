@@ -25,9 +25,11 @@ export interface TestApp extends TestDatabase {
 export type ApiOptions = InjectOptions & { as?: string | null };
 
 /** The whole HTTP application over a test database of its own; jobs are registered but not polled. */
-export async function createTestApp(options: { first?: HttpPlugin[] } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { first?: HttpPlugin[]; logger?: pino.Logger } = {},
+): Promise<TestApp> {
   const testDb = await createTestDatabase();
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const config = loadConfig({ NODE_ENV: 'test', SEED_HOUSEHOLDS: '0' });
   const jobs = new JobRunner(testDb.database, logger, { schema: `${testDb.schema}_jobs` });
   const ctx = { config, database: testDb.database, logger, jobs };

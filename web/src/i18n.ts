@@ -3,11 +3,14 @@ import { initReactI18next } from 'react-i18next';
 import { latinToCyrillic } from '../../src/shared/transliterate.ts';
 import { LANGUAGES, type Language, MESSAGES, type Messages } from './messages.ts';
 
-/** Uzbek Cyrillic from the Latin text; the `{{placeholders}}` and the brand keep their Latin spelling. */
+/**
+ * Uzbek Cyrillic from the Latin text; the `{{placeholders}}`, the brand and technical names people type as
+ * they are (a JWK, https, client_id) keep their Latin spelling.
+ */
 function toCyrillic<T>(value: T): T {
   if (typeof value === 'string') {
     return value
-      .split(/(\{\{\w+\}\}|Himoya|OneID|PINFL)/)
+      .split(/(\{\{\w+\}\}|Himoya|OneID|PINFL|JWK|https|client_id)/)
       .map((part, i) => (i % 2 === 1 ? part : latinToCyrillic(part)))
       .join('') as T;
   }

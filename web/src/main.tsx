@@ -38,6 +38,13 @@ const Decision = lazy(() => import('./pages/staff/decision.tsx'));
 const ProposeOverride = lazy(() => import('./pages/staff/propose-override.tsx'));
 const Duplicates = lazy(() => import('./pages/staff/duplicates.tsx'));
 const Audit = lazy(() => import('./pages/staff/audit.tsx'));
+const Accounts = lazy(() => import('./pages/staff/accounts.tsx'));
+const NewAccount = lazy(() => import('./pages/staff/account-new.tsx'));
+const AccountScreen = lazy(() => import('./pages/staff/account.tsx'));
+const Clients = lazy(() => import('./pages/staff/clients.tsx'));
+const NewClient = lazy(() => import('./pages/staff/client-new.tsx'));
+const ClientScreen = lazy(() => import('./pages/staff/client.tsx'));
+const AdminRequests = lazy(() => import('./pages/staff/admin-requests.tsx'));
 
 const client = new QueryClient({
   defaultOptions: {
@@ -83,6 +90,13 @@ if (root) {
               <Route path="/staff/decisions/:id" element={<Decision />} />
               <Route path="/staff/duplicates" element={<Duplicates />} />
               <Route path="/staff/audit" element={<Audit />} />
+              <Route path="/staff/accounts" element={<Accounts />} />
+              <Route path="/staff/accounts/new" element={<NewAccount />} />
+              <Route path="/staff/accounts/:id" element={<AccountScreen />} />
+              <Route path="/staff/clients" element={<Clients />} />
+              <Route path="/staff/clients/new" element={<NewClient />} />
+              <Route path="/staff/clients/:id" element={<ClientScreen />} />
+              <Route path="/staff/admin-requests" element={<AdminRequests />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Layout>

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { AdministrationTables } from '../../administration/administration.tables.ts';
 import type { AuditTables } from '../../audit/audit.tables.ts';
 import type { DciTables } from '../../dci/dci.tables.ts';
 import type { DocumentTables } from '../../documents/documents.tables.ts';
@@ -388,7 +389,8 @@ export interface DB
     IntegrationTables,
     DciTables,
     NotificationTables,
-    DocumentTables {
+    DocumentTables,
+    AdministrationTables {
   region: RegionTable;
   district: DistrictTable;
   mahalla: MahallaTable;

@@ -68,6 +68,10 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
         { name: 'audit', description: 'The tamper-evident audit trail and who accessed a citizen’s data' },
         { name: 'consent', description: 'Consent to data sharing and to proactive offers, with withdrawal' },
         { name: 'documents', description: 'Documents families upload for their applications' },
+        {
+          name: 'administration',
+          description: 'Staff accounts and machine clients; four eyes for registry-wide reach',
+        },
       ],
     },
     transform: jsonSchemaTransform,

@@ -168,6 +168,96 @@ export function Radios(props: {
   );
 }
 
+export function Select(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  value: string;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+}) {
+  const describedBy = [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={`field ${props.error ? 'field-has-error' : ''}`}>
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.hint ? (
+        <p className="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      <ErrorText id={props.id} message={props.error} />
+      <select
+        id={props.id}
+        name={props.id}
+        className="input"
+        value={props.value}
+        aria-describedby={describedBy || undefined}
+        aria-invalid={props.error ? true : undefined}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Several choices at once (the checkbox twin of Radios). */
+export function Checkboxes(props: {
+  id: string;
+  legend: string;
+  hint?: string;
+  error?: string;
+  values: string[];
+  options: { value: string; label: string }[];
+  onChange: (values: string[]) => void;
+}) {
+  const describedBy = [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  const toggle = (value: string) =>
+    props.onChange(
+      props.values.includes(value) ? props.values.filter((v) => v !== value) : [...props.values, value],
+    );
+  return (
+    <div className={`field ${props.error ? 'field-has-error' : ''}`}>
+      <fieldset aria-describedby={describedBy || undefined}>
+        <legend>{props.legend}</legend>
+        {props.hint ? (
+          <p className="hint" id={`${props.id}-hint`}>
+            {props.hint}
+          </p>
+        ) : null}
+        <ErrorText id={props.id} message={props.error} />
+        <div className="radios">
+          {props.options.map((option, index) => {
+            const id = index === 0 ? props.id : `${props.id}-${index}`;
+            return (
+              <div className="radio" key={option.value}>
+                <input
+                  type="checkbox"
+                  id={id}
+                  name={props.id}
+                  value={option.value}
+                  checked={props.values.includes(option.value)}
+                  onChange={() => toggle(option.value)}
+                />
+                <label htmlFor={id}>{option.label}</label>
+              </div>
+            );
+          })}
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
 export function Button(props: {
   children: ReactNode;
   type?: 'submit' | 'button';

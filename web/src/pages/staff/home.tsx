@@ -26,6 +26,14 @@ function Home({ actor }: { actor: Actor }) {
       ? ([['/staff/duplicates', 'duplicates.link']] as const)
       : []),
     ...(hasRole(actor, ['auditor', 'regional_admin']) ? ([['/staff/audit', 'audit.link']] as const) : []),
+    // Administration: regional administrators only.
+    ...(hasRole(actor, ['regional_admin'])
+      ? ([
+          ['/staff/accounts', 'admin.accountsLink'],
+          ['/staff/clients', 'admin.clientsLink'],
+          ['/staff/admin-requests', 'admin.requestsLink'],
+        ] as const)
+      : []),
   ];
   return (
     <>
