@@ -155,6 +155,7 @@ function clientCredentials(request: FastifyRequest, body: Record<string, unknown
 
 function sendOAuthError(reply: FastifyReply, error: OAuthError, basic: boolean) {
   if (error.status === 401 && basic) reply.header('www-authenticate', 'Basic realm="himoya"');
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply
     .status(error.status)
     .header('cache-control', 'no-store')
@@ -378,7 +379,9 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
           'Form-encoded or JSON body with grant_type=client_credentials and an optional space-separated ' +
           "scope (a subset of the client's). Client authentication by HTTP Basic or client_id/client_secret " +
           'in the body. Errors follow RFC 6749: {"error":"invalid_client"} (401), invalid_scope, ' +
-          'unsupported_grant_type, invalid_request (400).',
+          'unsupported_grant_type, invalid_request (400). Failed client authentications are counted per ' +
+          'client id and per source address: past the limit the answer is 429 invalid_client with ' +
+          'Retry-After, whatever the secret, until the lock runs out.',
       },
     },
     async (request, reply) => {
@@ -402,6 +405,8 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
           clientId: credentials.clientId,
           clientSecret: credentials.clientSecret,
           scope: body.scope,
+          // The client's address (X-Forwarded-For only from a proxy trusted by TRUST_PROXY).
+          source: request.ip,
         });
         return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(token);
       } catch (error) {

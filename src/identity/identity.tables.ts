@@ -28,6 +28,14 @@ export interface LoginThrottleTable {
   locked_until: NullableTimestamp;
 }
 
+/** Failed client authentications at /auth/token per 'client:<id>' and 'source:<ip>' (migration 014). */
+export interface TokenThrottleTable {
+  key: string;
+  failed_attempts: Defaulted<number>;
+  locked_until: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
 export interface RoleGrantTable {
   id: Generated<number>;
   account_id: string | null;
@@ -61,6 +69,8 @@ export interface MachineClientTable {
   created_at: Generated<Date>;
   /** URL prefixes Himoya may call the client back at (migration 012). */
   callback_prefixes: ColumnType<string[], string[] | undefined, string[]>;
+  /** End of life of a client that exists only while a program runs (migration 014); null = for good. */
+  expires_at: NullableTimestamp;
 }
 
 export interface AccessTokenTable {
@@ -100,6 +110,7 @@ export interface DemoIdpCodeTable {
 export interface IdentityTables {
   account: AccountTable;
   login_throttle: LoginThrottleTable;
+  token_throttle: TokenThrottleTable;
   role_grant: RoleGrantTable;
   auth_session: AuthSessionTable;
   machine_client: MachineClientTable;
