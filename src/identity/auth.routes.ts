@@ -7,13 +7,14 @@ import type { HttpPlugin, ZodApp } from '../platform/http/server.ts';
 import {
   CSRF_HEADER,
   clearSessionCookie,
+  cookieSecurity,
   requireActor,
   SESSION_COOKIE,
   sessionCookieOptions,
 } from './authenticate.ts';
 import { DEMO_PASSWORD, demoAccounts } from './demo-accounts.ts';
 import { identitySettings } from './identity.settings.ts';
-import { loginPage } from './login.page.ts';
+import { LOGIN_PAGE_POLICY, loginPage } from './login.page.ts';
 import { issueClientToken, OAuthError } from './machine.service.ts';
 import {
   beginCitizenLogin,
@@ -196,7 +197,7 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
     const previous = request.cookies[SESSION_COOKIE];
     if (previous) await revokeSessionByToken(db, previous);
     const session = await createSession(db, settings, owner);
-    reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(settings));
+    reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(settings, request));
     // Sign-ins are in the audit trail too: who held a session when is part of "who looked".
     await appendAudit(db, [
       {
@@ -323,7 +324,7 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
         summary: 'Citizen sign-in: redirects to OneID (authorization code flow with PKCE)',
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       if (!settings.oidc) throw new DomainError('OIDC_NOT_CONFIGURED');
       const { url, state } = await beginCitizenLogin(db, settings.oidc, transport);
       // Binds the sign-in to this browser: a callback URL sent to someone else fails on their browser.
@@ -331,7 +332,7 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
         path: OIDC_STATE_PATH,
         httpOnly: true,
         sameSite: 'lax',
-        secure: settings.secureCookie,
+        secure: cookieSecurity(settings, request),
         maxAge: 600,
       });
       return reply.redirect(url, 302);
@@ -423,6 +424,7 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
       const accounts = settings.demo ? await demoAccounts(ctx.database) : undefined;
       return reply
         .type('text/html; charset=utf-8')
+        .header('content-security-policy', LOGIN_PAGE_POLICY)
         .send(loginPage({ demoAccounts: accounts, demoPassword: DEMO_PASSWORD }));
     },
   );

@@ -29,6 +29,7 @@ describe('throttling of sign-ins and client authentication, in the database', ()
       password: PASSWORD,
       grants: [{ role: 'district_officer', area: { kind: 'region', code: '1733' }, organisation: 'x' }],
     });
+    if (!id) throw new Error('account exists');
     // 40 sign-ins at once: 39 wrong passwords and the right one 20th.
     const replies = await Promise.all(
       Array.from({ length: 40 }, (_, i) => login('racer', i === 19 ? PASSWORD : `wrong-${i}`)),
