@@ -44,6 +44,7 @@ describe('every HTML answer tells the browser not to frame it and what may run i
     expect(directive(policy, 'object-src')).toEqual(["'none'"]);
     expect(policy).not.toContain('unsafe-inline');
     expect(policy).not.toContain('unsafe-eval');
+    expect(directive(policy, 'script-src-attr')).toEqual(["'none'"]);
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -71,6 +72,7 @@ describe('every HTML answer tells the browser not to frame it and what may run i
     const docs = await get('/docs/');
     expect(docs.statusCode).toBe(200);
     expectPageHeaders(docs);
+    expect(directive(docs.headers['content-security-policy'] as string, 'script-src')).toEqual(["'self'"]);
   });
 
   it('the demo identity provider’s pages', async () => {

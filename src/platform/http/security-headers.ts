@@ -40,6 +40,13 @@ export function contentSecurityPolicy(inline: InlineCode = {}): string {
 const DEFAULT_POLICY = contentSecurityPolicy();
 
 /**
+ * The API documentation: Swagger UI's scripts are files, and its logo (an SVG it renders) carries this
+ * one style block. A Swagger UI upgrade that changes it shows as a CSP violation in the browser test.
+ */
+const SWAGGER_LOGO_STYLE = '.logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}';
+export const DOCS_POLICY = contentSecurityPolicy({ styles: [SWAGGER_LOGO_STYLE] });
+
+/**
  * Every answer: `X-Content-Type-Options: nosniff` and `Referrer-Policy: same-origin`. Every HTML answer
  * also: `X-Frame-Options: DENY` and a Content-Security-Policy with `frame-ancestors 'none'`, the strict
  * default unless the route set its own (a page with inline code sets `contentSecurityPolicy` with the

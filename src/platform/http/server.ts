@@ -16,7 +16,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
 import { installErrorHandling } from './error-handler.ts';
-import { installSecurityHeaders } from './security-headers.ts';
+import { DOCS_POLICY, installSecurityHeaders } from './security-headers.ts';
 
 /** The Fastify instance every context registers its routes on: zod schemas type requests and replies. */
 export type ZodApp = FastifyInstance<
@@ -82,7 +82,7 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_POLICY });
   app.get('/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, async () =>
     app.swagger(),
   );
