@@ -34,7 +34,7 @@ describe('login CSRF: form posts exempt from the CSRF token must come from our o
     t.app.inject({ method: 'POST', url: '/auth/login', headers: { ...FORM, ...headers }, payload: body });
 
   it('refuses a cross-site form post to /auth/login, by Origin, Sec-Fetch-Site or Referer', async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { origin: 'http://localhost:3001' },
@@ -43,7 +43,8 @@ describe('login CSRF: form posts exempt from the CSRF token must come from our o
       { referer: 'https://evil.example/page.html' },
       // The browser's own verdict wins over an Origin that happens to match.
       { 'sec-fetch-site': 'cross-site', origin: ours },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await post(headers);
       expect(res.statusCode, JSON.stringify(headers)).toBe(403);
       expect((res.json() as ErrorReply).error.code).toBe('CROSS_SITE_REQUEST');
@@ -156,7 +157,10 @@ describe('the session cookie is Secure whenever users come over HTTPS', () => {
   it('refuses a TRUST_PROXY that is neither a switch, a hop count nor addresses', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY/);
     expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.1,10.0.0.0/8' }).TRUST_PROXY).toEqual(['10.0.0.1', '10.0.0.0/8']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1,10.0.0.0/8' }).TRUST_PROXY).toEqual([
+      '10.0.0.1',
+      '10.0.0.0/8',
+    ]);
     expect(loadConfig({}).TRUST_PROXY).toBe(false);
   });
 });
