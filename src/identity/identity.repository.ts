@@ -468,6 +468,23 @@ export async function insertMachineClient(
   return row !== undefined;
 }
 
+/** Sets what a client reaches (scopes and area); its tokens go, since they carry the old scopes. */
+export async function setMachineClientReach(
+  db: Kysely<DB>,
+  id: string,
+  scopes: string[],
+  area: Area | null,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('access_token').where('client_id', '=', id).execute();
+    await trx
+      .updateTable('machine_client')
+      .set({ scopes, area_kind: area?.kind ?? null, area_code: area?.code ?? null })
+      .where('id', '=', id)
+      .execute();
+  });
+}
+
 /** Registers the client, or replaces it (new secret, scopes, area and end of life), enabled. */
 export async function upsertMachineClient(
   db: Kysely<DB>,
