@@ -6,7 +6,12 @@ import { caseworkRoutes } from './casework/casework.routes.ts';
 import { consentRoutes } from './consent/consent.routes.ts';
 import { registerDciJobs } from './dci/dci.jobs.ts';
 import { dciRoutes } from './dci/dci.routes.ts';
-import { registerDecisionJobs, scheduleNightlyEvaluation } from './decisions/decision.jobs.ts';
+import {
+  recoverDeadRuns,
+  registerDecisionJobs,
+  scheduleDeadRunSweep,
+  scheduleNightlyEvaluation,
+} from './decisions/decision.jobs.ts';
 import { decisionRoutes } from './decisions/decision.routes.ts';
 import { documentRoutes } from './documents/documents.routes.ts';
 import { authenticationPlugin } from './identity/authenticate.ts';
@@ -129,8 +134,11 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const ctx: AppContext = { config, database, logger, jobs };
   const app = await buildServer(ctx, httpPlugins(ctx));
   await jobs.start({ work: config.JOBS });
+  // Runs a killed process left 'running' (no heartbeat for a minute) are failed now, and every minute.
+  await recoverDeadRuns(ctx);
   if (config.JOBS) {
     await scheduleNightlyEvaluation(ctx);
+    await scheduleDeadRunSweep(ctx);
     await scheduleIdentityPurge(ctx);
   }
   if (config.JOBS) await scheduleIntegrationPulls(ctx);

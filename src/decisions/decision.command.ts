@@ -4,6 +4,7 @@ import { type CliCommand, CliUsageError } from '../cli/command.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { DomainError } from '../platform/errors.ts';
 import { currentMonth, evaluateMonth } from './decision.service.ts';
+import { failRunOnInterrupt } from './run-interruption.ts';
 import { type SimulationChange, simulate } from './simulation.service.ts';
 
 const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
@@ -52,13 +53,22 @@ export const evaluateCommand: CliCommand = {
   usage: `himoya evaluate [--month YYYY-MM]
 
 Evaluates every programme for every household of the month (default: the current month), compares the
-outcome with the entitlements in force and records a decision, with its trace, for each change only.`,
+outcome with the entitlements in force and records a decision, with its trace, for each change only.
+Interrupted (Ctrl-C, SIGTERM) or crashing, it marks its run failed; re-running the month is safe.`,
   async run(args, config) {
     const month = monthOf(parse(args, { set: false }).month);
     const database = await openConfiguredDatabase(config);
+    let runId: number | undefined;
+    const release = failRunOnInterrupt(database.db, () => runId);
     try {
       await migrate(database);
-      const s = await evaluateMonth(database.db, month, { trigger: 'manual' });
+      const s = await evaluateMonth(database.db, month, {
+        trigger: 'manual',
+        onRun: (id) => {
+          runId = id;
+          console.log(`Evaluating ${month} as run ${id}`);
+        },
+      });
       console.log(
         `Evaluated ${s.month}: ${s.householdsEvaluated} households, ${s.decisionsWritten} decisions ` +
           `(granted ${s.byKind.granted}, amount changed ${s.byKind.amount_changed}, ended ${s.byKind.ended}); ` +
@@ -70,6 +80,7 @@ outcome with the entitlements in force and records a decision, with its trace, f
       );
       return 0;
     } finally {
+      release();
       await database.close();
     }
   },

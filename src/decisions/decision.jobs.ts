@@ -1,9 +1,30 @@
 import type { AppContext } from '../platform/context.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
 import { evaluateHousehold, evaluateMonth } from './decision.service.ts';
+import { failDeadRuns } from './run-heartbeat.ts';
 
 export const EVALUATE_MONTH_JOB = 'decisions.evaluate-month';
 export const EVALUATE_HOUSEHOLD_JOB = 'decisions.evaluate-household';
+export const DEAD_RUNS_JOB = 'decisions.fail-dead-runs';
+
+/**
+ * Marks failed the runs whose process died (no heartbeat for a minute) and cancels their jobs, so that
+ * pg-boss does not start them again on its own a quarter of an hour later, beside a new run of the
+ * month. Called at start-up, every minute (DEAD_RUNS_JOB), and before a month is queued.
+ */
+export async function recoverDeadRuns({ database, jobs, logger }: AppContext): Promise<number> {
+  const dead = await failDeadRuns(database.db);
+  for (const run of dead) {
+    if (run.jobId) await jobs.cancel(EVALUATE_MONTH_JOB, run.jobId).catch(() => undefined);
+  }
+  if (dead.length > 0) logger.warn({ runs: dead }, 'evaluation runs without a heartbeat marked failed');
+  return dead.length;
+}
+
+/** The sweep for dead runs, every minute, in a process that works jobs. */
+export async function scheduleDeadRunSweep({ jobs }: AppContext): Promise<void> {
+  await jobs.schedule(DEAD_RUNS_JOB, '* * * * *', {}, TASHKENT);
+}
 
 /**
  * The proactive run: every household, every programme, each night at `EVALUATE_SCHEDULE` (Tashkent time),
@@ -40,7 +61,11 @@ export function tashkentMonth(now = new Date()): string {
     .slice(0, 7);
 }
 
-export function registerDecisionJobs({ database, jobs, logger }: AppContext): void {
+export function registerDecisionJobs(ctx: AppContext): void {
+  const { database, jobs, logger } = ctx;
+  jobs.register(DEAD_RUNS_JOB, async () => {
+    await recoverDeadRuns(ctx);
+  });
   jobs.register<Partial<EvaluateMonthJob>>(EVALUATE_MONTH_JOB, async (data) => {
     // The nightly schedule sends no month: it is the month of the night it fires in.
     const month = data.month ?? tashkentMonth();

@@ -25,6 +25,8 @@ export interface RunRecord {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** Last sign of life of a running run (written every few seconds while it works). */
+  heartbeatAt: Date | null;
 }
 
 export interface EntitlementRecord {
@@ -84,7 +86,7 @@ export async function createRun(
       month: run.month,
       trigger: run.trigger,
       status: run.status,
-      ...(run.status === 'running' ? { started_at: new Date() } : {}),
+      ...(run.status === 'running' ? { started_at: new Date(), heartbeat_at: new Date() } : {}),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -94,9 +96,51 @@ export async function createRun(
 export async function startRun(db: Kysely<DB>, id: number, parametersDigest: string): Promise<void> {
   await db
     .updateTable('evaluation_run')
-    .set({ status: 'running', started_at: new Date(), parameters_digest: parametersDigest, error: null })
+    .set({
+      status: 'running',
+      started_at: new Date(),
+      heartbeat_at: new Date(),
+      parameters_digest: parametersDigest,
+      error: null,
+    })
     .where('id', '=', id)
     .execute();
+}
+
+/** The run is still at work; false when it is no longer 'running' (someone declared it dead). */
+export async function beatRun(db: Kysely<DB>, id: number, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('evaluation_run')
+    .set({ heartbeat_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Marks failed every run 'running' without a heartbeat since `deadBefore` (its process died: a killed
+ * server, an interrupted CLI); returns them with their jobs. A run from before heartbeats counts from
+ * its start.
+ */
+export async function failDeadRuns(
+  db: Kysely<DB>,
+  deadBefore: Date,
+  now: Date,
+): Promise<{ id: number; jobId: string | null; heartbeatAt: Date | null }[]> {
+  const rows = await db
+    .updateTable('evaluation_run')
+    .set({
+      status: 'failed',
+      finished_at: now,
+      error: sql<string>`'no heartbeat since ' || to_char(coalesce(heartbeat_at, started_at, created_at)
+        at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ': the process running it stopped'`,
+    })
+    .where('status', '=', 'running')
+    .where(sql<boolean>`coalesce(heartbeat_at, started_at, created_at) < ${deadBefore}`)
+    .returning(['id', 'job_id', 'heartbeat_at'])
+    .execute();
+  return rows.map((r) => ({ id: Number(r.id), jobId: r.job_id, heartbeatAt: r.heartbeat_at }));
 }
 
 export async function finishRun(
@@ -121,6 +165,8 @@ export async function failRun(db: Kysely<DB>, id: number, error: string): Promis
     .updateTable('evaluation_run')
     .set({ status: 'failed', finished_at: new Date(), error: error.slice(0, 2000) })
     .where('id', '=', id)
+    // A finished run stays finished (a signal that arrives after the last write changes nothing).
+    .where('status', 'in', ['queued', 'running'])
     .execute();
 }
 
@@ -145,6 +191,7 @@ const runColumns = [
   'created_at',
   'started_at',
   'finished_at',
+  'heartbeat_at',
 ] as const;
 
 type RunRow = {
@@ -160,6 +207,7 @@ type RunRow = {
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  heartbeat_at: Date | null;
 };
 
 const toRun = (r: RunRow): RunRecord => ({
@@ -175,6 +223,7 @@ const toRun = (r: RunRow): RunRecord => ({
   createdAt: new Date(r.created_at),
   startedAt: r.started_at ? new Date(r.started_at) : null,
   finishedAt: r.finished_at ? new Date(r.finished_at) : null,
+  heartbeatAt: r.heartbeat_at ? new Date(r.heartbeat_at) : null,
 });
 
 export async function findRun(db: Kysely<DB>, id: number): Promise<RunRecord | undefined> {

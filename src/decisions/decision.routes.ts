@@ -6,7 +6,7 @@ import { DomainError } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { authorizeHouseholdGrant } from './decision.access.ts';
-import { EVALUATE_MONTH_JOB, type EvaluateMonthJob } from './decision.jobs.ts';
+import { EVALUATE_MONTH_JOB, type EvaluateMonthJob, recoverDeadRuns } from './decision.jobs.ts';
 import * as repo from './decision.repository.ts';
 import * as decisions from './decision.service.ts';
 import { simulate } from './simulation.service.ts';
@@ -34,6 +34,7 @@ export const EvaluationRun = z.object({
   createdAt: z.date(),
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
+  heartbeatAt: z.date().nullable().describe('Last sign of life while running; none for a minute = failed'),
 });
 
 const EvaluationSummary = z.object({
@@ -153,6 +154,8 @@ const LIVE_JOB_STATES = new Set(['created', 'retry', 'active']);
 /** Queues a month's evaluation; a run already queued or running for that month is returned instead. */
 async function queueMonth(ctx: AppContext, month: string) {
   const db = ctx.database.db;
+  // A run whose process died (no heartbeat for a minute) is failed first: it no longer holds the month.
+  await recoverDeadRuns(ctx);
   const open = await repo.findOpenMonthRun(db, month);
   if (open?.jobId) {
     const job = await ctx.jobs.status(EVALUATE_MONTH_JOB, open.jobId);

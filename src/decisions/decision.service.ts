@@ -27,6 +27,7 @@ import {
   withheldTrace,
 } from '../rules/index.ts';
 import * as repo from './decision.repository.ts';
+import { startHeartbeat } from './run-heartbeat.ts';
 
 /**
  * Monthly decisions: evaluate the programmes for the registry of a month, compare each household's
@@ -172,6 +173,8 @@ export interface EvaluateOptions {
   runId?: number;
   householdIds?: readonly string[];
   parameters?: ParameterSet;
+  /** Told the run's id as soon as it exists (the CLI marks it failed if it is interrupted). */
+  onRun?: (runId: number) => void;
 }
 
 export interface EvaluationSummary {
@@ -239,8 +242,16 @@ export async function evaluateMonth(
     options.runId ??
     (await repo.createRun(db, { month: month.key, trigger: options.trigger, status: 'running' }));
   await repo.startRun(db, runId, parameters.digest);
+  // After startRun, which would set a run failed meanwhile 'running' again.
+  options.onRun?.(runId);
+  const heartbeat = startHeartbeat(db, runId);
+  // Declared dead while it worked (no heartbeat written for a minute): a new run may have the month now.
+  const stillOurs = () => {
+    if (!heartbeat.alive) throw new Error('the run was marked failed for want of a heartbeat; stopped');
+  };
   try {
     const population = await loadMonth(db, month, options.householdIds);
+    stillOurs();
     const loaded = performance.now();
     const result = evaluate(population, month, undefined, { parameters });
     const outcome = outcomesOf(result);
@@ -293,6 +304,7 @@ export async function evaluateMonth(
     };
     let written = 0;
     for (let start = 0; start < changes.length; start += BATCH) {
+      stillOurs();
       const batch = changes.slice(start, start + BATCH);
       // One trace per household, shared by its programmes' decisions: only changed households are explained.
       const traces = new Map<string, string>();
@@ -383,7 +395,14 @@ export async function evaluateMonth(
   } catch (error) {
     await repo.failRun(db, runId, error instanceof Error ? error.message : String(error));
     throw error;
+  } finally {
+    heartbeat.stop();
   }
+}
+
+/** Marks a run that has not finished failed, with the reason (an interrupted command, a lost job). */
+export function markRunFailed(db: Kysely<DB>, runId: number, reason: string): Promise<void> {
+  return repo.failRun(db, runId, reason);
 }
 
 /** The incremental path: re-evaluates one household whose data changed. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 import type { DocumentTable } from './documents.tables.ts';
 
@@ -63,6 +63,21 @@ export async function insertDocument(
     .returning('id')
     .execute();
   return rows.length > 0;
+}
+
+/** Serialises one person's uploads until the end of the caller's transaction. */
+export async function lockUploadsOf(db: Kysely<DB>, personId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('document-upload'), hashtext(${personId}))`.execute(db);
+}
+
+/** How many documents a person has uploaded, and their total size in bytes. */
+export async function usageOf(db: Kysely<DB>, personId: string): Promise<{ count: number; bytes: number }> {
+  const row = await db
+    .selectFrom('document')
+    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.sum<string | null>('size').as('bytes')])
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  return { count: Number(row?.count ?? 0), bytes: Number(row?.bytes ?? 0) };
 }
 
 export async function findDocument(db: Kysely<DB>, id: string): Promise<DocumentRecord | undefined> {

@@ -38,8 +38,12 @@ const NewDocument = z.object({
 /** Base64 of 5 MB plus the JSON around it. */
 const UPLOAD_BODY_LIMIT = 7 * 1024 * 1024;
 
-export const documentRoutes: HttpPlugin = (app, { database }) => {
+export const documentRoutes: HttpPlugin = (app, { database, config }) => {
   const { db } = database;
+  const quota: documents.UploadQuota = {
+    maxCount: config.DOCUMENT_MAX_PER_PERSON,
+    maxBytes: config.DOCUMENT_MAX_BYTES_PER_PERSON,
+  };
 
   app.post(
     '/api/me/documents',
@@ -49,6 +53,12 @@ export const documentRoutes: HttpPlugin = (app, { database }) => {
       schema: {
         tags: TAGS,
         summary: 'Upload a document for my family (PDF, JPEG or PNG, at most 5 MB)',
+        description:
+          'The file must be what its type says from its first byte to its last (a PNG a sound chunk ' +
+          'sequence ending with IEND, a JPEG from SOI to EOI, a PDF from %PDF- to %%EOF; no HTML or script ' +
+          'in an image), else 400 DOCUMENT_TYPE_NOT_ALLOWED. Each person may upload DOCUMENT_MAX_PER_PERSON ' +
+          'files of DOCUMENT_MAX_BYTES_PER_PERSON bytes in all, else 409 DOCUMENT_QUOTA_EXCEEDED. Served ' +
+          'back as an attachment of the stored type, never sniffed.',
         body: NewDocument,
         response: { 200: DocumentView, 201: DocumentView },
       },
@@ -60,15 +70,19 @@ export const documentRoutes: HttpPlugin = (app, { database }) => {
       if (!householdId) throw new DomainError('HOUSEHOLD_NOT_FOUND', { personId: actor.personId });
       const body = request.body;
       const { document, created } = await db.transaction().execute(async (trx) => {
-        const result = await documents.uploadDocument(trx, {
-          id: body.id,
-          personId: actor.personId,
-          householdId,
-          applicationId: body.applicationId,
-          filename: body.filename,
-          contentType: body.contentType,
-          data: Buffer.from(body.dataBase64, 'base64'),
-        });
+        const result = await documents.uploadDocument(
+          trx,
+          {
+            id: body.id,
+            personId: actor.personId,
+            householdId,
+            applicationId: body.applicationId,
+            filename: body.filename,
+            contentType: body.contentType,
+            data: Buffer.from(body.dataBase64, 'base64'),
+          },
+          quota,
+        );
         if (result.created) {
           await auditFromRequest(trx, request, {
             action: 'create',

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
+import { contentProblem } from './content-check.ts';
 import * as repo from './documents.repository.ts';
 
 /**
  * Documents a family uploads for its applications. A file is accepted when it is what it claims to be
- * (PDF, JPEG or PNG by its first bytes, not only by its declared type) and at most 5 MB. Uploads are
- * idempotent by the client's id: the same file again is the same document; another file under that id 409.
+ * (PDF, JPEG or PNG by its structure from first byte to last, not only by its declared type), at most
+ * 5 MB, and within its uploader's quota (count and total bytes). Uploads are idempotent by the client's
+ * id: the same file again is the same document (even at the quota); another file under that id 409.
  */
 
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
@@ -24,6 +26,12 @@ export function looksLike(type: DocumentType, data: Uint8Array): boolean {
   return SIGNATURES[type].every((byte, i) => data[i] === byte);
 }
 
+/** How much one person may upload in all (DOCUMENT_MAX_PER_PERSON, DOCUMENT_MAX_BYTES_PER_PERSON). */
+export interface UploadQuota {
+  maxCount: number;
+  maxBytes: number;
+}
+
 export interface Upload {
   id: string;
   personId: string;
@@ -34,12 +42,17 @@ export interface Upload {
   data: Uint8Array;
 }
 
-export async function uploadDocument(db: Kysely<DB>, upload: Upload) {
+/** Stores an upload; `db` must be a transaction (the quota check holds a lock until it ends). */
+export async function uploadDocument(db: Kysely<DB>, upload: Upload, quota: UploadQuota) {
   if (upload.data.length === 0 || !looksLike(upload.contentType, upload.data)) {
     throw new DomainError('DOCUMENT_TYPE_NOT_ALLOWED', { contentType: upload.contentType });
   }
   if (upload.data.length > MAX_DOCUMENT_BYTES) {
     throw new DomainError('DOCUMENT_TOO_LARGE', { size: upload.data.length, max: MAX_DOCUMENT_BYTES });
+  }
+  const problem = contentProblem(upload.contentType, upload.data);
+  if (problem) {
+    throw new DomainError('DOCUMENT_TYPE_NOT_ALLOWED', { contentType: upload.contentType, reason: problem });
   }
   if (upload.applicationId) {
     const household = await repo.applicationHouseholdOf(db, upload.applicationId);
@@ -59,7 +72,22 @@ export async function uploadDocument(db: Kysely<DB>, upload: Upload) {
     size: upload.data.length,
     sha256,
   };
-  const created = await repo.insertDocument(db, { ...record, content: upload.data });
+  let created = false;
+  if (!(await repo.findDocument(db, upload.id))) {
+    // One upload of a person at a time past this point, so that parallel uploads cannot all fit a quota
+    // that only one of them fits.
+    await repo.lockUploadsOf(db, upload.personId);
+    const used = await repo.usageOf(db, upload.personId);
+    if (used.count + 1 > quota.maxCount || used.bytes + record.size > quota.maxBytes) {
+      throw new DomainError('DOCUMENT_QUOTA_EXCEEDED', {
+        count: used.count,
+        bytes: used.bytes,
+        maxCount: quota.maxCount,
+        maxBytes: quota.maxBytes,
+      });
+    }
+    created = await repo.insertDocument(db, { ...record, content: upload.data });
+  }
   const stored = await repo.findDocument(db, upload.id);
   if (!stored || stored.sha256 !== sha256 || stored.householdId !== upload.householdId) {
     throw new DomainError('DOCUMENT_ID_REUSED', { id: upload.id });

@@ -7,13 +7,14 @@ import type { HttpPlugin, ZodApp } from '../platform/http/server.ts';
 import {
   CSRF_HEADER,
   clearSessionCookie,
+  cookieSecurity,
   requireActor,
   SESSION_COOKIE,
   sessionCookieOptions,
 } from './authenticate.ts';
 import { DEMO_PASSWORD, demoAccounts } from './demo-accounts.ts';
 import { identitySettings } from './identity.settings.ts';
-import { loginPage } from './login.page.ts';
+import { LOGIN_PAGE_POLICY, loginPage } from './login.page.ts';
 import { issueClientToken, OAuthError } from './machine.service.ts';
 import {
   beginCitizenLogin,
@@ -155,6 +156,7 @@ function clientCredentials(request: FastifyRequest, body: Record<string, unknown
 
 function sendOAuthError(reply: FastifyReply, error: OAuthError, basic: boolean) {
   if (error.status === 401 && basic) reply.header('www-authenticate', 'Basic realm="himoya"');
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply
     .status(error.status)
     .header('cache-control', 'no-store')
@@ -195,7 +197,7 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
     const previous = request.cookies[SESSION_COOKIE];
     if (previous) await revokeSessionByToken(db, previous);
     const session = await createSession(db, settings, owner);
-    reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(settings));
+    reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(settings, request));
     // Sign-ins are in the audit trail too: who held a session when is part of "who looked".
     await appendAudit(db, [
       {
@@ -322,7 +324,7 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
         summary: 'Citizen sign-in: redirects to OneID (authorization code flow with PKCE)',
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       if (!settings.oidc) throw new DomainError('OIDC_NOT_CONFIGURED');
       const { url, state } = await beginCitizenLogin(db, settings.oidc, transport);
       // Binds the sign-in to this browser: a callback URL sent to someone else fails on their browser.
@@ -330,7 +332,7 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
         path: OIDC_STATE_PATH,
         httpOnly: true,
         sameSite: 'lax',
-        secure: settings.secureCookie,
+        secure: cookieSecurity(settings, request),
         maxAge: 600,
       });
       return reply.redirect(url, 302);
@@ -378,7 +380,9 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
           'Form-encoded or JSON body with grant_type=client_credentials and an optional space-separated ' +
           "scope (a subset of the client's). Client authentication by HTTP Basic or client_id/client_secret " +
           'in the body. Errors follow RFC 6749: {"error":"invalid_client"} (401), invalid_scope, ' +
-          'unsupported_grant_type, invalid_request (400).',
+          'unsupported_grant_type, invalid_request (400). Failed client authentications are counted per ' +
+          'client id and per source address: past the limit the answer is 429 invalid_client with ' +
+          'Retry-After, whatever the secret, until the lock runs out.',
       },
     },
     async (request, reply) => {
@@ -402,6 +406,8 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
           clientId: credentials.clientId,
           clientSecret: credentials.clientSecret,
           scope: body.scope,
+          // The client's address (X-Forwarded-For only from a proxy trusted by TRUST_PROXY).
+          source: request.ip,
         });
         return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(token);
       } catch (error) {
@@ -418,6 +424,7 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
       const accounts = settings.demo ? await demoAccounts(ctx.database) : undefined;
       return reply
         .type('text/html; charset=utf-8')
+        .header('content-security-policy', LOGIN_PAGE_POLICY)
         .send(loginPage({ demoAccounts: accounts, demoPassword: DEMO_PASSWORD }));
     },
   );

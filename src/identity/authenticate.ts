@@ -5,14 +5,16 @@ import { DomainError } from '../platform/errors.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { type IdentitySettings, identitySettings } from './identity.settings.ts';
 import { resolveBearer } from './machine.service.ts';
+import { crossSiteReason } from './same-origin.ts';
 import { resolveSession } from './session.service.ts';
 import { sameSecret } from './tokens.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * `false` exempts a route from the CSRF check: only for routes that must accept a plain cross-site
-     * form post and create no state for the signed-in user (sign-in itself, the demo identity provider).
+     * `false` exempts a route from the CSRF token: only for routes that must accept a plain form post
+     * with no session yet (sign-in itself, the token endpoint, the demo identity provider). Such a post
+     * must still come from our own origin when a browser sends it (`crossSiteReason`).
      */
     csrf?: boolean;
   }
@@ -24,12 +26,20 @@ const ANONYMOUS: Actor = { kind: 'anonymous' };
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i;
 
-export function sessionCookieOptions(settings: IdentitySettings) {
+/**
+ * Secure when users reach the server over HTTPS (PUBLIC_URL, production), and when this request came over
+ * HTTPS: `request.protocol` believes X-Forwarded-Proto only from a proxy trusted by TRUST_PROXY.
+ */
+export function cookieSecurity(settings: IdentitySettings, request: FastifyRequest): boolean {
+  return settings.secureCookie || request.protocol === 'https';
+}
+
+export function sessionCookieOptions(settings: IdentitySettings, request: FastifyRequest) {
   return {
     path: '/',
     httpOnly: true,
     sameSite: 'lax' as const,
-    secure: settings.secureCookie,
+    secure: cookieSecurity(settings, request),
     // The cookie may outlive the idle timeout; the server decides, the browser only forgets it eventually.
     maxAge: Math.floor(settings.absoluteMs / 1000),
   };
@@ -40,7 +50,7 @@ export function clearSessionCookie(reply: FastifyReply, settings: IdentitySettin
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
-    secure: settings.secureCookie,
+    secure: cookieSecurity(settings, reply.request),
   });
 }
 
@@ -53,11 +63,14 @@ export function clearSessionCookie(reply: FastifyReply, settings: IdentitySettin
  *   request goes on as anonymous (a public page must not break on an old cookie);
  * - otherwise anonymous.
  * Cookie-authenticated POST/PUT/PATCH/DELETE must carry the session's CSRF token in `x-csrf-token`;
- * bearer requests need none (a browser never adds an Authorization header by itself).
+ * bearer requests need none (a browser never adds an Authorization header by itself). A state-changing
+ * request to a route exempt from the token (`csrf: false`) that a browser sent from another origin than
+ * PUBLIC_URL's is refused with 403 CROSS_SITE_REQUEST (login CSRF), session or not.
  * It also installs @fastify/cookie and a parser for form posts (OAuth2 token requests, the login page).
  */
 export const authenticationPlugin: HttpPlugin = async (app, ctx) => {
   const settings = identitySettings(ctx.config);
+  const publicOrigin = new URL(settings.publicUrl).origin;
   const { db } = ctx.database;
   await app.register(cookie);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
@@ -73,6 +86,10 @@ export const authenticationPlugin: HttpPlugin = async (app, ctx) => {
 
   app.addHook('onRequest', async (request, reply) => {
     request.actor = ANONYMOUS;
+    if (STATE_CHANGING.has(request.method) && request.routeOptions.config?.csrf === false) {
+      const reason = crossSiteReason(request.headers, publicOrigin);
+      if (reason) throw new DomainError('CROSS_SITE_REQUEST', { reason, expected: publicOrigin });
+    }
     const authorization = request.headers.authorization;
     const bearer = authorization ? BEARER.exec(authorization) : null;
     if (bearer?.[1]) {

@@ -1,7 +1,13 @@
+import type { Area } from '../access/actor.ts';
 import type { Database } from '../platform/db/database.ts';
 import { KHOREZM_CODE } from '../territory/territory.data.ts';
 import { busiestMahallas } from './demo-idp.repository.ts';
-import { findMachineClient, listUsernames, type NewGrant } from './identity.repository.ts';
+import {
+  findMachineClient,
+  listUsernames,
+  type NewGrant,
+  setMachineClientReach,
+} from './identity.repository.ts';
 import { createMachineClient } from './machine.service.ts';
 import { createStaffAccount, normaliseUsername } from './staff.service.ts';
 
@@ -10,8 +16,12 @@ import { createStaffAccount, normaliseUsername } from './staff.service.ts';
  * areas of the seeded registry, all with one documented password, and one machine client.
  */
 export const DEMO_PASSWORD = 'himoya-demo';
+/**
+ * Its secret is documented, so it reaches little: DCI search only (no registry reads), in one district
+ * (the busiest mahalla's, like the `district` account), not the region.
+ */
 export const DEMO_MACHINE_CLIENT = { clientId: 'demo-agency', secret: 'himoya-demo-agency-secret' } as const;
-export const DEMO_MACHINE_SCOPES = ['registry.read', 'dci.search'];
+export const DEMO_MACHINE_SCOPES = ['dci.search'];
 /** Where the demo client's DCI callbacks go (its on-search, txn/on-status under this base). */
 export const DEMO_MACHINE_CALLBACK_URI = 'http://127.0.0.1:8099/dci';
 /** Demo mode never runs in production: a plain-http callback on this machine is allowed. */
@@ -97,20 +107,32 @@ export async function installDemoAccounts(database: Database): Promise<string[]>
     const id = await createStaffAccount(db, { ...account, password: DEMO_PASSWORD });
     if (id) created.push(account.username);
   }
-  if (!(await findMachineClient(db, DEMO_MACHINE_CLIENT.clientId))) {
+  const [busiest] = await busiestMahallas(db, 1);
+  const area: Area = busiest
+    ? { kind: 'district', code: busiest.district }
+    : { kind: 'region', code: KHOREZM_CODE };
+  const client = await findMachineClient(db, DEMO_MACHINE_CLIENT.clientId);
+  if (!client) {
     await createMachineClient(
       db,
       {
         ...DEMO_MACHINE_CLIENT,
         agency: 'Demo agency (DCI)',
         scopes: DEMO_MACHINE_SCOPES,
-        area: { kind: 'region', code: KHOREZM_CODE },
+        area,
         // One exact address on this machine for a demo caller's DCI endpoints, never "any local port".
         callbackUris: [DEMO_MACHINE_CALLBACK_URI],
         defaultCallbackUri: DEMO_MACHINE_CALLBACK_URI,
       },
       DEMO_OUTBOUND_POLICY,
     );
+  } else if (
+    client.scopes.join(' ') !== [...DEMO_MACHINE_SCOPES].sort().join(' ') ||
+    client.area?.kind !== area.kind ||
+    client.area.code !== area.code
+  ) {
+    // A demo database made before the client was narrowed: it had registry reads over the region.
+    await setMachineClientReach(db, client.id, [...DEMO_MACHINE_SCOPES].sort(), area);
   }
   return created;
 }

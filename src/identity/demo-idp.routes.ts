@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { contentSecurityPolicy } from '../platform/http/security-headers.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { type DemoCitizen, listHeadsOfHouseholds } from './demo-idp.repository.ts';
 import { discoveryDocument, ensureDemoIdpKey, issueDemoCode, redeemDemoCode } from './demo-idp.service.ts';
@@ -28,6 +29,10 @@ const AuthorizeParams = z.object({
 type AuthorizeParams = z.infer<typeof AuthorizeParams>;
 const Pick = AuthorizeParams.extend({ pinfl: z.string().regex(/^[0-9]{14}$/) });
 
+const AUTHORIZE_STYLE = `${PAGE_STYLE} ul { list-style: none; padding: 0; } li button { width: 100%; text-align: left; }`;
+/** The authorize page's only inline code is its style block, allowed by hash. */
+const AUTHORIZE_POLICY = contentSecurityPolicy({ styles: [AUTHORIZE_STYLE] });
+
 function authorizePage(params: AuthorizeParams, citizens: DemoCitizen[]): string {
   const hidden = Object.entries(params)
     .filter(([, v]) => v !== undefined)
@@ -44,7 +49,7 @@ function authorizePage(params: AuthorizeParams, citizens: DemoCitizen[]): string
   return `<!doctype html>
 <html lang="uz-Latn">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Demo OneID — Himoya</title><style>${PAGE_STYLE} ul { list-style: none; padding: 0; } li button { width: 100%; text-align: left; }</style></head>
+<title>Demo OneID — Himoya</title><style>${AUTHORIZE_STYLE}</style></head>
 <body><main>
 <h1>Demo OneID</h1>
 <p>Bu haqiqiy OneID emas: namoyish uchun fuqaroni tanlang. / This is not the real OneID: pick a demo citizen.</p>
@@ -98,7 +103,10 @@ export const demoIdpRoutes: HttpPlugin = async (app, ctx) => {
         return badRequest(reply, 'Unknown client or redirect address.');
       }
       const citizens = await listHeadsOfHouseholds(db, 12);
-      return reply.type('text/html; charset=utf-8').send(authorizePage(params.data, citizens));
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', AUTHORIZE_POLICY)
+        .send(authorizePage(params.data, citizens));
     },
   );
 

@@ -44,4 +44,26 @@ describe('purging sign-in leftovers', () => {
     // A second purge finds nothing more.
     expect((await purgeExpired(db, now)).sessions).toBe(0);
   });
+
+  it('deletes /auth/token throttle rows a day old and no longer locked', async () => {
+    const db = t.database.db;
+    const now = new Date('2026-11-25T00:00:00Z');
+    const day = 86_400_000;
+    await db
+      .insertInto('token_throttle')
+      .values([
+        { key: 'source:10.0.0.1', failed_attempts: 3, updated_at: new Date(now.getTime() - 2 * day) },
+        { key: 'source:10.0.0.2', failed_attempts: 1, updated_at: new Date(now.getTime() - 1000) },
+        {
+          key: 'client:locked',
+          failed_attempts: 10,
+          locked_until: new Date(now.getTime() + 60_000),
+          updated_at: new Date(now.getTime() - 2 * day),
+        },
+      ])
+      .execute();
+    expect((await purgeExpired(db, now)).tokenThrottles).toBe(1);
+    const left = await db.selectFrom('token_throttle').select('key').orderBy('key').execute();
+    expect(left.map((r) => r.key)).toEqual(['client:locked', 'source:10.0.0.2']);
+  });
 });

@@ -5,7 +5,8 @@ import type { DB } from '../platform/db/schema.ts';
 /**
  * Sign-in leftovers are deleted once they are of no use: ended sessions and expired tokens after a week
  * (kept that long for investigating an incident; the audit log keeps the sign-ins for good), abandoned
- * OneID sign-ins and demo codes after a day, throttle rows of names no longer locked after a day.
+ * OneID sign-ins and demo codes after a day, throttle rows of names no longer locked after a day, and
+ * /auth/token throttle rows neither locked nor touched for a day.
  */
 export const PURGE_JOB = 'identity.purge';
 const KEEP_ENDED = '7 days';
@@ -16,6 +17,7 @@ export interface PurgeCounts {
   oidcLogins: number;
   demoCodes: number;
   throttles: number;
+  tokenThrottles: number;
 }
 
 async function deleted(db: Kysely<DB>, statement: ReturnType<typeof sql>): Promise<number> {
@@ -45,6 +47,11 @@ export async function purgeExpired(db: Kysely<DB>, now = new Date()): Promise<Pu
     throttles: await deleted(
       trx,
       sql`delete from login_throttle where locked_until is not null and locked_until < ${now}::timestamptz - interval '1 day'`,
+    ),
+    tokenThrottles: await deleted(
+      trx,
+      sql`delete from token_throttle where updated_at < ${now}::timestamptz - interval '1 day'
+            and (locked_until is null or locked_until < ${now}::timestamptz)`,
     ),
   }));
 }

@@ -127,66 +127,85 @@ export async function grantsOf(
 
 // --- failed sign-ins and lockout -------------------------------------------------------------------
 
-export interface Throttle {
-  failedAttempts: number;
-  lockedUntil: Date | null;
-}
-
 /**
- * Counts one failure in a single statement (so concurrent failures all count). A lock that has run out
- * starts the count again; reaching `max` locks until `now + lockMs`.
+ * An attempt is counted before its password is checked, in one conditional statement: the database
+ * serialises the attempts of one name, so however many arrive together, at most `max` of them pass while
+ * the name is not locked; the claim that reaches `max` sets the lock. A lock that has run out starts the
+ * count again. A right password then clears the count (`clearAccountFailures`).
  */
-function failureSet(now: Date, max: number, lockMs: number) {
+function claimSet(table: 'account' | 'login_throttle', now: Date, max: number, lockMs: number) {
   const until = new Date(now.getTime() + lockMs);
-  const count = sql<number>`case when locked_until is not null and locked_until <= ${now} then 1
-    else failed_attempts + 1 end`;
+  const lockedUntil = sql.ref(`${table}.locked_until`);
+  const attempts = sql.ref(`${table}.failed_attempts`);
+  const count = sql<number>`case when ${lockedUntil} is not null then 1 else ${attempts} + 1 end`;
   return {
     failed_attempts: count,
-    locked_until: sql<Date | null>`case when (${count}) >= ${max} then ${until}::timestamptz
-      when locked_until is not null and locked_until <= ${now} then null else locked_until end`,
+    locked_until: sql<Date | null>`case when (${count}) >= ${max} then ${until}::timestamptz else null end`,
   };
 }
 
-export async function recordAccountFailure(
-  db: Kysely<DB>,
-  accountId: string,
-  now: Date,
-  max: number,
-  lockMs: number,
-): Promise<void> {
-  await db
-    .updateTable('account')
-    .set(failureSet(now, max, lockMs))
-    .where('id', '=', accountId)
-    .execute();
-}
+const notLocked = (table: 'account' | 'login_throttle', now: Date) =>
+  sql<boolean>`(${sql.ref(`${table}.locked_until`)} is null or ${sql.ref(`${table}.locked_until`)} <= ${now})`;
 
-export async function findThrottle(db: Kysely<DB>, username: string): Promise<Throttle | undefined> {
-  const row = await db
-    .selectFrom('login_throttle')
-    .select(['failed_attempts', 'locked_until'])
-    .where('username', '=', username)
-    .executeTakeFirst();
-  return row && { failedAttempts: row.failed_attempts, lockedUntil: row.locked_until };
-}
-
-export async function recordUnknownFailure(
+/**
+ * Claims a sign-in attempt for the account of `username`: `claimed` is false when the account is locked
+ * (nothing is counted then). Undefined when no account has that name.
+ */
+export async function claimAccountAttempt(
   db: Kysely<DB>,
   username: string,
   now: Date,
   max: number,
   lockMs: number,
-): Promise<void> {
-  await db
-    .insertInto('login_throttle')
-    .values({ username, failed_attempts: 0 })
-    .onConflict((oc) => oc.column('username').doNothing())
-    .execute();
-  await db
-    .updateTable('login_throttle')
-    .set(failureSet(now, max, lockMs))
+): Promise<{ account: AccountRecord; claimed: boolean } | undefined> {
+  const claimed = await db
+    .updateTable('account')
+    .set(claimSet('account', now, max, lockMs))
     .where('username', '=', username)
+    .where(notLocked('account', now))
+    .returningAll()
+    .executeTakeFirst();
+  if (claimed) return { account: toAccount(claimed), claimed: true };
+  const account = await findAccountByUsername(db, username);
+  return account && { account, claimed: false };
+}
+
+/** Gives back an attempt that was no failure (the right password, the second factor still to come). */
+export async function releaseAccountAttempt(db: Kysely<DB>, accountId: string, max: number): Promise<void> {
+  await db
+    .updateTable('account')
+    .set({
+      failed_attempts: sql<number>`greatest(failed_attempts - 1, 0)`,
+      locked_until: sql<Date | null>`case when failed_attempts - 1 < ${max} then null else locked_until end`,
+    })
+    .where('id', '=', accountId)
     .execute();
+}
+
+/**
+ * The same claim for a username without an account (counted in login_throttle), so that a lockout does
+ * not reveal which names exist. False when the name is locked.
+ */
+export async function claimUnknownAttempt(
+  db: Kysely<DB>,
+  username: string,
+  now: Date,
+  max: number,
+  lockMs: number,
+): Promise<boolean> {
+  const first = max <= 1 ? new Date(now.getTime() + lockMs) : null;
+  const row = await db
+    .insertInto('login_throttle')
+    .values({ username, failed_attempts: 1, locked_until: first })
+    .onConflict((oc) =>
+      oc
+        .column('username')
+        .doUpdateSet(claimSet('login_throttle', now, max, lockMs))
+        .where(notLocked('login_throttle', now)),
+    )
+    .returning('username')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function clearAccountFailures(db: Kysely<DB>, accountId: string): Promise<void> {
@@ -195,6 +214,61 @@ export async function clearAccountFailures(db: Kysely<DB>, accountId: string): P
     .set({ failed_attempts: 0, locked_until: null })
     .where('id', '=', accountId)
     .execute();
+}
+
+// --- failed client authentications at /auth/token ------------------------------------------------------
+
+/** The latest end of a lock among `keys` ('client:<id>', 'source:<ip>'), or undefined when none is locked. */
+export async function tokenLockedUntil(
+  db: Kysely<DB>,
+  keys: readonly string[],
+  now: Date,
+): Promise<Date | undefined> {
+  if (keys.length === 0) return undefined;
+  const row = await db
+    .selectFrom('token_throttle')
+    .select((eb) => eb.fn.max('locked_until').as('until'))
+    .where('key', 'in', keys)
+    .where('locked_until', '>', now)
+    .executeTakeFirst();
+  return row?.until ? new Date(row.until) : undefined;
+}
+
+/**
+ * Counts one failed client authentication under each key, in one statement per key (concurrent failures
+ * all count). Failures older than the lock period are forgotten; reaching the key's `max` locks it.
+ */
+export async function recordTokenFailure(
+  db: Kysely<DB>,
+  keys: readonly { key: string; max: number }[],
+  now: Date,
+  lockMs: number,
+): Promise<void> {
+  const until = new Date(now.getTime() + lockMs);
+  const forgetBefore = new Date(now.getTime() - lockMs);
+  for (const { key, max } of keys) {
+    const count = sql<number>`case when token_throttle.locked_until is not null
+        and token_throttle.locked_until <= ${now} then 1
+      when token_throttle.updated_at < ${forgetBefore} then 1
+      else token_throttle.failed_attempts + 1 end`;
+    await db
+      .insertInto('token_throttle')
+      .values({ key, failed_attempts: 1, locked_until: max <= 1 ? until : null, updated_at: now })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          failed_attempts: count,
+          locked_until: sql<Date | null>`case when (${count}) >= ${max} then ${until}::timestamptz
+            when token_throttle.locked_until > ${now} then token_throttle.locked_until else null end`,
+          updated_at: now,
+        }),
+      )
+      .execute();
+  }
+}
+
+export async function clearTokenFailures(db: Kysely<DB>, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.deleteFrom('token_throttle').where('key', 'in', keys).execute();
 }
 
 // --- second factor -----------------------------------------------------------------------------------
@@ -354,6 +428,8 @@ export interface MachineClientRecord {
   defaultCallbackUri: string | null;
   /** The client's public signing key (a JWK), or null when it does not sign. */
   signingJwk: Record<string, unknown> | null;
+  /** End of a temporary client's life; null for a client registered for good. */
+  expiresAt: Date | null;
 }
 
 export async function findMachineClient(
@@ -372,13 +448,14 @@ export async function findMachineClient(
       callbackUris: row.callback_uris,
       defaultCallbackUri: row.default_callback_uri,
       signingJwk: row.signing_jwk,
+      expiresAt: row.expires_at,
     }
   );
 }
 
 export async function insertMachineClient(
   db: Kysely<DB>,
-  client: Omit<MachineClientRecord, 'disabled'>,
+  client: Omit<MachineClientRecord, 'disabled' | 'expiresAt'>,
 ): Promise<boolean> {
   const row = await db
     .insertInto('machine_client')
@@ -417,6 +494,80 @@ export async function updateMachineClientCallbacks(
   return row !== undefined;
 }
 
+/** Sets what a client reaches (scopes and area); its tokens go, since they carry the old scopes. */
+export async function setMachineClientReach(
+  db: Kysely<DB>,
+  id: string,
+  scopes: string[],
+  area: Area | null,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('access_token').where('client_id', '=', id).execute();
+    await trx
+      .updateTable('machine_client')
+      .set({ scopes, area_kind: area?.kind ?? null, area_code: area?.code ?? null })
+      .where('id', '=', id)
+      .execute();
+  });
+}
+
+/** Registers the client, or replaces it (new secret, scopes, area and end of life), enabled. */
+export async function upsertMachineClient(
+  db: Kysely<DB>,
+  client: Omit<MachineClientRecord, 'disabled'>,
+): Promise<void> {
+  const values = {
+    secret_hash: client.secretHash,
+    agency: client.agency,
+    scopes: client.scopes,
+    area_kind: client.area?.kind ?? null,
+    area_code: client.area?.code ?? null,
+    callback_uris: client.callbackUris,
+    default_callback_uri: client.defaultCallbackUri,
+    signing_jwk: client.signingJwk ? JSON.stringify(client.signingJwk) : null,
+    expires_at: client.expiresAt,
+    disabled: false,
+  };
+  await db.transaction().execute(async (trx) => {
+    // Tokens of the client's previous life must not carry over to the new one.
+    await trx.deleteFrom('access_token').where('client_id', '=', client.id).execute();
+    await trx
+      .insertInto('machine_client')
+      .values({ id: client.id, ...values })
+      .onConflict((oc) => oc.column('id').doUpdateSet(values))
+      .execute();
+  });
+}
+
+/** Moves a live temporary client's end of life; false when it is gone, disabled or already expired. */
+export async function extendMachineClient(
+  db: Kysely<DB>,
+  id: string,
+  expiresAt: Date,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('machine_client')
+    .set({ expires_at: expiresAt })
+    .where('id', '=', id)
+    .where('disabled', '=', false)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Ends a temporary client now: disabled and expired, its tokens deleted. */
+export async function retireMachineClient(db: Kysely<DB>, id: string, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('access_token').where('client_id', '=', id).execute();
+    await trx
+      .updateTable('machine_client')
+      .set({ disabled: true, expires_at: now })
+      .where('id', '=', id)
+      .execute();
+  });
+}
+
 export async function insertAccessToken(
   db: Kysely<DB>,
   token: { id: string; clientId: string; scopes: string[]; expiresAt: Date },
@@ -447,10 +598,12 @@ export async function findLiveAccessToken(
       'c.callback_uris',
       'c.default_callback_uri',
       'c.signing_jwk',
+      'c.expires_at as client_expires_at',
     ])
     .where('t.id', '=', id)
     .where('t.expires_at', '>', now)
     .where('c.disabled', '=', false)
+    .where((eb) => eb.or([eb('c.expires_at', 'is', null), eb('c.expires_at', '>', now)]))
     .executeTakeFirst();
   return (
     row && {
@@ -465,6 +618,7 @@ export async function findLiveAccessToken(
         callbackUris: row.callback_uris,
         defaultCallbackUri: row.default_callback_uri,
         signingJwk: row.signing_jwk,
+        expiresAt: row.client_expires_at,
       },
     }
   );

@@ -7,7 +7,14 @@ export interface IdentitySettings {
   maxFailures: number;
   lockMs: number;
   accessTokenSeconds: number;
-  /** Secure cookies only in production: the demo runs on plain http://localhost. */
+  /** Failed client authentications at /auth/token before the client id, or the source, is locked. */
+  tokenMaxFailures: number;
+  tokenSourceMaxFailures: number;
+  tokenLockMs: number;
+  /**
+   * Cookies are Secure when users reach the server over HTTPS (PUBLIC_URL https) or in production; a
+   * request that arrived over HTTPS at a trusted proxy gets Secure cookies too (`cookieSecurity`).
+   */
   secureCookie: boolean;
   publicUrl: string;
   oidc: OidcSettings | undefined;
@@ -40,7 +47,10 @@ export function identitySettings(config: Config): IdentitySettings {
     maxFailures: config.LOGIN_MAX_FAILURES,
     lockMs: config.LOGIN_LOCK_MINUTES * 60_000,
     accessTokenSeconds: config.ACCESS_TOKEN_SECONDS,
-    secureCookie: config.NODE_ENV === 'production',
+    tokenMaxFailures: config.TOKEN_MAX_FAILURES,
+    tokenSourceMaxFailures: config.TOKEN_SOURCE_MAX_FAILURES,
+    tokenLockMs: config.TOKEN_LOCK_MINUTES * 60_000,
+    secureCookie: config.NODE_ENV === 'production' || new URL(publicUrl).protocol === 'https:',
     publicUrl,
     demo: config.DEMO,
     oidc:

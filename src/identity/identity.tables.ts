@@ -28,6 +28,14 @@ export interface LoginThrottleTable {
   locked_until: NullableTimestamp;
 }
 
+/** Failed client authentications at /auth/token per 'client:<id>' and 'source:<ip>' (migration 014). */
+export interface TokenThrottleTable {
+  key: string;
+  failed_attempts: Defaulted<number>;
+  locked_until: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
 export interface RoleGrantTable {
   id: Generated<number>;
   account_id: string | null;
@@ -65,6 +73,8 @@ export interface MachineClientTable {
   default_callback_uri: ColumnType<string | null, string | null | undefined, string | null>;
   /** DCI: the client's public signing key (a JWK); null = the client does not sign its messages. */
   signing_jwk: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /** End of life of a client that exists only while a program runs (migration 014); null = for good. */
+  expires_at: NullableTimestamp;
 }
 
 export interface AccessTokenTable {
@@ -104,6 +114,7 @@ export interface DemoIdpCodeTable {
 export interface IdentityTables {
   account: AccountTable;
   login_throttle: LoginThrottleTable;
+  token_throttle: TokenThrottleTable;
   role_grant: RoleGrantTable;
   auth_session: AuthSessionTable;
   machine_client: MachineClientTable;

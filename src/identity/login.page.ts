@@ -1,5 +1,39 @@
+import { contentSecurityPolicy } from '../platform/http/security-headers.ts';
 import type { DemoAccount } from './demo-accounts.ts';
 import { escapeHtml, PAGE_STYLE } from './html.ts';
+
+/** The page's only script; the Content-Security-Policy allows it by its hash and nothing else inline. */
+const LOGIN_SCRIPT = `
+var csrf = null;
+function show(session) {
+  var a = session.actor;
+  csrf = session.csrfToken;
+  var signedIn = a.kind !== 'anonymous';
+  document.getElementById('status').textContent = signedIn
+    ? 'Kirgansiz / Signed in: ' + a.displayName + ' (' + a.grants.map(function (g) { return g.role; }).join(', ') + ')'
+    : '';
+  document.getElementById('logout').hidden = !signedIn;
+}
+function refresh() { fetch('/auth/session').then(function (r) { return r.json(); }).then(show); }
+document.getElementById('login').addEventListener('submit', function (event) {
+  event.preventDefault();
+  var form = event.target;
+  var body = { username: form.username.value, password: form.password.value };
+  if (form.totp.value) body.totp = form.totp.value;
+  fetch('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
+    .then(function (res) {
+      document.getElementById('error').textContent = res.ok ? '' : res.body.error.message;
+      if (res.ok) { form.reset(); show(res.body); }
+    });
+});
+document.getElementById('logout').addEventListener('click', function () {
+  fetch('/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrf || '' } }).then(refresh);
+});
+refresh();
+`;
+
+export const LOGIN_PAGE_POLICY = contentSecurityPolicy({ scripts: [LOGIN_SCRIPT], styles: [PAGE_STYLE] });
 
 /**
  * The plain sign-in page (the React console replaces it later). It works without JavaScript (the form
@@ -60,35 +94,7 @@ ${options.demoAccounts
 </section>
 ${demo}
 </main>
-<script>
-var csrf = null;
-function show(session) {
-  var a = session.actor;
-  csrf = session.csrfToken;
-  var signedIn = a.kind !== 'anonymous';
-  document.getElementById('status').textContent = signedIn
-    ? 'Kirgansiz / Signed in: ' + a.displayName + ' (' + a.grants.map(function (g) { return g.role; }).join(', ') + ')'
-    : '';
-  document.getElementById('logout').hidden = !signedIn;
-}
-function refresh() { fetch('/auth/session').then(function (r) { return r.json(); }).then(show); }
-document.getElementById('login').addEventListener('submit', function (event) {
-  event.preventDefault();
-  var form = event.target;
-  var body = { username: form.username.value, password: form.password.value };
-  if (form.totp.value) body.totp = form.totp.value;
-  fetch('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
-    .then(function (res) {
-      document.getElementById('error').textContent = res.ok ? '' : res.body.error.message;
-      if (res.ok) { form.reset(); show(res.body); }
-    });
-});
-document.getElementById('logout').addEventListener('click', function () {
-  fetch('/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrf || '' } }).then(refresh);
-});
-refresh();
-</script>
+<script>${LOGIN_SCRIPT}</script>
 </body>
 </html>`;
 }

@@ -31,6 +31,8 @@ export class OAuthError extends Error {
       | 'unsupported_grant_type',
     readonly status: number,
     readonly description?: string,
+    /** Seconds to wait before trying again (sent as Retry-After with a 429). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(error);
     this.name = 'OAuthError';
@@ -170,17 +172,42 @@ export interface TokenResponse {
   scope: string;
 }
 
+/** Client ids as the database accepts them; anything else cannot be a client, only a guess. */
+const CLIENT_ID = /^[a-z0-9._-]{3,64}$/;
+
 export async function issueClientToken(
   db: Kysely<DB>,
   settings: IdentitySettings,
-  request: { clientId: string; clientSecret: string; scope: string | undefined },
+  request: { clientId: string; clientSecret: string; scope: string | undefined; source: string },
   now = new Date(),
 ): Promise<TokenResponse> {
+  // Guessing secrets is throttled per client id (spraying one client from many addresses) and per source
+  // address (trying many clients from one), in the database so every server process counts together.
+  const clientKey = CLIENT_ID.test(request.clientId) ? `client:${request.clientId}` : undefined;
+  const sourceKey = `source:${request.source.slice(0, 200)}`;
+  const keys = clientKey ? [clientKey, sourceKey] : [sourceKey];
+  const lockedUntil = await repo.tokenLockedUntil(db, keys, now);
+  if (lockedUntil) {
+    const retryAfter = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
+    throw new OAuthError('invalid_client', 429, 'too many failed client authentications', retryAfter);
+  }
   const client = await repo.findMachineClient(db, request.clientId);
   const secretOk = client
     ? await verifyPassword(client.secretHash, request.clientSecret)
     : await verifyDummyPassword(request.clientSecret);
-  if (!client || !secretOk || client.disabled) throw new OAuthError('invalid_client', 401);
+  if (!client || !secretOk || client.disabled || isExpired(client, now)) {
+    await repo.recordTokenFailure(
+      db,
+      [
+        ...(clientKey ? [{ key: clientKey, max: settings.tokenMaxFailures }] : []),
+        { key: sourceKey, max: settings.tokenSourceMaxFailures },
+      ],
+      now,
+      settings.tokenLockMs,
+    );
+    throw new OAuthError('invalid_client', 401);
+  }
+  await repo.clearTokenFailures(db, keys);
   const requested = request.scope?.split(' ').filter(Boolean) ?? [];
   // No scope asked for means all of the client's scopes (RFC 6749 section 3.3 lets the server choose).
   const scopes = requested.length > 0 ? [...new Set(requested)] : client.scopes;
@@ -189,18 +216,67 @@ export async function issueClientToken(
     throw new OAuthError('invalid_scope', 400, `not granted to this client: ${unknown.join(' ')}`);
   }
   const token = newToken();
-  await repo.insertAccessToken(db, {
-    id: tokenDigest(token),
-    clientId: client.id,
-    scopes,
-    expiresAt: new Date(now.getTime() + settings.accessTokenSeconds * 1000),
-  });
+  // A client that lives only while a program runs never has a token that outlives it.
+  const expiresAt = new Date(
+    Math.min(now.getTime() + settings.accessTokenSeconds * 1000, client.expiresAt?.getTime() ?? Infinity),
+  );
+  await repo.insertAccessToken(db, { id: tokenDigest(token), clientId: client.id, scopes, expiresAt });
   return {
     access_token: token,
     token_type: 'Bearer',
-    expires_in: settings.accessTokenSeconds,
+    expires_in: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
     scope: scopes.join(' '),
   };
+}
+
+const isExpired = (client: { expiresAt: Date | null }, now: Date) =>
+  client.expiresAt !== null && client.expiresAt.getTime() <= now.getTime();
+
+/**
+ * A client that exists only while a program runs (the simulated agencies): registered, or registered
+ * again with a new secret, living `ttlMs`; the program renews it while it runs (`renewTemporaryClient`)
+ * and retires it when it stops. After a crash it expires by itself: no token is issued past its end and
+ * its tokens stop working. Returns the random secret, which nothing stores in clear.
+ */
+export async function registerTemporaryClient(
+  db: Kysely<DB>,
+  client: Omit<NewMachineClient, 'secret'>,
+  ttlMs: number,
+  now = new Date(),
+): Promise<string> {
+  const unknown = client.scopes.filter((s) => !isMachineScope(s));
+  if (unknown.length > 0) {
+    throw new DomainError('VALIDATION_FAILED', { field: 'scopes', unknown, allowed: [...MACHINE_SCOPES] });
+  }
+  // A temporary client is a program on this machine: it is never called back.
+  const secret = newToken();
+  await repo.upsertMachineClient(db, {
+    id: client.clientId,
+    secretHash: await hashPassword(secret),
+    agency: client.agency,
+    scopes: [...new Set(client.scopes)].sort(),
+    area: client.area,
+    callbackUris: [],
+    defaultCallbackUri: null,
+    signingJwk: null,
+    expiresAt: new Date(now.getTime() + ttlMs),
+  });
+  return secret;
+}
+
+/** Moves the end of a temporary client; false when it is gone or retired (then the program must stop). */
+export function renewTemporaryClient(
+  db: Kysely<DB>,
+  clientId: string,
+  ttlMs: number,
+  now = new Date(),
+): Promise<boolean> {
+  return repo.extendMachineClient(db, clientId, new Date(now.getTime() + ttlMs), now);
+}
+
+/** Ends a temporary client now: disabled, expired, its tokens deleted. */
+export function retireTemporaryClient(db: Kysely<DB>, clientId: string, now = new Date()): Promise<void> {
+  return repo.retireMachineClient(db, clientId, now);
 }
 
 export type MachineActor = Extract<Actor, { kind: 'machine' }>;
@@ -211,6 +287,7 @@ export async function resolveBearer(
   token: string,
   now = new Date(),
 ): Promise<MachineActor | undefined> {
+  // The client's own end (a temporary client) is checked in the same query as the token's.
   const found = await repo.findLiveAccessToken(db, tokenDigest(token), now);
   if (!found) return undefined;
   return {

@@ -46,13 +46,14 @@ export async function createStaffAccount(
   return inserted ? id : undefined;
 }
 
-const isLocked = (t: { lockedUntil: Date | null }, now: Date) =>
-  t.lockedUntil !== null && t.lockedUntil.getTime() > now.getTime();
-
 /**
  * Checks a staff sign-in. Every refusal that concerns the password looks the same whether or not the
  * username exists: same code, same work (a dummy hash for unknown names), and unknown names are
  * throttled like real ones. TOTP_REQUIRED is only said after the right password.
+ *
+ * The attempt is counted in the database before the password is checked (`claimAccountAttempt`), so
+ * parallel attempts cannot all be checked against a count none of them has raised yet: once the limit
+ * is reached, no attempt is checked, the right password included, until the lock runs out.
  */
 export async function signInStaff(
   db: Kysely<DB>,
@@ -61,27 +62,30 @@ export async function signInStaff(
   now = new Date(),
 ): Promise<StaffIdentity> {
   const username = normaliseUsername(input.username);
-  const account = await repo.findAccountByUsername(db, username);
-  if (!account) {
-    const throttle = await repo.findThrottle(db, username);
+  const claim = await repo.claimAccountAttempt(db, username, now, settings.maxFailures, settings.lockMs);
+  if (!claim) {
+    const claimed = await repo.claimUnknownAttempt(db, username, now, settings.maxFailures, settings.lockMs);
     await verifyDummyPassword(input.password);
-    if (throttle && isLocked(throttle, now)) throw new DomainError('LOGIN_LOCKED');
-    await repo.recordUnknownFailure(db, username, now, settings.maxFailures, settings.lockMs);
-    throw new DomainError('LOGIN_FAILED');
+    throw new DomainError(claimed ? 'LOGIN_FAILED' : 'LOGIN_LOCKED');
   }
+  const { account, claimed } = claim;
+  // Checked even when locked, so that a locked name answers no faster than an open one.
   const passwordOk = await verifyPassword(account.passwordHash, input.password);
-  if (isLocked(account, now)) throw new DomainError('LOGIN_LOCKED');
-  const fail = async (code: 'LOGIN_FAILED' | 'TOTP_INVALID'): Promise<never> => {
-    await repo.recordAccountFailure(db, account.id, now, settings.maxFailures, settings.lockMs);
-    throw new DomainError(code);
-  };
-  if (!passwordOk || account.disabled) return fail('LOGIN_FAILED');
+  if (!claimed) throw new DomainError('LOGIN_LOCKED');
+  // A failure stays counted: the claim above counted it.
+  if (!passwordOk || account.disabled) throw new DomainError('LOGIN_FAILED');
   if (account.totpEnabled && account.totpSecret) {
-    if (!input.totp) throw new DomainError('TOTP_REQUIRED');
+    if (!input.totp) {
+      // The right password and no code yet: the form asks for the code, which is no failed attempt.
+      await repo.releaseAccountAttempt(db, account.id, settings.maxFailures);
+      throw new DomainError('TOTP_REQUIRED');
+    }
     const step = verifyTotp(account.totpSecret, input.totp, now);
-    if (step === undefined || !(await repo.claimTotpStep(db, account.id, step))) return fail('TOTP_INVALID');
+    if (step === undefined || !(await repo.claimTotpStep(db, account.id, step))) {
+      throw new DomainError('TOTP_INVALID');
+    }
   }
-  if (account.failedAttempts > 0 || account.lockedUntil) await repo.clearAccountFailures(db, account.id);
+  await repo.clearAccountFailures(db, account.id);
   const grants = await repo.grantsOf(db, { accountId: account.id });
   return { id: account.id, username: account.username, displayName: account.displayName, grants };
 }

@@ -5,11 +5,35 @@ import { z } from 'zod';
  * The one typed configuration object. Every variable has a description so that a bad value at boot
  * names the variable and what it should be; the server refuses to start rather than guess.
  */
+/** TRUST_PROXY as Fastify's `trustProxy` takes it: a boolean, a hop count or a list of addresses. */
+function trustProxyOf(value: string): boolean | number | string[] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^[0-9]{1,2}$/.test(value)) return Number(value);
+  return value.split(',').map((address) => address.trim());
+}
+
 const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port the server listens on'),
-  HOST: z.string().min(1).default('0.0.0.0').describe('Interface the server binds to'),
+  HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'Interface the server binds to; the default serves this machine only (a reverse proxy on it, or set 0.0.0.0 in a container)',
+    ),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|[0-9]{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/,
+      "must be 'true', 'false', a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs",
+    )
+    .default('false')
+    .transform(trustProxyOf)
+    .describe(
+      "Reverse proxies whose X-Forwarded-For/-Proto headers are believed (client address for throttling, HTTPS for Secure cookies): 'false', 'true' (any), hops, or addresses",
+    ),
   DATA_DIR: z
     .string()
     .min(1)
@@ -78,6 +102,24 @@ export const ConfigSchema = z.object({
     .min(60)
     .default(3600)
     .describe('Lifetime of an OAuth2 access token issued to a machine client'),
+  TOKEN_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('Failed client authentications at /auth/token after which the client id is locked'),
+  TOKEN_SOURCE_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('Failed client authentications at /auth/token after which the source address is locked'),
+  TOKEN_LOCK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15)
+    .describe('How long a /auth/token lock lasts; failures older than this are forgotten'),
   OIDC_ISSUER: z
     .url()
     .optional()
@@ -148,6 +190,19 @@ export const ConfigSchema = z.object({
     .min(100)
     .default(5000)
     .describe('A status callback to my.gov.uz slower than this counts as failed (and is retried)'),
+  // Documents citizens upload (src/documents).
+  DOCUMENT_MAX_PER_PERSON: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50)
+    .describe('Documents one person may upload in all'),
+  DOCUMENT_MAX_BYTES_PER_PERSON: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50 * 1024 * 1024)
+    .describe('Total size in bytes of the documents one person may upload (default 50 MB)'),
   // Inter-agency data exchange (src/integration/README.md).
   INTEGRATION_AGENCY_URL: z
     .url()

@@ -661,6 +661,21 @@ export const ERROR_CATALOGUE = {
     'Сабабини ёзинг: бу ўзгаришни иккинчи администратор тасдиқлаши керак.',
     'Укажите причину: это изменение должен утвердить второй администратор.',
   ),
+  // Hardening of issue 10: login CSRF (src/identity), upload quota (src/documents).
+  CROSS_SITE_REQUEST: entry(
+    403,
+    'This form was sent from another website and was refused; open the page on this site and try again.',
+    "Bu shakl boshqa saytdan yuborilgani uchun rad etildi; sahifani shu saytda ochib, qayta urinib ko'ring.",
+    'Бу шакл бошқа сайтдан юборилгани учун рад этилди; саҳифани шу сайтда очиб, қайта уриниб кўринг.',
+    'Форма отправлена с другого сайта и отклонена; откройте страницу на этом сайте и повторите.',
+  ),
+  DOCUMENT_QUOTA_EXCEEDED: entry(
+    409,
+    'You have uploaded as many documents as one person may; no more can be added.',
+    "Siz bir kishi yuklashi mumkin bo'lgan barcha hujjatlarni yukladingiz; boshqa qo'shib bo'lmaydi.",
+    'Сиз бир киши юклаши мумкин бўлган барча ҳужжатларни юкладингиз; бошқа қўшиб бўлмайди.',
+    'Вы загрузили столько документов, сколько разрешено одному человеку; больше добавить нельзя.',
+  ),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMachineClient } from '../../src/identity/machine.service.ts';
-import { type SimulatedAgencies, startSimulatedAgencies } from '../../src/integration/agencies/simulator.ts';
+import {
+  PUSHING_AGENCIES,
+  type SimulatedAgencies,
+  startSimulatedAgencies,
+} from '../../src/integration/agencies/simulator.ts';
+import {
+  openSimulatorClients,
+  type SimulatorClients,
+} from '../../src/integration/agencies/simulator-clients.ts';
 import { pullAgency } from '../../src/integration/inbound/pull.ts';
 import { firstAffectedMonth } from '../../src/proactive/life-events.service.ts';
 import { submitChangeRequest } from '../../src/registry/change-requests/change-request.service.ts';
@@ -19,6 +27,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 describe('a birth reaches the family as an offer, with no human step', () => {
   let server: TestServer;
   let sim: SimulatedAgencies;
+  let clients: SimulatorClients;
   let householdId: string;
   let motherId: string;
   let motherPinfl: string;
@@ -53,19 +62,12 @@ describe('a birth reaches the family as an offer, with no human step', () => {
       },
       'test',
     );
-    await createMachineClient(db, {
-      clientId: 'e2e-civil-registry',
-      secret: 'e2e-civil-registry-secret',
-      agency: 'simulator',
-      // The simulated agencies relay every agency's events.
-      scopes: ['events.push:any'],
-      area: { kind: 'region', code: '1733' },
-    });
+    // As `himoya agencies` does in demo mode: a temporary client per agency, its own events.push only.
+    clients = await openSimulatorClients(db, { agencies: PUSHING_AGENCIES });
     sim = await startSimulatedAgencies({
       database: server.running.ctx.database,
       himoyaUrl: server.baseUrl,
-      clientId: 'e2e-civil-registry',
-      clientSecret: 'e2e-civil-registry-secret',
+      clients: clients.clients,
       rate: 0,
       seed: 5,
       timeoutMs: 300,
@@ -75,6 +77,7 @@ describe('a birth reaches the family as an offer, with no human step', () => {
 
   afterAll(async () => {
     await sim?.stop();
+    await clients?.retire();
     await server?.destroy();
   });
 

@@ -26,11 +26,12 @@ export type ApiOptions = InjectOptions & { as?: string | null };
 
 /** The whole HTTP application over a test database of its own; jobs are registered but not polled. */
 export async function createTestApp(
-  options: { first?: HttpPlugin[]; logger?: pino.Logger } = {},
+  options: { first?: HttpPlugin[]; logger?: pino.Logger; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const config = loadConfig({ NODE_ENV: 'test', SEED_HOUSEHOLDS: '0' });
+  // `env`: configuration variables of this test's own (e.g. a small quota).
+  const config = loadConfig({ NODE_ENV: 'test', SEED_HOUSEHOLDS: '0', ...options.env });
   const jobs = new JobRunner(testDb.database, logger, { schema: `${testDb.schema}_jobs` });
   const ctx = { config, database: testDb.database, logger, jobs };
   const app = await buildServer(ctx, [...(options.first ?? []), ...httpPlugins(ctx)]);

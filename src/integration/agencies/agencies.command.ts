@@ -1,10 +1,17 @@
 import { parseArgs } from 'node:util';
 import { openConfiguredDatabase } from '../../app.ts';
 import { type CliCommand, CliUsageError } from '../../cli/command.ts';
-import { createMachineClient } from '../../identity/machine.service.ts';
-import { FAULTS, type Fault, startSimulatedAgencies } from './simulator.ts';
+import type { Database } from '../../platform/db/database.ts';
+import {
+  FAULTS,
+  type Fault,
+  PUSHING_AGENCIES,
+  type SimulatedAgencies,
+  startSimulatedAgencies,
+} from './simulator.ts';
+import { openSimulatorClients, type SimulatorClients } from './simulator-clients.ts';
 
-const USAGE = `himoya agencies [--port 4100] [--himoya http://localhost:3000] [--rate 60]
+const USAGE = `himoya agencies [--port 4100] [--host 127.0.0.1] [--himoya http://localhost:3000] [--rate 60]
                 [--faults slow,timeout,error500,malformed,duplicate] [--fault-rate 0.1]
                 [--client-id ID --client-secret SECRET] [--seed S]
 
@@ -13,11 +20,76 @@ registry in the configured database: DATABASE_URL, else the PGlite in DATA_DIR, 
 hold open at the same time) at GET /agencies/:agency/records?cursor=&limit=, and pushing change events
 (births, deaths, new jobs, car purchases) to Himoya's POST /integration/events/:agency.
 
+  --host H           interface to listen on (default 127.0.0.1: the records are personal data)
   --rate N           events per minute (0 = none; POST /events emits one on demand)
   --faults LIST      faults switched on (POST /faults {"faults":[...],"rate":0.2} changes them at runtime)
   --fault-rate P     chance a fault hits a request (default 0.1)
-  --client-id/--client-secret  machine client with scope events.push:any (it pushes for every agency); in DEMO mode the client
-                     'agency-simulator' (secret 'himoya-simulator-secret') is created when missing`;
+  --client-id/--client-secret  a machine client registered for the simulator (a relay with scope
+                     events.push:any). Without them, in DEMO mode only, a temporary client per agency
+                     (civil_registry, pension_fund, vehicles: scope events.push, area Khorezm) is made at
+                     start with a random secret, printed once, and retired when the simulator stops
+                     (after a crash it expires within two minutes)`;
+
+export interface AgenciesOptions {
+  port: number;
+  /** Default 127.0.0.1: the agencies' records are personal data, for this machine only. */
+  host?: string | undefined;
+  himoyaUrl: string;
+  rate: number;
+  faults: Fault[];
+  faultRate: number;
+  seed: number;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  log: (message: string, details?: object) => void;
+}
+
+/**
+ * The simulator with its machine clients: temporary ones of its own unless a client is given. Stopping
+ * it retires them.
+ */
+export async function startAgencies(
+  database: Database,
+  options: AgenciesOptions,
+): Promise<{ running: SimulatedAgencies; temporary: SimulatorClients | undefined; stop(): Promise<void> }> {
+  const given =
+    options.clientId && options.clientSecret
+      ? { clientId: options.clientId, clientSecret: options.clientSecret }
+      : undefined;
+  const temporary = given
+    ? undefined
+    : await openSimulatorClients(database.db, {
+        agencies: PUSHING_AGENCIES,
+        autoRenew: true,
+        onRenewFailed: (error) =>
+          options.log('renewing the simulator clients failed', { error: String(error) }),
+      });
+  try {
+    const running = await startSimulatedAgencies({
+      database,
+      port: options.port,
+      host: options.host ?? '127.0.0.1',
+      himoyaUrl: options.himoyaUrl,
+      ...(temporary ? { clients: temporary.clients } : given),
+      rate: options.rate,
+      faults: options.faults,
+      faultRate: options.faultRate,
+      seed: options.seed,
+      log: options.log,
+    });
+    return {
+      running,
+      temporary,
+      async stop() {
+        await running.stop();
+        await temporary?.retire();
+      },
+    };
+  } catch (error) {
+    await temporary?.retire();
+    throw error;
+  }
+}
 
 export const agenciesCommand: CliCommand = {
   name: 'agencies',
@@ -31,6 +103,7 @@ export const agenciesCommand: CliCommand = {
         strict: true,
         options: {
           port: { type: 'string' },
+          host: { type: 'string' },
           himoya: { type: 'string' },
           rate: { type: 'string' },
           faults: { type: 'string' },
@@ -55,38 +128,34 @@ export const agenciesCommand: CliCommand = {
     if (!Number.isFinite(rate) || rate < 0) throw new CliUsageError('--rate must be a number >= 0');
     if (!(faultRate >= 0 && faultRate <= 1)) throw new CliUsageError('--fault-rate must be between 0 and 1');
     if (unknown.length > 0) throw new CliUsageError(`unknown faults: ${unknown.join(', ')}`);
-    const database = await openConfiguredDatabase(config);
-    let clientId = values['client-id'] as string | undefined;
-    let clientSecret = values['client-secret'] as string | undefined;
-    if (!clientId || !clientSecret) {
-      if (!config.DEMO)
-        throw new CliUsageError('--client-id and --client-secret are needed outside DEMO mode');
-      clientId = 'agency-simulator';
-      clientSecret = 'himoya-simulator-secret';
-      await createMachineClient(database.db, {
-        clientId,
-        secret: clientSecret,
-        agency: 'simulator',
-        scopes: ['events.push:any'],
-        area: null,
-      });
+    const clientId = values['client-id'] as string | undefined;
+    const clientSecret = values['client-secret'] as string | undefined;
+    if ((!clientId || !clientSecret) && !config.DEMO) {
+      throw new CliUsageError('--client-id and --client-secret are needed outside DEMO mode');
     }
-    const running = await startSimulatedAgencies({
-      database,
+    const log = (message: string, details?: object) => console.log(JSON.stringify({ message, ...details }));
+    const database = await openConfiguredDatabase(config);
+    const started = await startAgencies(database, {
       port,
-      host: '0.0.0.0',
+      host: values.host as string | undefined,
       himoyaUrl: String(values.himoya ?? `http://localhost:${config.PORT}`).replace(/\/$/, ''),
-      clientId,
-      clientSecret,
       rate,
       faults: faults as Fault[],
       faultRate,
       seed: Number(values.seed ?? config.SEED),
-      log: (message, details) => console.log(JSON.stringify({ message, ...details })),
+      clientId,
+      clientSecret,
+      log,
     });
-    console.log(`Simulated agencies listening at ${running.url} (faults: ${faults.join(',') || 'none'})`);
+    console.log(
+      `Simulated agencies listening at ${started.running.url} (faults: ${faults.join(',') || 'none'})`,
+    );
+    for (const client of Object.values(started.temporary?.clients ?? {})) {
+      // Printed this once; the database keeps only its hash, and the client ends with this process.
+      console.log(`Temporary machine client ${client.clientId}, secret ${client.clientSecret}`);
+    }
     const shutdown = () => {
-      running
+      started
         .stop()
         .then(() => database.close())
         .finally(() => process.exit(0));

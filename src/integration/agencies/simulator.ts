@@ -11,6 +11,21 @@ export const FAULTS = ['slow', 'timeout', 'error500', 'malformed', 'duplicate'] 
 export type Fault = (typeof FAULTS)[number];
 export type EventKind = 'birth' | 'death' | 'new_job' | 'car_purchase';
 
+/** The agency that reports each kind of event: the simulator pushes as that agency. */
+export const EVENT_AGENCY: Record<EventKind, AgencyName> = {
+  birth: 'civil_registry',
+  death: 'civil_registry',
+  new_job: 'pension_fund',
+  car_purchase: 'vehicles',
+};
+/** The agencies the simulator pushes events for. */
+export const PUSHING_AGENCIES: readonly AgencyName[] = [...new Set(Object.values(EVENT_AGENCY))];
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
 export interface SimulatorOptions {
   /** The registry the agencies' books are drawn from (the same database Himoya uses). */
   database: Database;
@@ -18,6 +33,9 @@ export interface SimulatorOptions {
   host?: string;
   /** Where to push events; without it `emit` only adds to the agencies' feeds. */
   himoyaUrl?: string;
+  /** Each agency's own machine client (scope `events.push`), used to push that agency's events. */
+  clients?: Partial<Record<AgencyName, ClientCredentials>>;
+  /** One client for the agencies without their own: a relay registered with `events.push:any`. */
   clientId?: string;
   clientSecret?: string;
   /** Events per minute pushed on a timer (0 = only on `emit`). */
@@ -239,7 +257,7 @@ export async function startSimulatedAgencies(options: SimulatorOptions): Promise
           alive: true,
         });
         return {
-          agency: 'civil_registry',
+          agency: EVENT_AGENCY.birth,
           event: {
             id: eventId('birth'),
             type: 'birth',
@@ -259,7 +277,7 @@ export async function startSimulatedAgencies(options: SimulatorOptions): Promise
         if (!person) return undefined;
         person.alive = false;
         return {
-          agency: 'civil_registry',
+          agency: EVENT_AGENCY.death,
           event: { id: eventId('death'), type: 'death', date: today, pinfl: person.pinfl },
         };
       }
@@ -272,7 +290,7 @@ export async function startSimulatedAgencies(options: SimulatorOptions): Promise
         if (!person) return undefined;
         person.employment = 'employed_formal';
         return {
-          agency: 'pension_fund',
+          agency: EVENT_AGENCY.new_job,
           event: {
             id: eventId('job'),
             pinfl: person.pinfl,
@@ -287,7 +305,7 @@ export async function startSimulatedAgencies(options: SimulatorOptions): Promise
         if (!person) return undefined;
         plateSeq++;
         return {
-          agency: 'vehicles',
+          agency: EVENT_AGENCY.car_purchase,
           event: {
             id: eventId('car'),
             plate: `99Z${String(plateSeq).padStart(5, '0')}SM`,
@@ -302,29 +320,41 @@ export async function startSimulatedAgencies(options: SimulatorOptions): Promise
   };
 
   // ---- pushing ----
-  let token: { value: string; until: number } | undefined;
-  const bearer = async (): Promise<string> => {
-    if (token && token.until > Date.now()) return token.value;
+  // A token per client: each agency pushes with its own client (its own agency's scope only).
+  const tokens = new Map<string, { value: string; until: number }>();
+  const credentialsOf = (agency: AgencyName): ClientCredentials => {
+    const own = options.clients?.[agency];
+    if (own) return own;
+    if (options.clientId && options.clientSecret) {
+      return { clientId: options.clientId, clientSecret: options.clientSecret };
+    }
+    throw new Error(`no machine client to push ${agency} events with`);
+  };
+  const bearer = async (agency: AgencyName): Promise<string> => {
+    const { clientId, clientSecret } = credentialsOf(agency);
+    const cached = tokens.get(clientId);
+    if (cached && cached.until > Date.now()) return cached.value;
+    // No scope asked: the client's own, whatever they are (an agency's events.push, a relay's :any).
     const response = await fetch(`${options.himoyaUrl}/auth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         grant_type: 'client_credentials',
-        client_id: options.clientId,
-        client_secret: options.clientSecret,
-        scope: 'events.push:any',
+        client_id: clientId,
+        client_secret: clientSecret,
       }),
     });
     if (!response.ok) throw new Error(`token request failed: HTTP ${response.status}`);
     const body = (await response.json()) as { access_token: string; expires_in: number };
-    token = { value: body.access_token, until: Date.now() + (body.expires_in - 30) * 1000 };
+    const token = { value: body.access_token, until: Date.now() + Math.max(0, body.expires_in - 30) * 1000 };
+    tokens.set(clientId, token);
     return token.value;
   };
   const hit = (fault: Fault) => faults.has(fault) && faultRandom.next() < faultRate;
   const push = async (agency: AgencyName, events: unknown[]) => {
     const response = await fetch(`${options.himoyaUrl}/integration/events/${agency}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await bearer()}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await bearer(agency)}` },
       body: JSON.stringify({ events }),
     });
     return { status: response.status, body: (await response.json().catch(() => null)) as unknown };

@@ -260,6 +260,8 @@ export interface EvaluationRunTable {
   created_at: Generated<Date>;
   started_at: Date | null;
   finished_at: Date | null;
+  /** Written while the run works (migration 014); a stale one means the process died. */
+  heartbeat_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export type DecisionProgramme = 'social_registry' | 'child_allowance' | 'material_assistance';

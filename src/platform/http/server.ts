@@ -16,6 +16,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { DOCS_POLICY, installSecurityHeaders } from './security-headers.ts';
 
 /** The Fastify instance every context registers its routes on: zod schemas type requests and replies. */
 export type ZodApp = FastifyInstance<
@@ -29,6 +30,11 @@ export type HttpPlugin = (app: ZodApp, ctx: AppContext) => void | Promise<void>;
 
 export type App = FastifyInstance;
 
+/** TRUST_PROXY for Fastify, whose types take a hop count only as a function. */
+function trustProxyOption(trust: boolean | number | string[]) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+}
+
 export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
@@ -37,10 +43,14 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
+    // Which X-Forwarded-* headers to believe (request.ip, request.protocol): only a configured proxy's.
+    trustProxy: trustProxyOption(ctx.config.TRUST_PROXY),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // Before any route (the API documentation's included), so that every answer carries them.
+  installSecurityHeaders(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -76,7 +86,7 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_POLICY });
   app.get('/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, async () =>
     app.swagger(),
   );

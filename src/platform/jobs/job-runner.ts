@@ -112,6 +112,11 @@ export class JobRunner {
     };
   }
 
+  /** Cancels a job that is queued, waiting for a retry or active: pg-boss will not run or retry it. */
+  async cancel(name: string, id: string): Promise<void> {
+    await this.boss.cancel(name, id);
+  }
+
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
