@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ownHouseholdIds } from '../access/access.plugin.ts';
 import { languageFromHeader } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
+import { Instant } from '../platform/http/scalars.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import * as audit from './audit.service.ts';
 import { requireAuditor, requireCitizen } from './request-actor.ts';
@@ -65,8 +66,8 @@ const EntryFilter = PageQuery.extend({
   personId: z.uuid().optional(),
   householdId: z.uuid().optional(),
   action: z.string().min(1).max(50).optional(),
-  from: z.iso.datetime({ offset: true }).optional().describe('Entries at or after this instant'),
-  to: z.iso.datetime({ offset: true }).optional().describe('Entries before this instant'),
+  from: Instant.optional().describe('Entries at or after this instant'),
+  to: Instant.optional().describe('Entries before this instant'),
 });
 
 const Verification = z.object({

@@ -7,6 +7,7 @@ import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
+import { CivilDate } from '../platform/http/scalars.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import * as applications from './application.service.ts';
 import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
@@ -14,7 +15,7 @@ import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 const TAGS = ['casework'];
 const Status = z.enum(['submitted', 'questionnaire_done', 'mahalla_opinion', 'decided']);
 const Programme = z.enum(['social_registry', 'child_allowance', 'material_assistance']);
-const IsoDate = z.iso.date();
+const IsoDate = CivilDate;
 const IdParams = z.object({ id: z.uuid() });
 
 export const SubmitApplication = z.object({

@@ -4,6 +4,7 @@ import { auditFromRequest } from '../audit/audit.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
+import { CalendarMonth } from '../platform/http/scalars.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { authorizeHouseholdGrant } from './decision.access.ts';
 import { EVALUATE_MONTH_JOB, type EvaluateMonthJob } from './decision.jobs.ts';
@@ -11,10 +12,7 @@ import * as repo from './decision.repository.ts';
 import * as decisions from './decision.service.ts';
 import { simulate } from './simulation.service.ts';
 
-const Month = z
-  .string()
-  .regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'month is YYYY-MM')
-  .describe("Month 'YYYY-MM'");
+const Month = CalendarMonth;
 const Programme = z.enum(['social_registry', 'child_allowance', 'material_assistance']);
 const Kind = z.enum(['granted', 'amount_changed', 'ended']);
 const Language = z.enum(['uz-Latn', 'uz-Cyrl', 'ru', 'en']);
@@ -153,6 +151,8 @@ const LIVE_JOB_STATES = new Set(['created', 'retry', 'active']);
 /** Queues a month's evaluation; a run already queued or running for that month is returned instead. */
 async function queueMonth(ctx: AppContext, month: string) {
   const db = ctx.database.db;
+  // Refused now rather than queued to fail: a month before the rules took effect cannot be evaluated.
+  decisions.checkMonth(month);
   const open = await repo.findOpenMonthRun(db, month);
   if (open?.jobId) {
     const job = await ctx.jobs.status(EVALUATE_MONTH_JOB, open.jobId);

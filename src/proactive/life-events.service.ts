@@ -7,6 +7,7 @@ import { decisionsOfRun, evaluateHousehold } from '../decisions/decision.service
 import { enqueueNotification } from '../notifications/notification.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
+import { CivilDate } from '../platform/http/scalars.ts';
 import { currentHeadOf } from '../registry/households/household.service.ts';
 import { addMonths, parseMonth } from '../rules/index.ts';
 import { LIFE_EVENT_KINDS, type LifeEvent } from './life-event.ts';
@@ -28,7 +29,7 @@ export const LifeEventSchema = z.object({
   eventId: z.string().min(1).max(200),
   source: z.string().min(1).max(60),
   kind: z.enum(LIFE_EVENT_KINDS),
-  occurredOn: z.iso.date(),
+  occurredOn: CivilDate,
   householdIds: z.array(z.uuid()).min(1).max(10),
   personIds: z.array(z.uuid()).max(20),
 });

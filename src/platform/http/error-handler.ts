@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { EXCLUSION_VIOLATION, pgErrorOf, UNIQUE_VIOLATION } from '../db/pg-error.ts';
+import { EXCLUSION_VIOLATION, inputErrorOf, pgErrorOf, UNIQUE_VIOLATION } from '../db/pg-error.ts';
 import { DomainError, type ErrorCode, languageFromHeader, messageFor } from '../errors.ts';
 
 export interface ErrorBody {
@@ -48,6 +48,13 @@ export function installErrorHandling(app: FastifyInstance): void {
       // has rolled back, so nothing was half-written; the caller may retry.
       request.log.warn({ constraint: pg.constraint }, 'constraint conflict');
       return send(request, reply, 'CONFLICT', 409, pg.constraint ? { constraint: pg.constraint } : undefined);
+    }
+    const input = inputErrorOf(error);
+    if (input) {
+      // A value the boundary rules and schemas should have refused reached SQL: the caller's mistake, but
+      // worth a warning, since a schema somewhere is missing a bound.
+      request.log.warn({ err: error, condition: input }, 'database refused a value of the request');
+      return send(request, reply, 'VALIDATION_FAILED', 400, { reason: input });
     }
     request.log.error({ err: error }, 'unhandled error');
     return send(request, reply, 'INTERNAL', 500);

@@ -16,6 +16,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { installTextBoundary } from './text-boundary.ts';
 
 /** The Fastify instance every context registers its routes on: zod schemas type requests and replies. */
 export type ZodApp = FastifyInstance<
@@ -41,6 +42,8 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // Before every plugin and route: no NUL, control character or lone surrogate reaches a handler or SQL.
+  installTextBoundary(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
