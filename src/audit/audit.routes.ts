@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { ownHouseholdIds } from '../access/access.plugin.ts';
 import { languageFromHeader } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
-import { Instant } from '../platform/http/scalars.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { Instant } from '../shared/date-schemas.ts';
 import * as audit from './audit.service.ts';
 import { requireAuditor, requireCitizen } from './request-actor.ts';
 

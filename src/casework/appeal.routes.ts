@@ -5,8 +5,8 @@ import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
 import { decisionHousehold } from '../decisions/decision.service.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
-import { CivilDate } from '../platform/http/scalars.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { CivilDate } from '../shared/date-schemas.ts';
 import * as appeals from './appeal.service.ts';
 import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 

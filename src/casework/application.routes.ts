@@ -7,8 +7,8 @@ import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
-import { CivilDate } from '../platform/http/scalars.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { CivilDate } from '../shared/date-schemas.ts';
 import * as applications from './application.service.ts';
 import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 

@@ -4,8 +4,8 @@ import { auditFromRequest } from '../audit/audit.service.ts';
 import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
-import { CalendarMonth } from '../platform/http/scalars.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { CalendarMonth } from '../shared/date-schemas.ts';
 import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 import * as overrides from './override.service.ts';
 

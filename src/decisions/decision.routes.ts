@@ -4,8 +4,8 @@ import { auditFromRequest } from '../audit/audit.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
-import { CalendarMonth } from '../platform/http/scalars.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { CalendarMonth, CivilDate } from '../shared/date-schemas.ts';
 import { authorizeHouseholdGrant } from './decision.access.ts';
 import { EVALUATE_MONTH_JOB, type EvaluateMonthJob } from './decision.jobs.ts';
 import * as repo from './decision.repository.ts';
@@ -98,9 +98,10 @@ const Entitlement = z.object({
 const SimulationChange = z
   .object({
     parameter: z.string().min(1).max(200).describe("Parameter name, e.g. 'common.mce'"),
-    value: z.union([z.number(), z.boolean()]).optional(),
+    // Amounts in so'm, shares and counts: a trillion is beyond any of them, and keeps results finite.
+    value: z.union([z.number().min(-1e12).max(1e12), z.boolean()]).optional(),
     factor: z.number().positive().max(1000).optional().describe('Multiply the value in force'),
-    from: z.iso.date().optional(),
+    from: CivilDate.optional(),
   })
   .strict();
 const SimulationRequest = z.object({

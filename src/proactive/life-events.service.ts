@@ -7,9 +7,9 @@ import { decisionsOfRun, evaluateHousehold } from '../decisions/decision.service
 import { enqueueNotification } from '../notifications/notification.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
-import { CivilDate } from '../platform/http/scalars.ts';
 import { currentHeadOf } from '../registry/households/household.service.ts';
 import { addMonths, parseMonth } from '../rules/index.ts';
+import { CivilDate } from '../shared/date-schemas.ts';
 import { LIFE_EVENT_KINDS, type LifeEvent } from './life-event.ts';
 import * as repo from './proactive.repository.ts';
 

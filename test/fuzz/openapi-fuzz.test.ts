@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/access/policies.ts';
 import { createMachineClient } from '../../src/identity/machine.service.ts';
 import type { HttpPlugin } from '../../src/platform/http/server.ts';
+import { makePinfl } from '../../src/registry/pinfl.ts';
 import { Random } from '../../src/shared/random.ts';
 import { buildWorld, MONTH, type World } from '../authz/fixtures.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -274,6 +275,16 @@ describe('hostile input to every operation (generated from /openapi.json)', () =
     query: () => ({ mahalla_code: world.mahallaA }),
     filter: () => ({ mahalla_code: world.mahallaA }),
     total_count: () => 1,
+    // A civil registry event (the machine client's agency), so that pushed events reach validation, the
+    // COPY into staging and the apply step, where hostile values would do harm.
+    events: (r) => [
+      {
+        id: `fuzz-${r.uuid()}`,
+        type: 'death',
+        date: '2026-03-02',
+        pinfl: makePinfl('1950-01-01', 'M', '733', r.int(500, 999)),
+      },
+    ],
     client_id: () => 'fuzz-machine',
     client_secret: () => 'fuzz-machine-secret',
   });
@@ -297,7 +308,7 @@ describe('hostile input to every operation (generated from /openapi.json)', () =
     if (name === 'id') return random.uuid();
     if (name === 'decisionId') return String(world.inside.decisionId);
     if (name === 'seq') return String(auditSeq);
-    if (name === 'agency') return random.pick(['civil_registry', 'tax', 'medical']);
+    if (name === 'agency') return random.chance(0.8) ? 'civil_registry' : random.pick(['tax', 'medical']);
     if (name === 'code') return op.path.includes('/regions/') ? '1733' : world.districtA;
     if (name === 'jobId') return random.uuid();
     if (name === '*') return random.pick(['citizen', 'index.html', 'assets/x.js', 'docs']);
@@ -305,7 +316,7 @@ describe('hostile input to every operation (generated from /openapi.json)', () =
   };
 
   /** Operations of the document, and every other route the app registered (HEAD aside). */
-  const operationsOf = (doc: { paths: Record<string, Record<string, OpenApiOperation>> }): Operation[] => {
+  const operationsOf = (doc: OpenApiDocument): Operation[] => {
     const out: Operation[] = [];
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
@@ -528,9 +539,26 @@ describe('hostile input to every operation (generated from /openapi.json)', () =
     };
   };
 
+  it('bounds every string, number and array a request may carry', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<OpenApiDocument>();
+    const unbounded: string[] = [];
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        for (const p of op.parameters ?? []) {
+          if (p.in === 'path' || p.in === 'query')
+            unboundedIn(p.schema, `${where} ${p.in} ${p.name}`, unbounded);
+        }
+        const body = op.requestBody?.content?.['application/json']?.schema;
+        if (body) unboundedIn(body, `${where} body`, unbounded);
+      }
+    }
+    expect(unbounded).toEqual([]);
+  });
+
   it('answers every hostile request with a 2xx, 3xx or 4xx, and reaches the handlers', async () => {
     const started = Date.now();
-    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<OpenApiDocument>();
     const operations = operationsOf(doc);
     const random = new Random(SEED);
     const outcomes: Outcome[] = [];
@@ -640,6 +668,38 @@ function withFreshIds(base: Request, mutant: Request, random: Random): Request {
     body = replaceAt(body, path, /^[0-9a-f-]{36}$/.test(before) ? random.uuid() : `fuzz-${random.uuid()}`);
   }
   return { ...mutant, body };
+}
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+}
+
+/** Bounded by nature: a format or pattern of fixed shape, a closed list. */
+const BOUNDED_FORMATS = new Set(['uuid', 'date', 'date-time']);
+
+/** Strings without a length limit, numbers without a range, arrays without a size limit, in a request schema. */
+function unboundedIn(schema: JsonSchema, at: string, out: string[]): void {
+  for (const choice of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) {
+    unboundedIn(choice, at, out);
+  }
+  const types = [schema.type ?? []].flat();
+  const closed = schema.enum !== undefined || schema.const !== undefined;
+  if (types.includes('string') && !closed && schema.maxLength === undefined && schema.pattern === undefined) {
+    if (!BOUNDED_FORMATS.has(schema.format ?? '')) out.push(`${at}: string without maxLength`);
+  }
+  if ((types.includes('number') || types.includes('integer')) && !closed) {
+    const low = schema.minimum ?? schema.exclusiveMinimum;
+    const high = schema.maximum ?? schema.exclusiveMaximum;
+    if (low === undefined || high === undefined) out.push(`${at}: number without a range`);
+  }
+  if (types.includes('array')) {
+    if (schema.maxItems === undefined) out.push(`${at}: array without maxItems`);
+    if (schema.items) unboundedIn(schema.items, `${at}[]`, out);
+  }
+  for (const [key, property] of Object.entries(schema.properties ?? {}))
+    unboundedIn(property, `${at}.${key}`, out);
+  if (typeof schema.additionalProperties === 'object')
+    unboundedIn(schema.additionalProperties, `${at}.*`, out);
 }
 
 interface OpenApiOperation {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CivilDate } from '../../platform/http/scalars.ts';
+import { CivilDate } from '../../shared/date-schemas.ts';
 
 export const IsoDate = CivilDate;
 export const Pinfl = z

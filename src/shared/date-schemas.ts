@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Dates as request schemas accept them, shared so that every route bounds them alike. zod's ISO formats
+ * Dates as input schemas accept them (requests, agency records), shared so that every boundary bounds them
+ * alike. zod's ISO formats
  * check the calendar (no 30 February) but take any four-digit year, and PostgreSQL has no year 0
  * ('0000-01-01' is an error of the database, not of the caller, unless refused here). The years of people,
  * households and decisions lie well inside 1900-2100; anything outside is a typing mistake or an attack.
