@@ -38,8 +38,11 @@ import {
  */
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_310);
-/** Random extra mutants per operation and context that reaches the handler (besides one per position). */
-const EXTRA_MUTANTS = 6;
+/**
+ * Random extra mutants per operation and context that reaches the handler (besides two per position);
+ * FUZZ_EXTRA=<n> digs deeper on a local run.
+ */
+const EXTRA_MUTANTS = Number(process.env.FUZZ_EXTRA ?? 6);
 /** Plausible requests drawn per operation and context before giving up on reaching the handler. */
 const BASELINE_ATTEMPTS = 4;
 /** Mutants per operation and context that the access rules refuse before validation. */
