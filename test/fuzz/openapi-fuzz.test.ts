@@ -275,7 +275,17 @@ describe('hostile input to every operation (generated from /openapi.json)', () =
     sender_uri: () => 'https://partner.example/dci/on-search',
     callbackUrl: () => 'https://partner.example/intake',
     query_type: (r) => r.pick(['expression', 'predicate', 'idtype-value']),
-    query: () => ({ mahalla_code: world.mahallaA }),
+    // One query of each type the parser reads (a type and a query drawn apart sometimes disagree: so be it).
+    query: (r) =>
+      r.pick([
+        { mahalla_code: world.mahallaA },
+        [
+          {
+            expression1: { attribute_name: 'mahalla_code', operator: 'eq', attribute_value: world.mahallaA },
+          },
+        ],
+        { type: 'UIN', value: headPinfl },
+      ]),
     filter: () => ({ mahalla_code: world.mahallaA }),
     total_count: () => 1,
     // A civil registry event (the machine client's agency), so that pushed events reach validation, the

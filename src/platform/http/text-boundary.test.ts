@@ -32,6 +32,7 @@ describe('the boundary rule for text', () => {
     expect(findUnsafeText('\uD800')?.path).toBe('/');
     expect(findUnsafeText({ n: 1, b: true, z: null, s: 'fine', list: ['a', 'b'] })).toBeUndefined();
     expect(findUnsafeText(undefined)).toBeUndefined();
+    expect(findUnsafeText(Buffer.from([0, 1, 2]))).toBeUndefined();
   });
 
   it('walks deeply nested input without overflowing the stack', () => {

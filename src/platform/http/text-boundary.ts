@@ -63,6 +63,8 @@ export function findUnsafeText(value: unknown): UnsafeText | undefined {
       current.forEach((v, i) => {
         stack.push({ value: v, path: `${path}/${i}` });
       });
+    } else if (ArrayBuffer.isView(current)) {
+      // Bytes (a raw body parser's Buffer) are not text; their routes judge them.
     } else if (current !== null && typeof current === 'object') {
       for (const [key, v] of Object.entries(current)) {
         const message = unsafeTextReason(key);
