@@ -18,6 +18,7 @@ import {
   type Hostile,
   WRONG_TYPES,
 } from './hostile-values.ts';
+import { unboundedIn } from './schema-bounds.ts';
 import {
   type Hints,
   type JsonPath,
@@ -26,6 +27,7 @@ import {
   positionsOf,
   replaceAt,
   sampleValue,
+  valueAt,
 } from './schema-sample.ts';
 
 /**
@@ -687,46 +689,9 @@ interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>;
 }
 
-/** Bounded by nature: a format or pattern of fixed shape, a closed list. */
-const BOUNDED_FORMATS = new Set(['uuid', 'date', 'date-time']);
-
-/** Strings without a length limit, numbers without a range, arrays without a size limit, in a request schema. */
-function unboundedIn(schema: JsonSchema, at: string, out: string[]): void {
-  for (const choice of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) {
-    unboundedIn(choice, at, out);
-  }
-  const types = [schema.type ?? []].flat();
-  const closed = schema.enum !== undefined || schema.const !== undefined;
-  if (types.includes('string') && !closed && schema.maxLength === undefined && schema.pattern === undefined) {
-    if (!BOUNDED_FORMATS.has(schema.format ?? '')) out.push(`${at}: string without maxLength`);
-  }
-  if ((types.includes('number') || types.includes('integer')) && !closed) {
-    const low = schema.minimum ?? schema.exclusiveMinimum;
-    const high = schema.maximum ?? schema.exclusiveMaximum;
-    if (low === undefined || high === undefined) out.push(`${at}: number without a range`);
-  }
-  if (types.includes('array')) {
-    if (schema.maxItems === undefined) out.push(`${at}: array without maxItems`);
-    if (schema.items) unboundedIn(schema.items, `${at}[]`, out);
-  }
-  for (const [key, property] of Object.entries(schema.properties ?? {}))
-    unboundedIn(property, `${at}.${key}`, out);
-  if (typeof schema.additionalProperties === 'object')
-    unboundedIn(schema.additionalProperties, `${at}.*`, out);
-}
-
 interface OpenApiOperation {
   parameters?: (Parameter | { in: 'header' | 'cookie'; name: string })[];
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
-}
-
-function valueAt(value: unknown, path: JsonPath): unknown {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
 }
 
 const pointer = (path: JsonPath) => `/${path.join('/')}`;

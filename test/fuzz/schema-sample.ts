@@ -135,6 +135,16 @@ export function positionsOf(value: unknown, path: JsonPath = []): JsonPath[] {
   return out;
 }
 
+/** The value at a position, or undefined. */
+export function valueAt(value: unknown, path: JsonPath): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
 /** Objects inside a JSON value (where an extra key such as `__proto__` can go). */
 export function objectsOf(value: unknown, path: JsonPath = []): JsonPath[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => objectsOf(v, [...path, i]));
