@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/access/policies.ts';
@@ -49,6 +51,12 @@ const EXTRA_MUTANTS = Number(process.env.FUZZ_EXTRA ?? 6);
 const BASELINE_ATTEMPTS = 4;
 /** Mutants per operation and context that the access rules refuse before validation. */
 const REFUSED_MUTANTS = 2;
+
+/**
+ * Without web/dist (a run of this file alone, before `npm run build`; `npm test` builds first) the page
+ * routes answer 503 "the web app is not built" by design: that one answer is the checkout's, not input's.
+ */
+const WEB_NOT_BUILT = !existsSync(resolve(import.meta.dirname, '../../web/dist/index.html'));
 
 type ContextName = 'anonymous' | 'citizen' | 'staff' | 'machine';
 const CONTEXTS: readonly ContextName[] = ['anonymous', 'citizen', 'staff', 'machine'];
@@ -644,7 +652,7 @@ describe('hostile input to every operation (generated from /openapi.json)', () =
     );
 
     const failures = outcomes
-      .filter((o) => o.status >= 500)
+      .filter((o) => o.status >= 500 && !(WEB_NOT_BUILT && o.status === 503 && o.body.includes('not built')))
       .map(
         (o) =>
           `${o.status} ${o.request.context} ${keyOf(o.request.operation)}: ${o.request.what} → ${o.body}`,
