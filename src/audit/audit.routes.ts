@@ -3,6 +3,7 @@ import { ownHouseholdIds } from '../access/access.plugin.ts';
 import { languageFromHeader } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { Instant } from '../shared/date-schemas.ts';
 import * as audit from './audit.service.ts';
 import { requireAuditor, requireCitizen } from './request-actor.ts';
 
@@ -65,8 +66,8 @@ const EntryFilter = PageQuery.extend({
   personId: z.uuid().optional(),
   householdId: z.uuid().optional(),
   action: z.string().min(1).max(50).optional(),
-  from: z.iso.datetime({ offset: true }).optional().describe('Entries at or after this instant'),
-  to: z.iso.datetime({ offset: true }).optional().describe('Entries before this instant'),
+  from: Instant.optional().describe('Entries at or after this instant'),
+  to: Instant.optional().describe('Entries before this instant'),
 });
 
 const Verification = z.object({

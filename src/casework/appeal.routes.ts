@@ -6,12 +6,13 @@ import { decisionHousehold } from '../decisions/decision.service.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { CivilDate } from '../shared/date-schemas.ts';
 import * as appeals from './appeal.service.ts';
 import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 
 const TAGS = ['casework'];
 const Status = z.enum(['submitted', 'under_review', 'upheld', 'overturned', 'withdrawn']);
-const IsoDate = z.iso.date();
+const IsoDate = CivilDate;
 const IdParams = z.object({ id: z.uuid() });
 
 export const SubmitAppeal = z.object({

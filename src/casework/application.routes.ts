@@ -8,13 +8,14 @@ import type { DB } from '../platform/db/schema.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { CivilDate } from '../shared/date-schemas.ts';
 import * as applications from './application.service.ts';
 import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 
 const TAGS = ['casework'];
 const Status = z.enum(['submitted', 'questionnaire_done', 'mahalla_opinion', 'decided']);
 const Programme = z.enum(['social_registry', 'child_allowance', 'material_assistance']);
-const IsoDate = z.iso.date();
+const IsoDate = CivilDate;
 const IdParams = z.object({ id: z.uuid() });
 
 export const SubmitApplication = z.object({

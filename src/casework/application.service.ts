@@ -14,7 +14,7 @@ import type { ApplicationChannel, ApplicationStatus, DB, DecisionProgramme } fro
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
 import { currentHeadOf } from '../registry/households/household.service.ts';
-import { applicationTimeline, defaultParameters, evaluate } from '../rules/index.ts';
+import { applicationTimeline, defaultParameters, evaluate, ParameterError } from '../rules/index.ts';
 import * as repo from './application.repository.ts';
 import { addWorkingDays, today } from './working-days.ts';
 
@@ -75,6 +75,18 @@ const withOverdue = (a: repo.ApplicationRecord, on: string) => ({
   overdue: a.status === 'mahalla_opinion' && a.dueOn !== null && a.dueOn < on,
 });
 
+/** The application's timeline; a date before the programme's rules took effect is the caller's mistake. */
+function timelineOf(submittedOn: string) {
+  try {
+    return applicationTimeline(submittedOn, defaultParameters());
+  } catch (error) {
+    if (error instanceof ParameterError) {
+      throw new DomainError('RULES_NOT_IN_FORCE', { submittedOn, parameter: error.parameter });
+    }
+    throw error;
+  }
+}
+
 /** Records an application with its decision month (cut-off day) and the engine's pre-check. */
 export async function submitApplication(db: Kysely<DB>, input: SubmitApplication, actor: string) {
   const existing = await repo.findApplication(db, input.id);
@@ -85,7 +97,7 @@ export async function submitApplication(db: Kysely<DB>, input: SubmitApplication
   if (!(await decisionRepo.householdExists(db, input.householdId))) {
     throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId: input.householdId });
   }
-  const timeline = applicationTimeline(input.submittedOn, defaultParameters());
+  const timeline = timelineOf(input.submittedOn);
   const pre = await precheck(db, input.householdId, input.programme, timeline.decisionMonth);
   const created = await repo.insertApplication(db, {
     ...input,

@@ -5,6 +5,7 @@ import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { CalendarMonth } from '../shared/date-schemas.ts';
 import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 import * as overrides from './override.service.ts';
 
@@ -19,18 +20,11 @@ export const CreateOverride = z
     id: z.uuid().describe('Made by the client: a retry with the same id and content changes nothing'),
     householdId: z.uuid(),
     programme: Programme,
-    month: z
-      .string()
-      .regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'month is YYYY-MM')
-      .describe("Month 'YYYY-MM' the override decides"),
-    untilMonth: z
-      .string()
-      .regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'untilMonth is YYYY-MM')
-      .optional()
-      .describe(
-        'Last month the override holds; monthly evaluations keep its outcome until then. ' +
-          "Default: the Social Registry's re-assessment period (six months) from `month`",
-      ),
+    month: CalendarMonth.describe("Month 'YYYY-MM' the override decides"),
+    untilMonth: CalendarMonth.optional().describe(
+      'Last month the override holds; monthly evaluations keep its outcome until then. ' +
+        "Default: the Social Registry's re-assessment period (six months) from `month`",
+    ),
     amount: z
       .number()
       .int()

@@ -103,6 +103,24 @@ describe('DCI query parsing', () => {
     expect(() => parseSort([{ attribute_name: 'location' }], 'Group')).toThrow(QueryError);
   });
 
+  it('treats the names of Object.prototype as unknown attributes, operators and identifier types', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const attempts = [
+        () => parseQuery('expression', { value: JSON.parse(`{"${name}": "x"}`) }, 'Group'),
+        () => parseQuery('expression', { value: { mahalla: JSON.parse(`{"${name}": "x"}`) } }, 'Group'),
+        () =>
+          parseQuery(
+            'predicate',
+            [{ expression1: { attribute_name: name, operator: 'eq', attribute_value: 'x' } }],
+            'Member',
+          ),
+        () => parseQuery('idtype-value', { type: name, value: 'x' }, 'Member'),
+        () => parseSort([{ attribute_name: name }], 'Member'),
+      ];
+      for (const attempt of attempts) expect(attempt).toThrow(QueryError);
+    }
+  });
+
   it('checks pagination per the standard (pages from 1, a bounded size)', () => {
     expect(parsePagination(undefined)).toEqual({ pageSize: 100, pageNumber: 1 });
     expect(parsePagination({ page_size: 10, page_number: 3 })).toEqual({ pageSize: 10, pageNumber: 3 });

@@ -93,12 +93,19 @@ const MAX_IN = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}/;
 
+/**
+ * A table entry by the caller's name, own keys only: `constructor`, `__proto__` or `toString` are names a
+ * caller can send, and must be unknown names, not Object.prototype's members.
+ */
+const lookup = <T>(table: Readonly<Record<string, T>>, name: string): T | undefined =>
+  Object.hasOwn(table, name) ? table[name] : undefined;
+
 /** 'ns:org:QueryType:expression' → 'expression'; 'UIN' → 'uin'. */
 export const localName = (name: string) => (name.split(':').pop() ?? name).trim().toLowerCase();
 
 export function attributeFor(name: string, entity: Entity): Attribute & { name: string } {
   const key = localName(name);
-  const attribute = ATTRIBUTES[key];
+  const attribute = lookup(ATTRIBUTES, key);
   if (!attribute) {
     throw new QueryError(
       'rjct.search_criteria.invalid',
@@ -220,7 +227,7 @@ function idTypeValue(query: unknown, entity: Entity): Condition {
   if (!parsed.success || !parsed.data.type) {
     throw new QueryError('rjct.search_criteria.invalid', 'idtype-value takes {type, value}');
   }
-  const idType = ID_TYPES[localName(parsed.data.type)];
+  const idType = lookup(ID_TYPES, localName(parsed.data.type));
   if (!idType) {
     throw new QueryError(
       'rjct.search_criteria.invalid',
@@ -270,7 +277,7 @@ function expressionNode(node: unknown, entity: Entity, depth: number): Condition
       if (entries.length === 0)
         throw new QueryError('rjct.search_criteria.invalid', `no condition on ${key}`);
       for (const [op, operand] of entries) {
-        const operator = MONGO_OPS[op];
+        const operator = lookup(MONGO_OPS, op);
         if (!operator) throw new QueryError('rjct.search_criteria.invalid', `unknown operator ${op}`);
         parts.push(comparison(key, operator, operand, entity));
       }

@@ -5,6 +5,7 @@ import { scopeFor } from '../access/access.plugin.ts';
 import { mayEver } from '../access/policies.ts';
 import { auditActorOf } from '../audit/audit.service.ts';
 import { clientCallbacksOf } from '../identity/machine.service.ts';
+import { inputErrorOf } from '../platform/db/pg-error.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import { type OutboundPolicy, outboundPolicyOf } from '../platform/http/outbound-url.ts';
@@ -147,6 +148,12 @@ export const dciRoutes: HttpPlugin = async (app, { config, database, jobs, logge
               httpErrorBody('err.request.forbidden', 'the access token lacks the scope this route needs'),
             );
         }
+        if (error instanceof DomainError && error.code === 'VALIDATION_FAILED') {
+          // The boundary rule for text (src/platform/http/text-boundary.ts), in the standard's words.
+          const issues = JSON.stringify(error.details?.issues ?? []).slice(0, 500);
+          return refuse(new DciError(400, 'err.request.bad', `not a valid DCI message: ${issues}`));
+        }
+        // Access refusals and the like: the parent handler answers them in the catalogue's shape.
         if (error instanceof DomainError) throw error;
         if (hasZodFastifySchemaValidationErrors(error)) {
           const issues = error.validation.flatMap(describeIssue).slice(0, 5).join('; ');
@@ -155,6 +162,14 @@ export const dciRoutes: HttpPlugin = async (app, { config, database, jobs, logge
         if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
           const status = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : 400;
           return refuse(new DciError(status, 'err.request.bad', `not a valid DCI message: ${error.message}`));
+        }
+        const input = inputErrorOf(error);
+        if (input) {
+          logger.warn(
+            { err: error, reqId: request.id, condition: input },
+            'database refused a value of a DCI request',
+          );
+          return refuse(new DciError(400, 'err.request.bad', `not a valid DCI message: ${input}`));
         }
         logger.error({ err: error, reqId: request.id }, 'dci request failed');
         return reply

@@ -107,11 +107,11 @@ export type DciHeader = z.infer<typeof DciHeader>;
 
 /** The standard's encrypted payload (JWE parts): recognised so that it can be refused with its own code. */
 export const EncryptedMessage = z.object({
-  header: z.object({ alg: z.string(), enc: z.string(), kid: z.string() }),
-  ciphertext: z.string(),
-  encrypted_key: z.string(),
-  tag: z.string(),
-  iv: z.string(),
+  header: z.object({ alg: z.string().max(40), enc: z.string().max(40), kid: z.string().max(200) }),
+  ciphertext: z.string().max(1_000_000),
+  encrypted_key: z.string().max(10_000),
+  tag: z.string().max(200),
+  iv: z.string().max(200),
 });
 
 const Purpose = z
@@ -119,7 +119,7 @@ const Purpose = z
   .partial()
   .optional();
 /** consent / authorize: where a caller states why it asks. */
-const Authorization = z.object({ ts: z.string().optional(), purpose: Purpose }).partial().optional();
+const Authorization = z.object({ ts: Timestamp.optional(), purpose: Purpose }).partial().optional();
 
 /** A scalar or object value of an identifier or attribute (the standard allows any JSON scalar or object). */
 export const AttributeValue = z.union([
@@ -161,13 +161,13 @@ export const SortItem = z.object({
 export const Pagination = z.object({ page_size: z.unknown(), page_number: z.unknown().optional() });
 
 export const SearchCriteria = z.object({
-  version: z.string().optional(),
+  version: z.string().max(20).optional(),
   reg_type: z.string().max(200).optional(),
   reg_record_type: z.string().max(200).optional(),
   query_type: z.string().max(40),
   response_entity: z.string().max(40).optional(),
   /** Parsed by dci.query.ts, per query type. */
-  query: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]),
+  query: z.union([z.array(z.unknown()).max(50), z.record(z.string(), z.unknown())]),
   sort: z.array(z.unknown()).max(10).optional(),
   pagination: Pagination.optional(),
   consent: Authorization,
@@ -190,12 +190,12 @@ export const SearchRequest = z.object({
 export type SearchRequest = z.infer<typeof SearchRequest>;
 
 export const SubscribeCriteria = z.object({
-  version: z.string().optional(),
+  version: z.string().max(20).optional(),
   reg_type: z.string().max(200).optional(),
   reg_event_type: z.string().min(1).max(200),
   frequency: z.record(z.string(), z.unknown()).optional(),
   filter_type: z.string().max(40).optional(),
-  filter: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]),
+  filter: z.union([z.array(z.unknown()).max(50), z.record(z.string(), z.unknown())]),
   notify_record_type: z.string().min(1).max(200),
   authorize: Authorization,
 });

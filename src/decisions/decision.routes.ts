@@ -5,16 +5,14 @@ import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { CalendarMonth, CivilDate } from '../shared/date-schemas.ts';
 import { authorizeHouseholdGrant } from './decision.access.ts';
 import { EVALUATE_MONTH_JOB, type EvaluateMonthJob, recoverDeadRuns } from './decision.jobs.ts';
 import * as repo from './decision.repository.ts';
 import * as decisions from './decision.service.ts';
 import { simulate } from './simulation.service.ts';
 
-const Month = z
-  .string()
-  .regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'month is YYYY-MM')
-  .describe("Month 'YYYY-MM'");
+const Month = CalendarMonth;
 const Programme = z.enum(['social_registry', 'child_allowance', 'material_assistance']);
 const Kind = z.enum(['granted', 'amount_changed', 'ended']);
 const Language = z.enum(['uz-Latn', 'uz-Cyrl', 'ru', 'en']);
@@ -101,9 +99,10 @@ const Entitlement = z.object({
 const SimulationChange = z
   .object({
     parameter: z.string().min(1).max(200).describe("Parameter name, e.g. 'common.mce'"),
-    value: z.union([z.number(), z.boolean()]).optional(),
+    // Amounts in so'm, shares and counts: a trillion is beyond any of them, and keeps results finite.
+    value: z.union([z.number().min(-1e12).max(1e12), z.boolean()]).optional(),
     factor: z.number().positive().max(1000).optional().describe('Multiply the value in force'),
-    from: z.iso.date().optional(),
+    from: CivilDate.optional(),
   })
   .strict();
 const SimulationRequest = z.object({
@@ -156,6 +155,8 @@ async function queueMonth(ctx: AppContext, month: string) {
   const db = ctx.database.db;
   // A run whose process died (no heartbeat for a minute) is failed first: it no longer holds the month.
   await recoverDeadRuns(ctx);
+  // Refused now rather than queued to fail: a month before the rules took effect cannot be evaluated.
+  decisions.checkMonth(month);
   const open = await repo.findOpenMonthRun(db, month);
   if (open?.jobId) {
     const job = await ctx.jobs.status(EVALUATE_MONTH_JOB, open.jobId);

@@ -51,9 +51,17 @@ const BATCH = 500;
 
 const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 
+/**
+ * A month the rules can answer for: well formed, and every parameter has a value in force on its first
+ * day (before the programmes' rules took effect, an evaluation, an override or a simulation has nothing to
+ * go by).
+ */
 export function checkMonth(month: string): Month {
   if (!MONTH.test(month)) throw new DomainError('MONTH_INVALID', { month });
-  return parseMonth(month);
+  const parsed = parseMonth(month);
+  const missing = defaultParameters().missingOn(parsed.firstDay);
+  if (missing) throw new DomainError('RULES_NOT_IN_FORCE', { month, parameter: missing });
+  return parsed;
 }
 
 /** The current month in UTC, 'YYYY-MM'. */

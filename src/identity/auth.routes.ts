@@ -12,6 +12,12 @@ import {
   SESSION_COOKIE,
   sessionCookieOptions,
 } from './authenticate.ts';
+import {
+  isBasicAuthorization,
+  MAX_CLIENT_ID,
+  MAX_CLIENT_SECRET,
+  parseBasicCredentials,
+} from './basic-credentials.ts';
 import { DEMO_PASSWORD, demoAccounts } from './demo-accounts.ts';
 import { identitySettings } from './identity.settings.ts';
 import { LOGIN_PAGE_POLICY, loginPage } from './login.page.ts';
@@ -133,23 +139,20 @@ const isForm = (request: FastifyRequest) =>
 /** Client authentication of a token request: HTTP Basic (RFC 6749 section 2.3.1) or the body. */
 function clientCredentials(request: FastifyRequest, body: Record<string, unknown>) {
   const header = request.headers.authorization;
-  const basic = header ? /^Basic[ ]+([A-Za-z0-9+/]+=*)$/i.exec(header) : null;
-  const inBody = typeof body.client_id === 'string' || typeof body.client_secret === 'string';
-  if (basic?.[1]) {
-    if (inBody && typeof body.client_secret === 'string') {
+  if (isBasicAuthorization(header)) {
+    if (typeof body.client_secret === 'string') {
       throw new OAuthError('invalid_request', 400, 'use one client authentication method');
     }
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) throw new OAuthError('invalid_client', 401);
-    return {
-      clientId: decodeURIComponent(decoded.slice(0, colon)),
-      clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
-      basic: true,
-    };
+    const credentials = parseBasicCredentials(header);
+    if (!credentials) throw new OAuthError('invalid_client', 401, 'malformed Basic credentials');
+    return credentials;
   }
   if (typeof body.client_id === 'string' && typeof body.client_secret === 'string') {
-    return { clientId: body.client_id, clientSecret: body.client_secret, basic: false };
+    // The same bounds as in the header: a megabyte of "secret" would only keep argon2 busy.
+    if (body.client_id.length > MAX_CLIENT_ID || body.client_secret.length > MAX_CLIENT_SECRET) {
+      throw new OAuthError('invalid_client', 401);
+    }
+    return { clientId: body.client_id, clientSecret: body.client_secret };
   }
   throw new OAuthError('invalid_client', 401, 'client authentication required');
 }
@@ -390,10 +393,10 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
         string,
         unknown
       >;
-      let basic = false;
+      // A client that tried Basic is told how to authenticate, even when its header was malformed.
+      const basic = isBasicAuthorization(request.headers.authorization);
       try {
         const credentials = clientCredentials(request, body);
-        basic = credentials.basic;
         if (body.grant_type !== 'client_credentials') {
           throw new OAuthError(
             body.grant_type === undefined ? 'invalid_request' : 'unsupported_grant_type',

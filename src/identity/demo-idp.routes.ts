@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { contentSecurityPolicy } from '../platform/http/security-headers.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { isBasicAuthorization, parseBasicCredentials } from './basic-credentials.ts';
 import { type DemoCitizen, listHeadsOfHouseholds } from './demo-idp.repository.ts';
 import { discoveryDocument, ensureDemoIdpKey, issueDemoCode, redeemDemoCode } from './demo-idp.service.ts';
 import { escapeHtml, PAGE_STYLE } from './html.ts';
@@ -145,12 +146,11 @@ export const demoIdpRoutes: HttpPlugin = async (app, ctx) => {
       const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
       let clientId = str(body.client_id);
       let clientSecret = str(body.client_secret);
-      const basic = /^Basic[ ]+([A-Za-z0-9+/]+=*)$/i.exec(request.headers.authorization ?? '');
-      if (basic?.[1]) {
-        const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        clientId = decodeURIComponent(decoded.slice(0, colon));
-        clientSecret = decodeURIComponent(decoded.slice(colon + 1));
+      const authorization = request.headers.authorization;
+      if (isBasicAuthorization(authorization)) {
+        const basic = parseBasicCredentials(authorization);
+        if (!basic) return oauthError(reply, 401, 'invalid_client');
+        ({ clientId, clientSecret } = basic);
       }
       if (clientId !== client.id || !clientSecret || !sameSecret(clientSecret, client.secret)) {
         return oauthError(reply, 401, 'invalid_client');

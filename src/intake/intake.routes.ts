@@ -12,6 +12,7 @@ import {
   outboundPolicyOf,
 } from '../platform/http/outbound-url.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { CivilDate, Instant } from '../shared/date-schemas.ts';
 import { kickIntakeCallbacks, submitIntake } from './intake.service.ts';
 
 const TAGS = ['intake'];
@@ -25,16 +26,17 @@ export const IntakeApplication = z.object({
     .regex(/^\d{14}$/, 'a PINFL is 14 digits')
     .describe("The applicant's PINFL"),
   programme: z.enum(['social_registry', 'child_allowance', 'material_assistance']),
-  submittedOn: z.iso.date(),
+  submittedOn: CivilDate,
   consent: z
     .object({
       granted: z.boolean(),
-      at: z.iso.datetime({ offset: true }).describe('When the citizen gave it on the portal'),
+      at: Instant.describe('When the citizen gave it on the portal'),
     })
     .optional()
     .describe("The citizen's consent to share their data with Himoya (required: without it, 422)"),
   callbackUrl: z
     .url({ protocol: /^https?$/ })
+    .max(2000)
     .describe('Where Himoya POSTs {applicationId, status, outcome?} as the application moves on'),
 });
 

@@ -676,6 +676,14 @@ export const ERROR_CATALOGUE = {
     'Сиз бир киши юклаши мумкин бўлган барча ҳужжатларни юкладингиз; бошқа қўшиб бўлмайди.',
     'Вы загрузили столько документов, сколько разрешено одному человеку; больше добавить нельзя.',
   ),
+  // --- Hostile input (issue 10): values a schema accepts but the rules cannot answer for ---
+  RULES_NOT_IN_FORCE: entry(
+    422,
+    'No rules are in force for that date: it is before the programme began.',
+    "Bu sana uchun amaldagi qoidalar yo'q: dastur undan keyin boshlangan.",
+    'Бу сана учун амалдаги қоидалар йўқ: дастур ундан кейин бошланган.',
+    'На эту дату правила не действуют: программа начала действовать позже.',
+  ),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -9,6 +9,7 @@ import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { currentHeadOf } from '../registry/households/household.service.ts';
 import { addMonths, parseMonth } from '../rules/index.ts';
+import { CivilDate } from '../shared/date-schemas.ts';
 import { LIFE_EVENT_KINDS, type LifeEvent } from './life-event.ts';
 import * as repo from './proactive.repository.ts';
 
@@ -28,7 +29,7 @@ export const LifeEventSchema = z.object({
   eventId: z.string().min(1).max(200),
   source: z.string().min(1).max(60),
   kind: z.enum(LIFE_EVENT_KINDS),
-  occurredOn: z.iso.date(),
+  occurredOn: CivilDate,
   householdIds: z.array(z.uuid()).min(1).max(10),
   personIds: z.array(z.uuid()).max(20),
 });

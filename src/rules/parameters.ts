@@ -241,6 +241,12 @@ export class ParameterSet {
     };
   }
 
+  /** The first parameter (by name) with no value in force on `date`; undefined when every one has one. */
+  missingOn(date: number | string): string | undefined {
+    const day = typeof date === 'number' ? date : dayOf(date);
+    return this.names().find((name) => indexInForce(this.get(name).fromDays, day) < 0);
+  }
+
   /** The number in force on a day (booleans as 1 or 0). */
   valueAt(name: string, day: number): number {
     return this.at(name, day).value;

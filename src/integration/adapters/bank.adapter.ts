@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CivilDate } from '../../shared/date-schemas.ts';
 import {
   type AgencyAdapter,
   applyStaged,
@@ -15,7 +16,7 @@ export const BankRecord = z.object({
   pinfl: z.string().refine(pinflChecks, 'not a valid PINFL'),
   bank: z.string().regex(/^[a-z0-9_]{2,30}$/, 'a bank code'),
   balance: z.number().int().min(0).max(1e14),
-  asOf: z.iso.date(),
+  asOf: CivilDate,
 });
 export type BankRecord = z.infer<typeof BankRecord>;
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DB, Relationship } from '../../platform/db/schema.ts';
 import { nameKey } from '../../registry/name-key.ts';
 import { checkPinflAgainst } from '../../registry/pinfl.ts';
+import { CivilDate } from '../../shared/date-schemas.ts';
 import {
   type AgencyAdapter,
   type AgencyLifeEvent,
@@ -30,7 +31,7 @@ export const CivilEvent = z.discriminatedUnion('type', [
     .object({
       id: z.string().regex(RECORD_ID),
       type: z.literal('birth'),
-      date: z.iso.date(),
+      date: CivilDate,
       child: z.object({
         pinfl: Pinfl,
         lastName: Name,
@@ -51,18 +52,18 @@ export const CivilEvent = z.discriminatedUnion('type', [
         });
       }
     }),
-  z.object({ id: z.string().regex(RECORD_ID), type: z.literal('death'), date: z.iso.date(), pinfl: Pinfl }),
+  z.object({ id: z.string().regex(RECORD_ID), type: z.literal('death'), date: CivilDate, pinfl: Pinfl }),
   z.object({
     id: z.string().regex(RECORD_ID),
     type: z.literal('marriage'),
-    date: z.iso.date(),
+    date: CivilDate,
     husbandPinfl: Pinfl,
     wifePinfl: Pinfl,
   }),
   z.object({
     id: z.string().regex(RECORD_ID),
     type: z.literal('divorce'),
-    date: z.iso.date(),
+    date: CivilDate,
     husbandPinfl: Pinfl,
     wifePinfl: Pinfl,
   }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CivilDate } from '../../shared/date-schemas.ts';
 import {
   type AgencyAdapter,
   applyStaged,
@@ -17,7 +18,7 @@ export const MedicalRecord = z.object({
   icd10: z.string().regex(/^[A-Z][0-9]{2}(\.[0-9]{1,2})?$/, 'an ICD-10 code such as G80.1'),
   description: z.string().max(500).optional(),
   referredTo: z.string().max(100).optional(),
-  date: z.iso.date(),
+  date: CivilDate,
 });
 export type MedicalRecord = z.infer<typeof MedicalRecord>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CivilDate } from '../../shared/date-schemas.ts';
 import {
   type AgencyAdapter,
   applyStaged,
@@ -22,10 +23,10 @@ export const PensionRecord = z.discriminatedUnion('type', [
   z.object({
     ...Base,
     type: z.literal('employment_start'),
-    date: z.iso.date(),
+    date: CivilDate,
     sector: z.enum(['public', 'private', 'security']),
   }),
-  z.object({ ...Base, type: z.literal('employment_end'), date: z.iso.date() }),
+  z.object({ ...Base, type: z.literal('employment_end'), date: CivilDate }),
   z.object({
     ...Base,
     type: z.literal('pension'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CivilDate } from '../../shared/date-schemas.ts';
 import {
   type AgencyAdapter,
   applyStaged,
@@ -16,7 +17,7 @@ export const VehicleRecord = z.object({
   ownerPinfl: z.string().refine(pinflChecks, 'not a valid PINFL'),
   make: z.string().trim().min(1).max(60),
   modelYear: z.number().int().min(1950).max(2100),
-  registeredOn: z.iso.date().optional(),
+  registeredOn: CivilDate.optional(),
 });
 export type VehicleRecord = z.infer<typeof VehicleRecord>;
 

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { EXCLUSION_VIOLATION, pgErrorOf, UNIQUE_VIOLATION } from '../db/pg-error.ts';
+import { EXCLUSION_VIOLATION, inputErrorOf, pgErrorOf, UNIQUE_VIOLATION } from '../db/pg-error.ts';
 import { DomainError, type ErrorCode, languageFromHeader, messageFor } from '../errors.ts';
 import { withoutForeignIdentifiers } from './error-details.ts';
 
@@ -36,6 +36,27 @@ function send(
   return reply.status(status).type('application/json').send(body);
 }
 
+/**
+ * Errors Fastify meets before any route or hook (its `frameworkErrors` option): a path whose percent-escapes
+ * do not decode to UTF-8, a path parameter over the router's length limit. Answered in the catalogue's
+ * shape like every other refusal, rather than in Fastify's own.
+ */
+const FRAMEWORK_REASONS: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: 'the path is not valid percent-encoded UTF-8',
+  FST_ERR_MAX_PARAM_LENGTH: 'a path parameter is too long',
+};
+
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const reason = Object.hasOwn(FRAMEWORK_REASONS, error.code) ? FRAMEWORK_REASONS[error.code] : undefined;
+  if (reason) {
+    return send(request, reply, 'VALIDATION_FAILED', 400, {
+      issues: [{ where: 'params', path: '/', message: reason }],
+    });
+  }
+  request.log.error({ err: error }, 'framework error');
+  return send(request, reply, 'INTERNAL', 500);
+}
+
 /** Maps every failure to the catalogue: a stable code, a status and a human message; never a stack. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -59,6 +80,13 @@ export function installErrorHandling(app: FastifyInstance): void {
       // has rolled back, so nothing was half-written; the caller may retry.
       request.log.warn({ constraint: pg.constraint }, 'constraint conflict');
       return send(request, reply, 'CONFLICT', 409, pg.constraint ? { constraint: pg.constraint } : undefined);
+    }
+    const input = inputErrorOf(error);
+    if (input) {
+      // A value the boundary rules and schemas should have refused reached SQL: the caller's mistake, but
+      // worth a warning, since a schema somewhere is missing a bound.
+      request.log.warn({ err: error, condition: input }, 'database refused a value of the request');
+      return send(request, reply, 'VALIDATION_FAILED', 400, { reason: input });
     }
     request.log.error({ err: error }, 'unhandled error');
     return send(request, reply, 'INTERNAL', 500);

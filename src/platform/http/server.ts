@@ -15,8 +15,9 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { answerFrameworkError, installErrorHandling } from './error-handler.ts';
 import { DOCS_POLICY, installSecurityHeaders } from './security-headers.ts';
+import { installTextBoundary } from './text-boundary.ts';
 
 /** The Fastify instance every context registers its routes on: zod schemas type requests and replies. */
 export type ZodApp = FastifyInstance<
@@ -45,12 +46,15 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
     bodyLimit: 1024 * 1024,
     // Which X-Forwarded-* headers to believe (request.ip, request.protocol): only a configured proxy's.
     trustProxy: trustProxyOption(ctx.config.TRUST_PROXY),
+    frameworkErrors: answerFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   // Before any route (the API documentation's included), so that every answer carries them.
   installSecurityHeaders(app);
+  // Before every plugin and route: no NUL, control character or lone surrogate reaches a handler or SQL.
+  installTextBoundary(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -17,6 +17,7 @@ import { Purpose } from '../../audit/purposes.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
+import { csvDocument } from '../../shared/csv.ts';
 import { IsoDate, NewPersonInput, Pinfl, Relationship } from '../persons/person.schemas.ts';
 import * as households from './household.service.ts';
 
@@ -150,10 +151,6 @@ const ListQuery = PageQuery.extend({
 });
 
 const MAX_EXPORT_ROWS = 100_000;
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
 
 /** Sections of the household view, as the audit log names what was read. */
 const VIEW_SECTIONS = ['members', 'history', 'incomes', 'dwellings', 'vehicles', 'bank_deposits'];
@@ -232,16 +229,20 @@ export const householdRoutes: HttpPlugin = (app, { database }) => {
         'head_last_name',
         'head_first_name',
       ];
-      const lines = result.items.map((h) =>
-        [h.id, h.districtCode, h.mahallaCode, h.address, h.memberCount, h.head?.lastName, h.head?.firstName]
-          .map(csvCell)
-          .join(','),
-      );
+      const rows = result.items.map((h) => [
+        h.id,
+        h.districtCode,
+        h.mahallaCode,
+        h.address,
+        h.memberCount,
+        h.head?.lastName,
+        h.head?.firstName,
+      ]);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="households.csv"')
         .header('x-total-count', String(result.total))
-        .send(`${[header.join(','), ...lines].join('\r\n')}\r\n`);
+        .send(csvDocument(header, rows));
     },
   );
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { CivilDate } from '../../shared/date-schemas.ts';
 
-export const IsoDate = z.iso.date().describe('Civil date, YYYY-MM-DD');
+export const IsoDate = CivilDate;
 export const Pinfl = z
   .string()
   .regex(/^[0-9]{14}$/, 'PINFL is 14 digits')
