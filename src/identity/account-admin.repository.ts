@@ -208,14 +208,6 @@ export async function clearTotp(db: Kysely<DB>, accountId: string): Promise<void
     .execute();
 }
 
-export async function clearLock(db: Kysely<DB>, accountId: string): Promise<void> {
-  await db
-    .updateTable('account')
-    .set({ failed_attempts: 0, locked_until: null })
-    .where('id', '=', accountId)
-    .execute();
-}
-
 /** Usernames and display names of accounts (who proposed or reviewed a change), by id. */
 export async function accountNames(
   db: Kysely<DB>,

@@ -6,6 +6,7 @@ import type { PageQuery } from '../platform/http/pagination.ts';
 import * as accounts from './account-admin.repository.ts';
 import * as clients from './client-admin.repository.ts';
 import type { NewGrant } from './identity.repository.ts';
+import * as identity from './identity.repository.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { normaliseUsername } from './staff.service.ts';
 import { newToken } from './tokens.ts';
@@ -91,7 +92,7 @@ export async function resetAccountTotp(trx: Kysely<DB>, accountId: string, now =
 }
 
 export function unlockAccount(trx: Kysely<DB>, accountId: string) {
-  return accounts.clearLock(trx, accountId);
+  return identity.clearAccountFailures(trx, accountId);
 }
 
 // --- machine clients ---------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ export interface NewClient {
 
 /** Inserts the client with the hash of its secret; false when the id exists (nothing written). */
 export function insertMachineClient(trx: Kysely<DB>, client: NewClient, secretHash: string) {
-  return clients.insertMachineClientForAdmin(trx, {
+  return identity.insertMachineClient(trx, {
     ...client,
     scopes: [...new Set(client.scopes)].sort(),
     secretHash,
@@ -135,7 +136,7 @@ export function insertMachineClient(trx: Kysely<DB>, client: NewClient, secretHa
 }
 
 export function setClientReach(trx: Kysely<DB>, id: string, reach: { scopes: string[]; area: Area | null }) {
-  return clients.updateReach(trx, id, { scopes: [...new Set(reach.scopes)].sort(), area: reach.area });
+  return identity.updateMachineClientReach(trx, id, [...new Set(reach.scopes)].sort(), reach.area);
 }
 
 export function setClientEndpoints(
@@ -147,7 +148,7 @@ export function setClientEndpoints(
     signingJwk: Record<string, unknown> | null;
   },
 ) {
-  return clients.updateEndpoints(trx, id, endpoints);
+  return identity.updateMachineClientCallbacks(trx, id, endpoints);
 }
 
 /** Stores a new secret's hash and revokes every token the old secret got. */

@@ -503,12 +503,22 @@ export async function setMachineClientReach(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('access_token').where('client_id', '=', id).execute();
-    await trx
-      .updateTable('machine_client')
-      .set({ scopes, area_kind: area?.kind ?? null, area_code: area?.code ?? null })
-      .where('id', '=', id)
-      .execute();
+    await updateMachineClientReach(trx, id, scopes, area);
   });
+}
+
+/** Sets a client's scopes and area, in the caller's transaction; what happens to its tokens is the caller's. */
+export async function updateMachineClientReach(
+  db: Kysely<DB>,
+  id: string,
+  scopes: string[],
+  area: Area | null,
+): Promise<void> {
+  await db
+    .updateTable('machine_client')
+    .set({ scopes, area_kind: area?.kind ?? null, area_code: area?.code ?? null })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Registers the client, or replaces it (new secret, scopes, area and end of life), enabled. */
