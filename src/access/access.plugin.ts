@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { PURPOSES, Purpose } from '../audit/purposes.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
@@ -13,6 +12,7 @@ import {
 } from './access.repository.ts';
 import type { Actor } from './actor.ts';
 import { type Action, can, mayEver, type Place, type Scope, scopeOf } from './policies.ts';
+import { PURPOSES, Purpose } from './purposes.ts';
 
 /**
  * What a route needs before its handler runs, declared in the route's `config.access`:
