@@ -178,6 +178,20 @@ export async function authorizePersonJoining(
   if (householdId) await authorizeHousehold(request, db, action, householdId, personId);
 }
 
+/**
+ * Pushing an agency's change events (src/integration): the resource is the agency named in the path. A
+ * machine client with `events.push` pushes its own agency's events only (a tax office must not report
+ * births); `events.push:any` (an exchange bus relaying several agencies) pushes any agency's. 403 otherwise.
+ */
+export function authorizeAgencyPush(request: FastifyRequest, agency: string): void {
+  const actor = actorIn(request);
+  const own = actor.kind === 'machine' && actor.agency === agency && mayEver(actor, 'events.push');
+  if (own || mayEver(actor, 'events.push:any')) return;
+  throw new DomainError('FORBIDDEN', {
+    reason: "scope 'events.push' for the client's own agency, or 'events.push:any', required",
+  });
+}
+
 /** Whether the actor may do `action` on the household, without throwing (to hide health data, say). */
 export async function mayOnHousehold(
   request: FastifyRequest,
