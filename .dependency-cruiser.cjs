@@ -65,6 +65,15 @@ module.exports = {
       to: { path: '\\.tables\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'access-asks-no-context',
+      comment:
+        'Every context asks the access policy; access asks none of them (only the platform), so no context ' +
+        'can close a loop through it. What audit records of an access (purposes) is defined in access.',
+      severity: 'error',
+      from: { path: '^src/access/', pathNot: TEST_FILES },
+      to: { path: `^src/(${CONTEXTS})/`, pathNot: '^src/access/' },
+    },
+    {
       name: 'web-only-shared',
       comment:
         'The web app takes from the server only pure shared code and data: src/shared/** and the programme ' +

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTIONS } from './access/policies.ts';
@@ -87,6 +87,15 @@ describe('contexts describe themselves', () => {
     expect(ACTIONS.filter((a) => ownersOf(a).length !== 1).map((a) => `${a}: [${ownersOf(a)}]`)).toEqual([]);
     const known: readonly string[] = ACTIONS;
     expect(CONTEXTS.flatMap((c) => c.actions.filter((a) => !known.includes(a)))).toEqual([]);
+  });
+
+  it('every context lives in src/<name>/<name>.module.ts (how the boundary rules find the contexts)', () => {
+    const missing = CONTEXTS.map((c) => c.name).filter((n) => !existsSync(resolve(SRC, n, `${n}.module.ts`)));
+    expect(missing).toEqual([]);
+    const stray = SUPPORTING_FOLDERS.map((f) => f.name).filter((n) =>
+      existsSync(resolve(SRC, n, `${n}.module.ts`)),
+    );
+    expect(stray, 'a supporting folder with a module is a context: move it to CONTEXTS').toEqual([]);
   });
 
   it('every context says in one line what it is for', () => {
