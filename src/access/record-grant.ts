@@ -8,6 +8,7 @@ import { type Action, areaHolds, grantsFor, type Place } from './policies.ts';
 /**
  * The record-level check of the routes of decisions and casework, and the grant it used: what the audit
  * entry names as role, organisation and area (the one that reaches the household, not the actor's first).
+ * Grant logic is the access policy's, so it lives here rather than in the contexts that use it.
  */
 
 /** The actor's first grant allowing `action` at `place` (a citizen's grant for their own household). */
