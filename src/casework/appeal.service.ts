@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
-import * as decisionRecords from '../decisions/decision-records.service.ts';
+import * as decisionRepo from '../decisions/decision-records.service.ts';
 import type { AppealStatus, DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
@@ -86,7 +86,7 @@ export async function submitAppeal(
     }
     return { appeal: await view(trx, existing, on), created: false };
   }
-  const decision = await decisionRecords.findDecision(trx, input.decisionId);
+  const decision = await decisionRepo.findDecision(trx, input.decisionId);
   if (!decision) throw new DomainError('DECISION_NOT_FOUND', { id: input.decisionId });
   const submittedOn = input.submittedOn ?? on;
   const created = await repo.insertAppeal(trx, {
@@ -125,7 +125,7 @@ export async function transitionAppeal(
   let overrideId: string | null = null;
   if (to === 'overturned') {
     if (!remedy) throw new DomainError('VALIDATION_FAILED', { reason: 'overturning needs a remedy' });
-    const decision = await decisionRecords.findDecision(trx, appeal.decisionId);
+    const decision = await decisionRepo.findDecision(trx, appeal.decisionId);
     if (!decision) throw new DomainError('DECISION_NOT_FOUND', { id: appeal.decisionId });
     overrideId = randomUUID();
     await createOverride(

@@ -7,7 +7,7 @@ import {
   type Outcome,
   outcomesOf,
 } from '../decisions/decision.service.ts';
-import * as decisionRecords from '../decisions/decision-records.service.ts';
+import * as decisionRepo from '../decisions/decision-records.service.ts';
 import { enqueueNotification } from '../notifications/notification.service.ts';
 import type { ApplicationChannel, ApplicationStatus, DB, DecisionProgramme } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -94,7 +94,7 @@ export async function submitApplication(db: Kysely<DB>, input: SubmitApplication
     if (!sameApplication(existing, input)) throw new DomainError('APPLICATION_ID_REUSED', { id: input.id });
     return { application: withOverdue(existing, today()), created: false };
   }
-  if (!(await decisionRecords.householdExists(db, input.householdId))) {
+  if (!(await decisionRepo.householdExists(db, input.householdId))) {
     throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId: input.householdId });
   }
   const timeline = timelineOf(input.submittedOn);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
 import { checkMonth, decisionKind, type Outcome, overrideOutcome } from '../decisions/decision.service.ts';
-import * as decisionRecords from '../decisions/decision-records.service.ts';
+import * as decisionRepo from '../decisions/decision-records.service.ts';
 import type { DB, DecisionProgramme, OverrideStatus } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
@@ -115,7 +115,7 @@ export async function createOverride(
     if (!sameRequest(existing, wanted)) throw new DomainError('OVERRIDE_ID_REUSED', { id: input.id });
     return { override: existing, created: false };
   }
-  if (!(await decisionRecords.householdExists(db, input.householdId))) {
+  if (!(await decisionRepo.householdExists(db, input.householdId))) {
     throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId: input.householdId });
   }
   const created = await repo.insertOverride(db, wanted);
@@ -150,7 +150,7 @@ export async function approveOverride(
   if (o.requestedBy === actor) throw new DomainError('OVERRIDE_SAME_APPROVER', { id });
 
   const month = checkMonth(o.month);
-  const current = (await decisionRecords.findEntitlements(trx, [o.householdId])).find(
+  const current = (await decisionRepo.findEntitlements(trx, [o.householdId])).find(
     (e) => e.programme === o.programme,
   );
   if (current && current.decidedMonth > month.key) {
@@ -164,7 +164,7 @@ export async function approveOverride(
   const kind = decisionKind(before, after);
   if (!kind) throw new DomainError('OVERRIDE_NO_CHANGE', { id });
 
-  const runId = await decisionRecords.createRun(trx, {
+  const runId = await decisionRepo.createRun(trx, {
     month: month.key,
     trigger: 'manual',
     status: 'running',
@@ -178,7 +178,7 @@ export async function approveOverride(
     requestedBy: o.requestedBy,
     approvedBy: actor,
   };
-  const traceIds = await decisionRecords.insertTraces(trx, [
+  const traceIds = await decisionRepo.insertTraces(trx, [
     {
       householdId: o.householdId,
       month: month.key,
@@ -189,7 +189,7 @@ export async function approveOverride(
   ]);
   const traceId = traceIds.get(o.householdId);
   if (traceId === undefined) throw new Error(`No trace written for override ${id}`);
-  const written = await decisionRecords.insertDecisions(trx, [
+  const written = await decisionRepo.insertDecisions(trx, [
     {
       householdId: o.householdId,
       programme: o.programme,
@@ -208,7 +208,7 @@ export async function approveOverride(
   const decisionId = written.get(`${o.householdId}|${o.programme}`);
   // The same transition was written meanwhile (the entitlement moved under us): the caller may retry.
   if (decisionId === undefined) throw new DomainError('CONFLICT', { id });
-  await decisionRecords.upsertEntitlements(trx, [
+  await decisionRepo.upsertEntitlements(trx, [
     {
       householdId: o.householdId,
       programme: o.programme,
@@ -220,7 +220,7 @@ export async function approveOverride(
       lastDecisionId: decisionId,
     },
   ]);
-  await decisionRecords.finishRun(trx, runId, { householdsEvaluated: 0, decisionsWritten: 1 });
+  await decisionRepo.finishRun(trx, runId, { householdsEvaluated: 0, decisionsWritten: 1 });
   await repo.reviewOverride(trx, id, { status: 'approved', reviewedBy: actor, note, decisionId });
   return getOverride(trx, id);
 }
