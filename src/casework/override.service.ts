@@ -164,11 +164,7 @@ export async function approveOverride(
   const kind = decisionKind(before, after);
   if (!kind) throw new DomainError('OVERRIDE_NO_CHANGE', { id });
 
-  const runId = await decisionRepo.createRun(trx, {
-    month: month.key,
-    trigger: 'manual',
-    status: 'running',
-  });
+  const runId = await decisionRepo.createRun(trx, { month: month.key, trigger: 'manual', status: 'running' });
   const trace: OverrideNote = {
     format: 'himoya.override/1',
     overrideId: o.id,
