@@ -1,29 +1,8 @@
 import { resolve } from 'node:path';
 import { accessPlugin } from './access/access.plugin.ts';
-import { administrationRoutes } from './administration/administration.routes.ts';
-import { auditRoutes } from './audit/audit.routes.ts';
-import { caseworkRoutes } from './casework/casework.routes.ts';
-import { consentRoutes } from './consent/consent.routes.ts';
-import { registerDciJobs } from './dci/dci.jobs.ts';
-import { dciRoutes } from './dci/dci.routes.ts';
-import {
-  recoverDeadRuns,
-  registerDecisionJobs,
-  scheduleDeadRunSweep,
-  scheduleNightlyEvaluation,
-} from './decisions/decision.jobs.ts';
-import { decisionRoutes } from './decisions/decision.routes.ts';
-import { documentRoutes } from './documents/documents.routes.ts';
+import { CONTEXTS } from './contexts.ts';
 import { authenticationPlugin } from './identity/authenticate.ts';
 import { installDemoAccounts } from './identity/demo-accounts.ts';
-import { registerIdentityJobs, scheduleIdentityPurge } from './identity/identity.purge.ts';
-import { identityRoutes } from './identity/identity.routes.ts';
-import { intakeRoutes } from './intake/intake.routes.ts';
-import { registerIntakeJobs, startIntakeCallbacks } from './intake/intake.service.ts';
-import { registerIntegrationJobs, scheduleIntegrationPulls } from './integration/integration.jobs.ts';
-import { integrationRoutes } from './integration/integration.routes.ts';
-import { registerNotificationJobs, startNotificationDispatch } from './notifications/dispatcher.ts';
-import { notificationRoutes } from './notifications/notification.routes.ts';
 import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
@@ -32,49 +11,24 @@ import { healthRoutes } from './platform/http/health.routes.ts';
 import { type App, buildServer, type HttpPlugin } from './platform/http/server.ts';
 import { JobRunner } from './platform/jobs/job-runner.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
-import { offerRoutes } from './proactive/offers.routes.ts';
-import { proactiveRoutes } from './proactive/proactive.routes.ts';
-import { meRoutes } from './registry/persons/me.routes.ts';
-import { registerRegistryJobs } from './registry/registry.jobs.ts';
-import { registryRoutes } from './registry/registry.routes.ts';
 import { seedPopulation } from './synthetic/seed.ts';
 import { buildTerritory } from './territory/territory.builder.ts';
 import { installTerritory } from './territory/territory.repository.ts';
-import { territoryRoutes } from './territory/territory.routes.ts';
-import { webRoutes } from './web/web.routes.ts';
 
-/** Every context's HTTP routes, in one list: adding a context means adding it here. */
+/**
+ * Wires every context of `CONTEXTS` (src/contexts.ts): the hooks they register on each other, their job
+ * handlers, then the HTTP plugins. Adding a context is adding its module to that list, not editing this.
+ */
 export function httpPlugins(ctx: AppContext): HttpPlugin[] {
-  registerRegistryJobs(ctx);
-  registerDecisionJobs(ctx);
-  registerDciJobs(ctx);
-  registerIntegrationJobs(ctx);
-  registerNotificationJobs(ctx);
-  registerIntakeJobs(ctx);
-  registerIdentityJobs(ctx);
+  for (const context of CONTEXTS) context.wire?.(ctx);
+  for (const context of CONTEXTS) context.registerJobs?.(ctx);
   // authenticationPlugin first: its onRequest hook sets request.actor for every route registered after it.
   return [
     authenticationPlugin,
     // Second: its onRequest hook needs request.actor, and refuses any route that declares no access rule.
     accessPlugin,
-    identityRoutes,
     healthRoutes,
-    territoryRoutes,
-    registryRoutes,
-    decisionRoutes,
-    caseworkRoutes,
-    webRoutes,
-    auditRoutes,
-    consentRoutes,
-    dciRoutes,
-    integrationRoutes,
-    notificationRoutes,
-    intakeRoutes,
-    proactiveRoutes,
-    offerRoutes,
-    meRoutes,
-    documentRoutes,
-    administrationRoutes,
+    ...CONTEXTS.flatMap((context) => context.routes ?? []),
   ];
 }
 
@@ -134,18 +88,14 @@ export async function startApp(config: Config): Promise<RunningApp> {
   const ctx: AppContext = { config, database, logger, jobs };
   const app = await buildServer(ctx, httpPlugins(ctx));
   await jobs.start({ work: config.JOBS });
-  // Runs a killed process left 'running' (no heartbeat for a minute) are failed now, and every minute.
-  await recoverDeadRuns(ctx);
+  // Start-up recovery (runs a killed process left 'running' are failed), whether or not this process runs jobs.
+  for (const context of CONTEXTS) await context.recover?.(ctx);
+  const stopDelivery: Array<() => void> = [];
   if (config.JOBS) {
-    await scheduleNightlyEvaluation(ctx);
-    await scheduleDeadRunSweep(ctx);
-    await scheduleIdentityPurge(ctx);
+    for (const context of CONTEXTS) await context.schedules?.(ctx);
+    // Delivery loops (SMS, my.gov.uz callbacks): messages leave as soon as they are queued.
+    for (const context of CONTEXTS) if (context.start) stopDelivery.push(await context.start(ctx));
   }
-  if (config.JOBS) await scheduleIntegrationPulls(ctx);
-  // SMS and my.gov.uz callbacks leave as soon as they are queued (and retries wake up on time).
-  const stopDelivery = config.JOBS
-    ? [await startNotificationDispatch(ctx), await startIntakeCallbacks(ctx)]
-    : [];
   const url = await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url, database: database.kind }, 'Himoya is listening');
   let stopping: Promise<void> | undefined;

@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { PURPOSES, Purpose } from '../audit/purposes.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
@@ -13,6 +12,7 @@ import {
 } from './access.repository.ts';
 import type { Actor } from './actor.ts';
 import { type Action, can, mayEver, type Place, type Scope, scopeOf } from './policies.ts';
+import { PURPOSES, Purpose } from './purposes.ts';
 
 /**
  * What a route needs before its handler runs, declared in the route's `config.access`:
@@ -176,6 +176,20 @@ export async function authorizePersonJoining(
 ): Promise<void> {
   const householdId = await findCurrentHouseholdOfPerson(db, personId);
   if (householdId) await authorizeHousehold(request, db, action, householdId, personId);
+}
+
+/**
+ * Pushing an agency's change events (src/integration): the resource is the agency named in the path. A
+ * machine client with `events.push` pushes its own agency's events only (a tax office must not report
+ * births); `events.push:any` (an exchange bus relaying several agencies) pushes any agency's. 403 otherwise.
+ */
+export function authorizeAgencyPush(request: FastifyRequest, agency: string): void {
+  const actor = actorIn(request);
+  const own = actor.kind === 'machine' && actor.agency === agency && mayEver(actor, 'events.push');
+  if (own || mayEver(actor, 'events.push:any')) return;
+  throw new DomainError('FORBIDDEN', {
+    reason: "scope 'events.push' for the client's own agency, or 'events.push:any', required",
+  });
 }
 
 /** Whether the actor may do `action` on the household, without throwing (to hide health data, say). */

@@ -1,13 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Actor, RoleGrant } from '../access/actor.ts';
+import { PURPOSES, type Purpose, purposeLabel } from '../access/purposes.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError, type Language } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
 import { type ChainedEntry, entryHash, GENESIS_HASH } from './audit.chain.ts';
 import * as repo from './audit.repository.ts';
 import type { AuditActorKind } from './audit.tables.ts';
-import { PURPOSES, type Purpose, purposeLabel } from './purposes.ts';
 
 /**
  * The audit trail: who did what to whose personal data, when and why (ZRU-547). Entries are appended in the

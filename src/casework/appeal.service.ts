@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
-import * as decisionRepo from '../decisions/decision.repository.ts';
+import * as decisionRepo from '../decisions/decision-records.service.ts';
 import type { AppealStatus, DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';

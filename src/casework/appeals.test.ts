@@ -253,7 +253,7 @@ describe('appeals', () => {
       const mine = { id: randomUUID(), decisionId: decision(0), grounds: 'We have three children' };
       const created = await as('POST', '/api/appeals', mine);
       expect(created.statusCode).toBe(201);
-      expect(created.json<AppealReply>().events[0]).toMatchObject({ actor: `citizen:${member.pinfl}` });
+      expect(created.json<AppealReply>().events[0]).toMatchObject({ actor: `citizen:${member.id}` });
 
       const theirs = { id: randomUUID(), decisionId: decision(1), grounds: 'not mine' };
       onlyError(await as('POST', '/api/appeals', theirs), 403, 'FORBIDDEN', [otherHousehold]);

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
-import * as decisionRepo from '../decisions/decision.repository.ts';
 import {
   checkMonth,
   evaluateHousehold,
@@ -8,13 +7,14 @@ import {
   type Outcome,
   outcomesOf,
 } from '../decisions/decision.service.ts';
-import { notifyIntakeStatus } from '../intake/intake.service.ts';
+import * as decisionRepo from '../decisions/decision-records.service.ts';
 import { enqueueNotification } from '../notifications/notification.service.ts';
 import type { ApplicationChannel, ApplicationStatus, DB, DecisionProgramme } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
 import { currentHeadOf } from '../registry/households/household.service.ts';
 import { applicationTimeline, defaultParameters, evaluate, ParameterError } from '../rules/index.ts';
+import { applicationStepped } from './application.events.ts';
 import * as repo from './application.repository.ts';
 import { addWorkingDays, today } from './working-days.ts';
 
@@ -190,15 +190,16 @@ export async function listApplications(
 }
 
 /**
- * Tells the family and the portal the application moved: the state portal (applications it submitted) gets
- * its status callback, and a decided application is an SMS and a portal message to the household's head.
- * Both are queued in the caller's transaction, once per status (their keys make a retry harmless).
+ * Tells the family and the portal the application moved: the listeners of src/casework/application.events.ts
+ * hear of it (the state portal's status callback for applications it submitted), and a decided application
+ * is an SMS and a portal message to the household's head. Both are queued in the caller's transaction, once
+ * per status (their keys make a retry harmless).
  */
 export async function announceStep(
   db: Kysely<DB>,
   application: Pick<repo.ApplicationRecord, 'id' | 'householdId' | 'programme' | 'status' | 'outcome'>,
 ): Promise<void> {
-  await notifyIntakeStatus(db, application.id);
+  await applicationStepped(db, application.id);
   const { outcome } = application;
   if (application.status !== 'decided' || outcome === null) return;
   const head = await currentHeadOf(db, application.householdId);

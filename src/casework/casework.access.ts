@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { actorIn, mayOnHousehold, scopeFor } from '../access/access.plugin.ts';
-import { findPlaceOfHousehold } from '../access/access.repository.ts';
+import { findPlaceOfHousehold } from '../access/access.service.ts';
 import type { RoleGrant } from '../access/actor.ts';
 import { type Action, mayEver, type Scope } from '../access/policies.ts';
-import { grantAt } from '../decisions/decision.access.ts';
+import { grantAt } from '../access/record-grant.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 

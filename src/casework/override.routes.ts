@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Action } from '../access/policies.ts';
+import { authorizeHouseholdGrant } from '../access/record-grant.ts';
 import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
-import { authorizeHouseholdGrant } from '../decisions/decision.access.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
-import * as decisionRepo from '../decisions/decision.repository.ts';
 import { checkMonth, decisionKind, type Outcome, overrideOutcome } from '../decisions/decision.service.ts';
+import * as decisionRepo from '../decisions/decision-records.service.ts';
 import type { DB, DecisionProgramme, OverrideStatus } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
+import { PURPOSES, type Purpose } from '../access/purposes.ts';
 import { type AuditActor, type AuditEntryInput, appendAudit } from '../audit/audit.service.ts';
-import { PURPOSES, type Purpose } from '../audit/purposes.ts';
 import { clientCallbacksOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { OutboundPolicy } from '../platform/http/outbound-url.ts';

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { mayOnHousehold, scopeFor } from '../access/access.plugin.ts';
+import { authorizeHouseholdGrant } from '../access/record-grant.ts';
 import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { CalendarMonth, CivilDate } from '../shared/date-schemas.ts';
-import { authorizeHouseholdGrant } from './decision.access.ts';
 import { EVALUATE_MONTH_JOB, type EvaluateMonthJob, recoverDeadRuns } from './decision.jobs.ts';
 import * as repo from './decision.repository.ts';
 import * as decisions from './decision.service.ts';

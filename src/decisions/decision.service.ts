@@ -14,7 +14,6 @@ import {
   evaluate,
   explain,
   HEALTH_INPUTS,
-  loadPopulation,
   type Month,
   type ParameterSet,
   type PopulationColumns,
@@ -27,6 +26,7 @@ import {
   withheldTrace,
 } from '../rules/index.ts';
 import * as repo from './decision.repository.ts';
+import { loadPopulation } from './population.loader.ts';
 import { startHeartbeat } from './run-heartbeat.ts';
 
 /**

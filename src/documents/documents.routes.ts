@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorIn, authorizeHousehold, ownHouseholdIds, purposeFor } from '../access/access.plugin.ts';
+import { Purpose } from '../access/purposes.ts';
 import { auditFromRequest } from '../audit/audit.service.ts';
-import { Purpose } from '../audit/purposes.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import * as documents from './documents.service.ts';

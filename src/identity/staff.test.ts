@@ -342,7 +342,9 @@ describe('actorOf', () => {
     ({ actor, headers: header ? { 'x-himoya-actor': header } : {} }) as unknown as FastifyRequest;
   it('names a signed-in actor stably; a header can name nobody', () => {
     expect(actorOf(request({ kind: 'staff', username: 'aziz' }, 'someone'))).toBe('staff:aziz');
-    expect(actorOf(request({ kind: 'citizen', pinfl: '31234567890123' }))).toBe('citizen:31234567890123');
+    expect(actorOf(request({ kind: 'citizen', personId: 'p-1', pinfl: '31234567890123' }))).toBe(
+      'citizen:p-1',
+    );
     expect(actorOf(request({ kind: 'machine', id: 'tax' }))).toBe('machine:tax');
     expect(actorOf(request({ kind: 'anonymous' }, 'officer-7'))).toBe('anonymous');
     expect(actorOf(request(undefined))).toBe('anonymous');

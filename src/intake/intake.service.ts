@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { findCurrentHouseholdOfPerson } from '../access/access.repository.ts';
+import { findCurrentHouseholdOfPerson } from '../access/access.service.ts';
 import { type AuditActor, appendAudit } from '../audit/audit.service.ts';
 import { getApplication, submitApplication } from '../casework/application.service.ts';
 import { grantConsent } from '../consent/consent.service.ts';
@@ -14,7 +14,7 @@ import type { DB, DecisionProgramme } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import { isRegisteredCallback, outboundPolicyOf, postToPartner } from '../platform/http/outbound-url.ts';
 import type { Logger } from '../platform/logger.ts';
-import { findPersonByPinfl } from '../registry/persons/person.repository.ts';
+import { findPersonByPinfl } from '../registry/persons/person.service.ts';
 import * as repo from './intake.repository.ts';
 
 /**

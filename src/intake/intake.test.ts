@@ -236,6 +236,23 @@ describe('my.gov.uz intake', () => {
     expect(staff.statusCode).toBe(403);
   });
 
+  it("queues the portal's callback when casework moves the application (the hook wired at start-up)", async () => {
+    const payload = body();
+    expect((await submit(payload)).statusCode).toBe(202);
+    const done = await t.api({
+      method: 'POST',
+      url: `/api/applications/${payload.id}/questionnaire`,
+      payload: {},
+    });
+    expect(done.statusCode).toBe(200);
+    const statuses = await t.database.db
+      .selectFrom('intake_callback')
+      .select('status')
+      .where('application_id', '=', payload.id)
+      .execute();
+    expect(statuses.map((s) => s.status).sort()).toEqual(['questionnaire_done', 'submitted']);
+  });
+
   it('delivers status callbacks to the portal with retries, in order, once per status', async () => {
     const server = await scriptedServer([{ status: 500 }, { status: 200 }]);
     const registered = await bearer('mygov-ordered', ['intake.submit'], null, [server.url]);

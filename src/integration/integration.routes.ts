@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { actorIn } from '../access/access.plugin.ts';
-import { mayEver } from '../access/policies.ts';
+import { authorizeAgencyPush } from '../access/access.plugin.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { AGENCIES, type AgencyName } from './adapters/adapter.ts';
@@ -57,15 +56,9 @@ export const integrationRoutes: HttpPlugin = (app, ctx) => {
       },
     },
     async (request) => {
-      const actor = actorIn(request);
       const agency = agencyOf(request.params.agency);
       // A tax office must not report births: a client pushes its own agency's events, unless it is a relay.
-      const own = actor.kind === 'machine' && actor.agency === agency && mayEver(actor, 'events.push');
-      if (!own && !mayEver(actor, 'events.push:any')) {
-        throw new DomainError('FORBIDDEN', {
-          reason: "scope 'events.push' for the client's own agency, or 'events.push:any', required",
-        });
-      }
+      authorizeAgencyPush(request, agency);
       return receivePushedEvents(database, agency, request.body.events, {
         onLifeEvent,
         logger: request.log,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { authorizeHousehold, mayOnHousehold, ownHouseholdIds, scopeFor } from '../access/access.plugin.ts';
-import { findGoverningHouseholdOfPerson, findPlaceOfHousehold } from '../access/access.repository.ts';
+import { findGoverningHouseholdOfPerson, findPlaceOfHousehold } from '../access/access.service.ts';
 import { auditFromRequest } from '../audit/audit.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';

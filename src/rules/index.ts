@@ -131,7 +131,6 @@ export {
   type PersonSituation,
   populationFromSituations,
 } from './population.builder.ts';
-export { type LoadOptions, loadPopulation } from './population.loader.ts';
 export {
   allocatePopulation,
   checkPopulation,

@@ -7,7 +7,7 @@ import {
   authorizePersonJoining,
   scopeFor,
 } from '../../access/access.plugin.ts';
-import { findGoverningHouseholdOfPerson } from '../../access/access.repository.ts';
+import { findGoverningHouseholdOfPerson } from '../../access/access.service.ts';
 import type { Action } from '../../access/policies.ts';
 import { auditFromRequest, uniqueHouseholds } from '../../audit/audit.service.ts';
 import type { DB } from '../../platform/db/schema.ts';

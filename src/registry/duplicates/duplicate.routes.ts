@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authorizeHousehold, scopeFor } from '../../access/access.plugin.ts';
-import { findGoverningHouseholdOfPerson } from '../../access/access.repository.ts';
+import { findGoverningHouseholdOfPerson } from '../../access/access.service.ts';
 import { auditFromRequest } from '../../audit/audit.service.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';

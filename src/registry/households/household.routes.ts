@@ -12,8 +12,8 @@ import {
   scopeFor,
 } from '../../access/access.plugin.ts';
 import type { Place } from '../../access/policies.ts';
+import { Purpose } from '../../access/purposes.ts';
 import { auditFromRequest } from '../../audit/audit.service.ts';
-import { Purpose } from '../../audit/purposes.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { authorizeHousehold, purposeFor, scopeFor } from '../../access/access.plugin.ts';
-import { findGoverningHouseholdOfPerson as governingHouseholdOf } from '../../access/access.repository.ts';
+import { findGoverningHouseholdOfPerson as governingHouseholdOf } from '../../access/access.service.ts';
+import { Purpose } from '../../access/purposes.ts';
 import { auditFromRequest } from '../../audit/audit.service.ts';
-import { Purpose } from '../../audit/purposes.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';

@@ -23,6 +23,8 @@ export async function getPerson(db: Kysely<DB>, id: string): Promise<PersonRow> 
 }
 
 export const findPerson = repository.findPerson;
+/** The person with this PINFL, if any (other contexts find people through this service, not the repository). */
+export const findPersonByPinfl = repository.findPersonByPinfl;
 
 /**
  * Validates and inserts a new person inside the caller's transaction. A taken PINFL is a conflict,

@@ -1,13 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { actorIn, authorizeHousehold } from '../access/access.plugin.ts';
-import type { RoleGrant } from '../access/actor.ts';
-import { type Action, areaHolds, grantsFor, type Place } from '../access/policies.ts';
 import type { DB } from '../platform/db/schema.ts';
+import { actorIn, authorizeHousehold } from './access.plugin.ts';
+import type { RoleGrant } from './actor.ts';
+import { type Action, areaHolds, grantsFor, type Place } from './policies.ts';
 
 /**
  * The record-level check of the routes of decisions and casework, and the grant it used: what the audit
  * entry names as role, organisation and area (the one that reaches the household, not the actor's first).
+ * Grant logic is the access policy's, so it lives here rather than in the contexts that use it.
  */
 
 /** The actor's first grant allowing `action` at `place` (a citizen's grant for their own household). */

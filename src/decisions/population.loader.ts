@@ -1,8 +1,13 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
-import { isoOfDay, type Month, NO_DAY, parseMonth } from './dates.ts';
-import { codeOf, EMPLOYMENT, ROLE, ROLE_OF_RELATIONSHIP, SECTOR, SEX } from './entities.ts';
-import { allocatePopulation, checkPopulation, incomeWindow, type PopulationColumns } from './population.ts';
+import { isoOfDay, type Month, NO_DAY, parseMonth } from '../rules/dates.ts';
+import { codeOf, EMPLOYMENT, ROLE, ROLE_OF_RELATIONSHIP, SECTOR, SEX } from '../rules/entities.ts';
+import {
+  allocatePopulation,
+  checkPopulation,
+  incomeWindow,
+  type PopulationColumns,
+} from '../rules/population.ts';
 
 /**
  * Loads the columns of a month from the registry with two set-based queries (persons with their facts,

@@ -5,11 +5,11 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import type { DB } from '../platform/db/schema.ts';
 import { EXCLUSION_BIT } from '../programs/exclusion-filters/variables.ts';
 import { CATEGORY } from '../programs/social-registry/rules.ts';
-import { dayOf, isoOfDay } from './dates.ts';
-import { evaluate, explain } from './index.ts';
-import { type HouseholdSituation, populationFromSituations } from './population.builder.ts';
+import { dayOf, isoOfDay } from '../rules/dates.ts';
+import { evaluate, explain } from '../rules/index.ts';
+import { type HouseholdSituation, populationFromSituations } from '../rules/population.builder.ts';
+import type { PopulationColumns } from '../rules/population.ts';
 import { loadPopulation } from './population.loader.ts';
-import type { PopulationColumns } from './population.ts';
 
 /**
  * The loader against a real registry: the situations below are written into the registry tables (with
