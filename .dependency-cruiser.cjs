@@ -45,24 +45,8 @@ module.exports = {
       name: 'platform-no-context',
       comment: 'The platform (config, database, HTTP server, jobs, errors) knows no domain context.',
       severity: 'error',
-      from: { path: '^src/platform/', pathNot: [TEST_FILES, '^src/platform/db/schema\\.ts$'] },
+      from: { path: '^src/platform/', pathNot: TEST_FILES },
       to: { path: `^src/(${CONTEXTS})/` },
-    },
-    {
-      name: 'platform-schema-aggregates-table-types',
-      comment:
-        'Exception to platform-no-context: src/platform/db/schema.ts assembles the Kysely DB type from the ' +
-        "contexts' *.tables.ts, type-only (erased at run time). It goes when table types are generated.",
-      severity: 'error',
-      from: { path: '^src/platform/db/schema\\.ts$' },
-      to: { path: `^src/(${CONTEXTS})/`, pathNot: '\\.tables\\.ts$' },
-    },
-    {
-      name: 'platform-schema-table-types-only',
-      comment: 'The same exception, for types only: schema.ts takes no value from a *.tables.ts.',
-      severity: 'error',
-      from: { path: '^src/platform/db/schema\\.ts$' },
-      to: { path: '\\.tables\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'access-asks-no-context',
