@@ -19,11 +19,13 @@ import { installDemoAccounts } from './identity/demo-accounts.ts';
 import { registerIdentityJobs, scheduleIdentityPurge } from './identity/identity.purge.ts';
 import { identityRoutes } from './identity/identity.routes.ts';
 import { intakeRoutes } from './intake/intake.routes.ts';
-import { registerIntakeJobs, startIntakeCallbacks } from './intake/intake.service.ts';
+import { registerIntakeDelivery } from './intake/intake.service.ts';
 import { registerIntegrationJobs, scheduleIntegrationPulls } from './integration/integration.jobs.ts';
 import { integrationRoutes } from './integration/integration.routes.ts';
-import { registerNotificationJobs, startNotificationDispatch } from './notifications/dispatcher.ts';
+import { registerSmsDelivery } from './notifications/dispatcher.ts';
 import { notificationRoutes } from './notifications/notification.routes.ts';
+import { registerOutboxJobs, startOutbox } from './outbox/outbox.jobs.ts';
+import { outboxRoutes } from './outbox/outbox.routes.ts';
 import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
@@ -49,8 +51,10 @@ export function httpPlugins(ctx: AppContext): HttpPlugin[] {
   registerDecisionJobs(ctx);
   registerDciJobs(ctx);
   registerIntegrationJobs(ctx);
-  registerNotificationJobs(ctx);
-  registerIntakeJobs(ctx);
+  // The one outbox, and the handlers of the contexts that send through it (DCI's: in registerDciJobs).
+  registerOutboxJobs(ctx);
+  registerSmsDelivery(ctx);
+  registerIntakeDelivery();
   registerIdentityJobs(ctx);
   // authenticationPlugin first: its onRequest hook sets request.actor for every route registered after it.
   return [
@@ -75,6 +79,7 @@ export function httpPlugins(ctx: AppContext): HttpPlugin[] {
     meRoutes,
     documentRoutes,
     administrationRoutes,
+    outboxRoutes,
   ];
 }
 
@@ -142,10 +147,8 @@ export async function startApp(config: Config): Promise<RunningApp> {
     await scheduleIdentityPurge(ctx);
   }
   if (config.JOBS) await scheduleIntegrationPulls(ctx);
-  // SMS and my.gov.uz callbacks leave as soon as they are queued (and retries wake up on time).
-  const stopDelivery = config.JOBS
-    ? [await startNotificationDispatch(ctx), await startIntakeCallbacks(ctx)]
-    : [];
+  // SMS, my.gov.uz and DCI callbacks leave as soon as they are queued (and retries wake up on time).
+  const stopDelivery = config.JOBS ? [await startOutbox(ctx)] : [];
   const url = await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url, database: database.kind }, 'Himoya is listening');
   let stopping: Promise<void> | undefined;

@@ -6,6 +6,7 @@ import type { DocumentTables } from '../../documents/documents.tables.ts';
 import type { IdentityTables } from '../../identity/identity.tables.ts';
 import type { IntegrationTables } from '../../integration/integration.tables.ts';
 import type { NotificationTables } from '../../notifications/notifications.tables.ts';
+import type { OutboxTables } from '../../outbox/outbox.tables.ts';
 import type { ProactiveTables } from '../../proactive/proactive.tables.ts';
 
 /**
@@ -392,7 +393,8 @@ export interface DB
     DciTables,
     NotificationTables,
     DocumentTables,
-    AdministrationTables {
+    AdministrationTables,
+    OutboxTables {
   region: RegionTable;
   district: DistrictTable;
   mahalla: MahallaTable;
