@@ -53,8 +53,12 @@ export async function wakeOutbox(jobs: JobRunner): Promise<void> {
   await jobs.send(OUTBOX_JOB, {}, { retryLimit: 1 });
 }
 
+/** The minute sweeps of the delivery loops the outbox replaced (ADR 009): kept in upgraded databases. */
+const REPLACED_SCHEDULES = ['notifications.dispatch', 'intake.callbacks'];
+
 /** In a process that works jobs: the minute sweep and the in-process loop. Returns what stops the loop. */
 export async function startOutbox(ctx: JobsContext): Promise<() => void> {
+  for (const name of REPLACED_SCHEDULES) await ctx.jobs.unschedule(name);
   await ctx.jobs.schedule(OUTBOX_JOB, '* * * * *', {}, 'UTC');
   const loop = new DeliveryLoop(
     'outbox',
