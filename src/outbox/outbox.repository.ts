@@ -131,18 +131,21 @@ export async function markDead(db: Kysely<DB>, id: string, error: string, reason
   return rows.length > 0;
 }
 
-/** The earliest due time of a pending message of the kinds (undefined: nothing pending). */
-export async function nextDueAt(db: Kysely<DB>, kinds?: readonly string[]): Promise<Date | undefined> {
-  let query = db
-    .selectFrom('outbox_message')
-    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-    .where('status', '=', 'pending');
-  if (kinds) {
-    if (kinds.length === 0) return undefined;
-    query = query.where('kind', 'in', kinds);
-  }
-  const row = await query.executeTakeFirst();
-  return row?.at ? new Date(row.at) : undefined;
+/**
+ * The earliest due time of a message a pass of these kinds could claim (undefined: none). Messages waiting
+ * behind an earlier one of their order key do not count: a loop would otherwise wake for them at once,
+ * again and again, while the earlier one waits for its retry.
+ */
+export async function nextDueAt(db: Kysely<DB>, kinds: readonly string[]): Promise<Date | undefined> {
+  if (kinds.length === 0) return undefined;
+  const result = await sql<{ at: Date | string | null }>`
+    select min(m.next_attempt_at) as at from outbox_message m
+    where m.status = 'pending' and m.kind in (${sql.join(kinds)})
+      and (m.order_key is null or not exists (
+        select 1 from outbox_message e
+        where e.order_key = m.order_key and e.status = 'pending' and e.seq < m.seq))`.execute(db);
+  const at = result.rows[0]?.at;
+  return at ? new Date(at) : undefined;
 }
 
 export interface DeadLetter {

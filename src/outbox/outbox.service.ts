@@ -9,6 +9,7 @@ import {
   type OutboxContext,
   type OutboxHandler,
   type OutboxMessage,
+  outboxHandler,
   outboxHandlers,
   type Settlement,
 } from './outbox.handlers.ts';
@@ -146,7 +147,10 @@ async function record(db: Kysely<DB>, handler: OutboxHandler, message: OutboxMes
   });
 }
 
-export const nextDueAt = repo.nextDueAt;
+/** When a pass over `kinds` (default: every registered kind) next has something to claim. */
+export function nextDueAt(db: Kysely<DB>, kinds?: readonly string[]): Promise<Date | undefined> {
+  return repo.nextDueAt(db, kinds ?? outboxHandlers().map((h) => h.kind));
+}
 
 // --- Dead letters, for staff ---
 
@@ -162,7 +166,7 @@ export async function retryDeadLetter(db: Kysely<DB>, id: string): Promise<Outbo
   const reopened = await db.transaction().execute(async (trx) => {
     const message = await repo.reopen(trx, id);
     if (!message) return undefined;
-    const handler = outboxHandlers().find((h) => h.kind === message.kind);
+    const handler = outboxHandler(message.kind);
     await handler?.reopened?.(trx, message);
     return message;
   });

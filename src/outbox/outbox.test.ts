@@ -14,7 +14,7 @@ import {
 } from './outbox.handlers.ts';
 import { wakeOutbox } from './outbox.jobs.ts';
 import { maskTarget } from './outbox.routes.ts';
-import { deliverDue, enqueue, listDeadLetters, retryDeadLetter } from './outbox.service.ts';
+import { deliverDue, enqueue, listDeadLetters, nextDueAt, retryDeadLetter } from './outbox.service.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -226,6 +226,25 @@ describe('the outbox', () => {
     await drain([h.handler]);
     expect(h.seen.map((m) => m.payload.step)).toEqual([1, 1, 2]);
     expect((await rowOf(first.id)).attempts).toBe(2);
+  });
+
+  it('wakes for a message only when it can be claimed (not while an earlier one of its key waits)', async () => {
+    const h = scripted('test_waiting', [fail()]);
+    const order = `waiting:${randomUUID()}`;
+    for (const step of [1, 2]) {
+      await enqueue(t.database.db, {
+        kind: 'test_waiting',
+        payload: { step },
+        target: 'https://p.example/',
+        idempotencyKey: `${order}:${step}`,
+        orderKey: order,
+      });
+    }
+    const before = Date.now();
+    await deliverDue(ctx, { kinds: ['test_waiting'], handlers: [h.handler], backoff: () => 60_000 });
+    const due = await nextDueAt(t.database.db, ['test_waiting']);
+    expect(due?.getTime()).toBeGreaterThan(before + 50_000);
+    expect(await nextDueAt(t.database.db, ['test_unknown_kind'])).toBeUndefined();
   });
 
   it('lists dead letters for staff (masked), sends one again, and audits both', async () => {
