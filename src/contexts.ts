@@ -10,6 +10,7 @@ import { identityModule } from './identity/identity.module.ts';
 import { intakeModule } from './intake/intake.module.ts';
 import { integrationModule } from './integration/integration.module.ts';
 import { notificationsModule } from './notifications/notifications.module.ts';
+import { outboxModule } from './outbox/outbox.module.ts';
 import type { ContextModule, SupportingFolder } from './platform/context-module.ts';
 import { proactiveModule } from './proactive/proactive.module.ts';
 import { registryModule } from './registry/registry.module.ts';
@@ -39,6 +40,7 @@ export const CONTEXTS: readonly ContextModule[] = [
   proactiveModule,
   documentsModule,
   administrationModule,
+  outboxModule,
 ];
 
 /** The folders of src/ that are not contexts: no routes, no jobs of their own. */

@@ -39,6 +39,10 @@ export const ACTIONS = [
   'accounts.manage',
   /** Machine clients: scopes, area, callbacks, signing key, secret (src/administration). */
   'clients.manage',
+  /** Messages the outbox gave up (dead letters: SMS and partners' callbacks), phones masked (src/outbox). */
+  'outbox.read',
+  /** Send a dead letter again. */
+  'outbox.retry',
   // Machine clients only. Each is also the OAuth2 scope that grants it (see MACHINE_SCOPES).
   /** DCI Social Registry search and transaction status (src/dci). */
   'dci.search',
@@ -125,6 +129,8 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'audit.read',
     'accounts.manage',
     'clients.manage',
+    'outbox.read',
+    'outbox.retry',
   ],
   auditor: ['registry.read', 'decisions.read', 'simulations.run', 'audit.read'],
   vendor: [],

@@ -543,6 +543,26 @@ export async function recordDelivery(
     .execute();
 }
 
+/** Failed for good (the outbox gave it up), unless it was settled meanwhile. */
+export async function markOutboxFailed(db: Kysely<DB>, id: number, error: string): Promise<void> {
+  await db
+    .updateTable('dci_outbox')
+    .set({ status: 'failed', last_error: error.slice(0, 1000) })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** A failed delivery that staff send again: pending, with a fresh count of attempts. */
+export async function reopenOutbox(db: Kysely<DB>, id: number): Promise<void> {
+  await db
+    .updateTable('dci_outbox')
+    .set({ status: 'pending', attempts: 0 })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .execute();
+}
+
 // --- Himoya's signing key ---
 
 const SIGNING_KEY_ROW = 'current';

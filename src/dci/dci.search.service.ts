@@ -6,7 +6,7 @@ import { clientCallbacksOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { OutboundPolicy } from '../platform/http/outbound-url.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
-import { sendDelivery } from './dci.delivery.ts';
+import { queueDelivery, wakeDelivery } from './dci.delivery.ts';
 import {
   ack,
   callbackBaseOf,
@@ -357,12 +357,12 @@ export async function runAsyncSearch(db: Kysely<DB>, jobs: JobRunner, job: Searc
     response = done.response;
     status = done.status;
   }
-  const outbox = await repo.enqueueOutbox(db, {
+  const outbox = await queueDelivery(db, {
     kind: 'on-search',
     clientId: t.client_id,
     url: callbackUrl(t.sender_uri, 'registry/on-search'),
     body: onSearchEnvelope(status, { sender_id: t.sender_id }, response),
     dedupeKey: `on-search:${t.correlation_id}`,
   });
-  if (outbox.pending) await sendDelivery(jobs, outbox.id);
+  if (outbox.pending) await wakeDelivery(jobs);
 }

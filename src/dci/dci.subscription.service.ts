@@ -5,7 +5,7 @@ import { type AuditActor, appendAudit } from '../audit/audit.service.ts';
 import { clientCallbacksOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
-import { sendDelivery } from './dci.delivery.ts';
+import { queueDelivery, wakeDelivery } from './dci.delivery.ts';
 import {
   ack,
   callbackBaseOf,
@@ -213,7 +213,7 @@ export async function subscribe(
     };
     const status = items.some((i) => i.status === 'succ') ? 'succ' : 'rjct';
     await repo.completeTransaction(trx, key, status, response);
-    return repo.enqueueOutbox(trx, {
+    return queueDelivery(trx, {
       kind: 'on-subscribe',
       clientId: caller.clientId,
       url: callbackUrl(senderUri, 'registry/on-subscribe'),
@@ -225,7 +225,7 @@ export async function subscribe(
     });
   });
   if (!outbox) return subscribe(db, jobs, caller, envelope);
-  if (outbox.pending) await sendDelivery(jobs, outbox.id);
+  if (outbox.pending) await wakeDelivery(jobs);
   return { status: 202, body: ack(correlationId) };
 }
 
@@ -311,7 +311,7 @@ export async function unsubscribe(
       subscription_status: [...active, ...already].map((code) => ({ code, status: 'unsubscribe' })),
     };
     await repo.completeTransaction(trx, key, status, response);
-    return repo.enqueueOutbox(trx, {
+    return queueDelivery(trx, {
       kind: 'on-unsubscribe',
       clientId: caller.clientId,
       url: callbackUrl(senderUri, 'registry/on-unsubscribe'),
@@ -320,7 +320,7 @@ export async function unsubscribe(
     });
   });
   if (!outbox) return unsubscribe(db, jobs, caller, envelope);
-  if (outbox.pending) await sendDelivery(jobs, outbox.id);
+  if (outbox.pending) await wakeDelivery(jobs);
   return { status: 202, body: ack(correlationId) };
 }
 
@@ -409,7 +409,7 @@ export async function notifyRegistryEvent(
       },
     };
     const outbox = await db.transaction().execute(async (trx) => {
-      const row = await repo.enqueueOutbox(trx, {
+      const row = await queueDelivery(trx, {
         kind: 'notify',
         clientId: s.client_id,
         url: s.notify_uri,
@@ -437,7 +437,7 @@ export async function notifyRegistryEvent(
     if (outbox.created) created += 1;
     if (outbox.pending) pending.push(outbox.id);
   }
-  // A pending delivery is queued again: harmless (one job per row), and it revives a lost one.
-  for (const id of pending) await sendDelivery(jobs, id);
+  // Pending deliveries: the outbox is woken (harmless when it has nothing due).
+  if (pending.length > 0) await wakeDelivery(jobs);
   return created;
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { clientCallbacksOf } from '../identity/machine.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
-import { sendDelivery } from './dci.delivery.ts';
+import { queueDelivery, wakeDelivery } from './dci.delivery.ts';
 import {
   ack,
   callbackBaseOf,
@@ -207,7 +207,7 @@ export async function asyncTxnStatus(
       };
     }
     const outbox = await repo.findOutboxByDedupeKey(db, `txn-on-status:${existing.correlation_id}`);
-    if (outbox?.pending) await sendDelivery(jobs, outbox.id);
+    if (outbox?.pending) await wakeDelivery(jobs);
     return { status: 202, body: ack(existing.correlation_id) };
   }
   const correlationId = newCorrelationId();
@@ -228,7 +228,7 @@ export async function asyncTxnStatus(
     });
     if (!inserted) return undefined;
     await repo.completeTransaction(trx, key, outcome.found ? 'succ' : 'rjct', outcome.message);
-    return repo.enqueueOutbox(trx, {
+    return queueDelivery(trx, {
       kind: 'txn-on-status',
       clientId: caller.clientId,
       url: callbackUrl(senderUri, 'registry/txn/on-status'),
@@ -238,6 +238,6 @@ export async function asyncTxnStatus(
   });
   // Another request with this transaction_id won the race: answer as it was answered.
   if (!outbox) return asyncTxnStatus(db, jobs, caller, envelope);
-  if (outbox.pending) await sendDelivery(jobs, outbox.id);
+  if (outbox.pending) await wakeDelivery(jobs);
   return { status: 202, body: ack(correlationId) };
 }

@@ -1,7 +1,7 @@
 import { onApplicationStep } from '../casework/application.events.ts';
 import type { ContextModule } from '../platform/context-module.ts';
 import { intakeRoutes } from './intake.routes.ts';
-import { notifyIntakeStatus, registerIntakeJobs, startIntakeCallbacks } from './intake.service.ts';
+import { notifyIntakeStatus, registerIntakeDelivery } from './intake.service.ts';
 
 export const intakeModule: ContextModule = {
   name: 'intake',
@@ -9,9 +9,8 @@ export const intakeModule: ContextModule = {
   routes: [intakeRoutes],
   // An application that moves a step queues the portal's status callback, in casework's transaction.
   wire: () => onApplicationStep('intake.status-callback', notifyIntakeStatus),
-  registerJobs: registerIntakeJobs,
-  // my.gov.uz callbacks leave as soon as they are queued (and retries wake up on time).
-  start: startIntakeCallbacks,
+  // Status callbacks leave through the outbox: this registers the handler of its 'intake_callback' kind.
+  registerJobs: () => registerIntakeDelivery(),
   tables: ['intake_application', 'intake_callback'],
   actions: ['intake.submit'],
 };

@@ -81,49 +81,46 @@ export interface DueCallback {
 }
 
 /**
- * Claims due callbacks (lease as for SMS), in the order of the application's steps: a callback waits while
- * an earlier status of the same application is still being delivered, so the portal never hears
- * 'decided' before 'submitted'.
+ * A callback the outbox is about to deliver: marked 'sending' with the outbox's count of attempts.
+ * Undefined when it is gone or settled already, so that it is never delivered twice.
  */
-export async function claimDueCallbacks(
+export async function markCallbackSending(
   db: Kysely<DB>,
-  limit: number,
-  leaseSeconds: number,
-): Promise<DueCallback[]> {
-  const result = await sql<{
-    id: string;
-    application_id: string;
-    status: IntakeStatus;
-    payload: IntakeCallbackPayload | string;
-    attempts: number;
-    callback_url: string;
-    client_id: string;
-  }>`
-    with claimed as (
-      update intake_callback set state = 'sending', attempts = attempts + 1,
-        next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
-      where id in (
-        select c.id from intake_callback c
-        where c.state in ('queued', 'sending') and c.next_attempt_at <= now()
-          and not exists (
-            select 1 from intake_callback e
-            where e.application_id = c.application_id and e.state in ('queued', 'sending')
-              and ${statusRank('e.status')} < ${statusRank('c.status')})
-        order by c.next_attempt_at
-        limit ${limit}
-        for update of c skip locked)
-      returning id, application_id, status, payload, attempts)
-    select claimed.*, a.callback_url, a.client_id from claimed
-    join intake_application a on a.application_id = claimed.application_id`.execute(db);
-  return result.rows.map((r) => ({
-    id: r.id,
-    applicationId: r.application_id,
-    status: r.status,
-    payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
-    attempts: r.attempts,
-    callbackUrl: r.callback_url,
-    clientId: r.client_id,
-  }));
+  id: string,
+  attempts: number,
+): Promise<DueCallback | undefined> {
+  const row = await db
+    .updateTable('intake_callback')
+    .set({ state: 'sending', attempts })
+    .where('id', '=', id)
+    .where('state', 'in', ['queued', 'sending'])
+    .returning(['id', 'application_id', 'status', 'payload', 'attempts'])
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const intake = await db
+    .selectFrom('intake_application')
+    .select(['callback_url', 'client_id'])
+    .where('application_id', '=', row.application_id)
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    applicationId: row.application_id,
+    status: row.status,
+    payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
+    attempts: row.attempts,
+    callbackUrl: intake.callback_url,
+    clientId: intake.client_id,
+  };
+}
+
+/** A failed callback that staff send again. */
+export async function requeueFailedCallback(db: Kysely<DB>, id: string): Promise<void> {
+  await db
+    .updateTable('intake_callback')
+    .set({ state: 'queued', attempts: 0, next_attempt_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('state', '=', 'failed')
+    .execute();
 }
 
 const statusRank = (column: string) =>
@@ -158,15 +155,6 @@ export async function markCallbackFailed(
     .where('id', '=', id)
     .where('state', '=', 'sending')
     .execute();
-}
-
-export async function nextCallbackDueAt(db: Kysely<DB>): Promise<Date | undefined> {
-  const row = await db
-    .selectFrom('intake_callback')
-    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-    .where('state', 'in', ['queued', 'sending'])
-    .executeTakeFirst();
-  return row?.at ? new Date(row.at) : undefined;
 }
 
 export interface CallbackRecord {

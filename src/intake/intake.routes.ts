@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { actorIn, authorizeHousehold } from '../access/access.plugin.ts';
 import { auditActorOf } from '../audit/audit.service.ts';
 import { clientCallbacksOf } from '../identity/machine.service.ts';
-import { kickDispatch } from '../notifications/dispatcher.ts';
+import { kickOutbox } from '../outbox/outbox.service.ts';
 import { DomainError } from '../platform/errors.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import {
@@ -13,7 +13,7 @@ import {
 } from '../platform/http/outbound-url.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { CivilDate, Instant } from '../shared/date-schemas.ts';
-import { kickIntakeCallbacks, submitIntake } from './intake.service.ts';
+import { submitIntake } from './intake.service.ts';
 
 const TAGS = ['intake'];
 
@@ -95,8 +95,7 @@ export const intakeRoutes: HttpPlugin = (app, { config, database }) => {
         ),
       );
       // Committed: the SMS and the 'submitted' callback can leave now.
-      kickDispatch();
-      kickIntakeCallbacks();
+      kickOutbox();
       return reply.status(202).send({
         applicationId: result.application.id,
         status: result.application.status,

@@ -5,22 +5,22 @@ import { type AuditActor, appendAudit } from '../audit/audit.service.ts';
 import { getApplication, submitApplication } from '../casework/application.service.ts';
 import { grantConsent } from '../consent/consent.service.ts';
 import { clientCallbacksOf } from '../identity/machine.service.ts';
-import { DeliveryLoop } from '../notifications/delivery-loop.ts';
-import { defaultBackoff } from '../notifications/dispatcher.ts';
 import { enqueueNotification } from '../notifications/notification.service.ts';
 import type { IntakeCallbackPayload, IntakeStatus } from '../notifications/notifications.tables.ts';
+import { type OutboxHandler, registerOutboxHandler } from '../outbox/outbox.handlers.ts';
+import { deliverDue, enqueue } from '../outbox/outbox.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { DB, DecisionProgramme } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import { isRegisteredCallback, outboundPolicyOf, postToPartner } from '../platform/http/outbound-url.ts';
-import type { Logger } from '../platform/logger.ts';
 import { findPersonByPinfl } from '../registry/persons/person.service.ts';
 import * as repo from './intake.repository.ts';
 
 /**
  * Applications the state portal (my.gov.uz) submits for a citizen, with the citizen's consent, into the same
  * application flow as the citizen portal (channel 'mygov'), and the status callbacks the portal receives as
- * the application moves on. The callbacks are an outbox (`intake_callback`) delivered with retries.
+ * the application moves on. The callbacks are recorded here (`intake_callback`) and delivered with retries
+ * by the one outbox (src/outbox).
  */
 
 /** Who the consent is given to, and the channel it came through. */
@@ -132,22 +132,26 @@ export async function notifyIntakeStatus(
     status: application.status as IntakeStatus,
     ...(application.status === 'decided' && application.outcome ? { outcome: application.outcome } : {}),
   };
-  const queued = await repo.insertCallback(db, {
-    id: randomUUID(),
-    applicationId,
-    status: application.status,
-    payload,
-  });
+  const id = randomUUID();
+  const queued = await repo.insertCallback(db, { id, applicationId, status: application.status, payload });
   if (queued) {
-    if (db.isTransaction) for (const loop of loops) loop.kickSoon();
-    else kickIntakeCallbacks();
+    await enqueue(db, {
+      kind: INTAKE_CALLBACK_KIND,
+      payload: { callbackId: id },
+      target: intake.callbackUrl,
+      idempotencyKey: `intake_callback:${id}`,
+      // One application's statuses leave in order.
+      orderKey: `intake:${applicationId}`,
+    });
   }
   return { queued };
 }
 
 export const listCallbacks = repo.listCallbacks;
 
-// --- Delivery of the callbacks ---
+// --- Delivery of the callbacks, through the one outbox (src/outbox) ---
+
+export const INTAKE_CALLBACK_KIND = 'intake_callback';
 
 export type CallbackContext = Pick<AppContext, 'database' | 'config' | 'logger'> & {
   fetch?: typeof fetch;
@@ -157,109 +161,86 @@ export type CallbackContext = Pick<AppContext, 'database' | 'config' | 'logger'>
 /** Header naming the callback, so that the portal can drop a repeated delivery. */
 export const CALLBACK_ID_HEADER = 'x-himoya-callback-id';
 
-const LEASE_SECONDS = 120;
+const callbackIdOf = (payload: Record<string, unknown>) => String(payload.callbackId);
 
-/** One pass: POSTs due callbacks as JSON; 2xx = delivered, anything else is retried with backoff. */
-export async function deliverIntakeCallbacks(ctx: CallbackContext, limit = 50) {
-  const db = ctx.database.db;
-  const doFetch = ctx.fetch ?? fetch;
-  const backoff = ctx.backoff ?? defaultBackoff;
-  const claimed = await repo.claimDueCallbacks(db, limit, LEASE_SECONDS);
-  const summary = { claimed: claimed.length, delivered: 0, retrying: 0, failed: 0 };
-  const policy = outboundPolicyOf(ctx.config);
-  const registered = new Map<string, Promise<string[]>>();
-  const callbackUrisOf = (clientId: string) => {
-    let uris = registered.get(clientId);
-    if (!uris) {
-      uris = clientCallbacksOf(db, clientId).then((c) => c.callbackUris);
-      registered.set(clientId, uris);
-    }
-    return uris;
-  };
-  await Promise.all(
-    claimed.map(async (c) => {
+/**
+ * The outbox handler of the portal's status callbacks: POSTs the stored payload as JSON to the address the
+ * application gave (checked again against the client's registered callback URIs, never a redirect
+ * followed); 2xx = delivered, anything else is retried with backoff, up to INTAKE_CALLBACK_MAX_ATTEMPTS.
+ * The outbox delivers the statuses of one application in order (their order key), so the portal never
+ * hears 'decided' before 'submitted'. `fetch` in place of the global one (tests).
+ */
+export function intakeCallbackHandler(fetchOverride?: typeof fetch): OutboxHandler {
+  return {
+    kind: INTAKE_CALLBACK_KIND,
+    maxAttempts: (config) => config.INTAKE_CALLBACK_MAX_ATTEMPTS,
+    backoff: { baseMs: 5000, capMs: 3_600_000 },
+    async deliver(message, ctx) {
+      const db = ctx.database.db;
+      const c = await repo.markCallbackSending(db, callbackIdOf(message.payload), message.attempts);
+      if (!c) {
+        return {
+          ok: false,
+          retryable: false,
+          error: 'the callback is gone or was settled elsewhere',
+          reason: 'record_gone',
+        };
+      }
       // Checked again at delivery: an address no longer registered for the portal is never called.
-      if (!isRegisteredCallback(c.callbackUrl, await callbackUrisOf(c.clientId))) {
+      const { callbackUris } = await clientCallbacksOf(db, c.clientId);
+      if (!isRegisteredCallback(c.callbackUrl, callbackUris)) {
         const error = 'refused: the address is not under a callback URI registered for the client';
-        await repo.markCallbackFailed(db, c.id, error, null);
-        summary.failed += 1;
         ctx.logger.warn({ callback: c.id, application: c.applicationId, error }, 'intake callback refused');
-        return;
+        return { ok: false, retryable: false, error, reason: 'address_not_registered' };
       }
       const outcome = await postToPartner(c.callbackUrl, JSON.stringify(c.payload), {
-        policy,
+        policy: outboundPolicyOf(ctx.config),
         timeoutMs: ctx.config.INTAKE_CALLBACK_TIMEOUT_MS,
         headers: { [CALLBACK_ID_HEADER]: c.id },
-        fetch: doFetch,
+        fetch: fetchOverride ?? ctx.fetch ?? fetch,
       });
-      if (outcome.ok) {
-        await repo.markDelivered(db, c.id);
-        summary.delivered += 1;
-        return;
-      }
-      const { error } = outcome;
+      if (outcome.ok) return { ok: true };
       if (outcome.kind === 'redirect') {
         // Never followed: the portal's answer is a failed attempt, retried at the registered address.
         ctx.logger.warn(
-          { callback: c.id, application: c.applicationId, error },
+          { callback: c.id, application: c.applicationId, error: outcome.error },
           'intake callback redirected',
         );
       }
-      const giveUp = c.attempts >= ctx.config.INTAKE_CALLBACK_MAX_ATTEMPTS;
-      await repo.markCallbackFailed(db, c.id, error, giveUp ? null : backoff(c.attempts));
-      if (giveUp) {
-        summary.failed += 1;
-        ctx.logger.warn({ callback: c.id, application: c.applicationId, error }, 'intake callback failed');
-      } else summary.retrying += 1;
-    }),
-  );
-  return summary;
-}
-
-export const INTAKE_CALLBACK_JOB = 'intake.callbacks';
-
-const loops = new Set<DeliveryLoop>();
-
-export function kickIntakeCallbacks(): void {
-  for (const loop of loops) loop.kick();
-}
-
-export function registerIntakeJobs(ctx: CallbackContext & Pick<AppContext, 'jobs'>): void {
-  ctx.jobs.register(INTAKE_CALLBACK_JOB, async () => {
-    for (;;) {
-      const summary = await deliverIntakeCallbacks(ctx);
-      if (summary.claimed > 0) ctx.logger.info(summary, 'intake callbacks delivered');
-      if (summary.claimed < 50) break;
-    }
-  });
-}
-
-/** The minute sweep and the in-process loop (as for SMS); returns what stops the loop. */
-export async function startIntakeCallbacks(ctx: CallbackContext & Pick<AppContext, 'jobs'>) {
-  await ctx.jobs.schedule(INTAKE_CALLBACK_JOB, '* * * * *', {}, 'UTC');
-  const loop = intakeCallbackLoop(ctx, ctx.logger);
-  loops.add(loop);
-  loop.kick();
-  return () => {
-    loop.stop();
-    loops.delete(loop);
+      return { ok: false, retryable: true, error: outcome.error };
+    },
+    async recorded(trx, message, settlement) {
+      const id = callbackIdOf(message.payload);
+      if (settlement.status === 'delivered') await repo.markDelivered(trx, id);
+      else {
+        const retryIn = settlement.status === 'retrying' ? settlement.retryInMs : null;
+        await repo.markCallbackFailed(trx, id, settlement.error, retryIn);
+      }
+    },
+    async reopened(trx, message) {
+      await repo.requeueFailedCallback(trx, callbackIdOf(message.payload));
+    },
   };
 }
 
-export function intakeCallbackLoop(ctx: CallbackContext, logger: Logger): DeliveryLoop {
-  return new DeliveryLoop(
-    'intake-callbacks',
-    async () => ({ full: (await deliverIntakeCallbacks(ctx)).claimed === 50 }),
-    () => repo.nextCallbackDueAt(ctx.database.db),
-    logger,
-  );
+/** Wiring: the portal's callbacks join the outbox. */
+export function registerIntakeDelivery(): void {
+  registerOutboxHandler(intakeCallbackHandler());
 }
 
-/** Registers a loop made by the caller (tests), so that kicks reach it; returns what unregisters it. */
-export function attachIntakeLoop(loop: DeliveryLoop): () => void {
-  loops.add(loop);
-  return () => {
-    loop.stop();
-    loops.delete(loop);
+/** One pass over the due callbacks (the outbox's, for this kind only); with the job workers off too. */
+export async function deliverIntakeCallbacks(ctx: CallbackContext, limit = 50) {
+  const backoff = ctx.backoff;
+  const summary = await deliverDue(ctx, {
+    kinds: [INTAKE_CALLBACK_KIND],
+    handlers: [intakeCallbackHandler(ctx.fetch)],
+    limit,
+    ...(backoff ? { backoff: (attempts: number) => backoff(attempts) } : {}),
+  });
+  return {
+    claimed: summary.claimed,
+    delivered: summary.delivered,
+    retrying: summary.retrying,
+    failed: summary.dead,
   };
 }

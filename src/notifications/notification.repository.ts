@@ -133,26 +133,33 @@ export async function findNotification(db: Kysely<DB>, id: string): Promise<Noti
 }
 
 /**
- * Claims due SMS for sending: marks them 'sending', counts the attempt and sets a lease (`leaseSeconds`):
- * a message whose sender died is due again when the lease ends. `skip locked` lets several dispatchers
- * (kicks, the job, other processes) run at once without taking the same message.
+ * An SMS the outbox is about to send: marked 'sending' with the outbox's count of attempts. Undefined when
+ * it is gone or settled already (sent, delivered or failed), so that it is never sent twice.
  */
-export async function claimDueSms(
+export async function markSending(
   db: Kysely<DB>,
-  limit: number,
-  leaseSeconds: number,
-): Promise<NotificationRecord[]> {
-  const result = await sql<Selectable<NotificationTable>>`
-    update notification set status = 'sending', attempts = attempts + 1,
-      next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
-    where id in (
-      select id from notification
-      where channel = 'sms' and status in ('queued', 'sending') and next_attempt_at <= now()
-      order by next_attempt_at
-      limit ${limit}
-      for update skip locked)
-    returning *`.execute(db);
-  return result.rows.map(toRecord);
+  id: string,
+  attempts: number,
+): Promise<NotificationRecord | undefined> {
+  const row = await db
+    .updateTable('notification')
+    .set({ status: 'sending', attempts })
+    .where('id', '=', id)
+    .where('channel', '=', 'sms')
+    .where('status', 'in', ['queued', 'sending'])
+    .returningAll()
+    .executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** A failed SMS that staff send again: queued, its earlier attempts forgotten with the outbox's. */
+export async function requeueFailedSms(db: Kysely<DB>, id: string): Promise<void> {
+  await db
+    .updateTable('notification')
+    .set({ status: 'queued', attempts: 0, next_attempt_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .execute();
 }
 
 export async function markSent(
@@ -201,17 +208,6 @@ export async function markAttemptFailed(
     .where('id', '=', id)
     .where('status', '=', 'sending')
     .execute();
-}
-
-/** When the next queued SMS falls due, if any (for the dispatcher's wake-up timer). */
-export async function nextDueAt(db: Kysely<DB>): Promise<Date | undefined> {
-  const row = await db
-    .selectFrom('notification')
-    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-    .where('channel', '=', 'sms')
-    .where('status', 'in', ['queued', 'sending'])
-    .executeTakeFirst();
-  return row?.at ? new Date(row.at) : undefined;
 }
 
 /**

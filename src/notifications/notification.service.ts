@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
+import { enqueue } from '../outbox/outbox.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError, LANGUAGES, type Language } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
-import { kickDispatch, kickDispatchSoon } from './dispatcher.ts';
+import { SMS_KIND } from './dispatcher.ts';
 import * as repo from './notification.repository.ts';
 import type { NotificationChannel, NotificationStatus } from './notifications.tables.ts';
 import { type NotificationTemplate, renderTemplate } from './templates.ts';
@@ -14,9 +15,10 @@ export type { NotificationTemplate } from './templates.ts';
 export type NotificationRecord = repo.NotificationRecord;
 
 /**
- * The notifications other contexts send: an outbox row per channel, rendered in the person's language and
+ * The notifications other contexts send: a notification row per channel, rendered in the person's language and
  * written in the caller's transaction, so a message exists exactly when the event that caused it commits.
- * Sending happens elsewhere (dispatcher.ts), never while the caller waits.
+ * An SMS is also queued in the one outbox (src/outbox), which sends it (dispatcher.ts), never while the
+ * caller waits.
  */
 
 export interface EnqueueNotification {
@@ -32,7 +34,7 @@ export interface EnqueueNotification {
 /**
  * Queues a message (idempotent by `dedupeKey`): one read of the recipient and one insert. `created` is
  * false when every channel of the key was already there; `ids` are the key's rows either way. Takes a
- * Kysely handle or a transaction; the dispatcher is nudged so that an SMS leaves within milliseconds of the
+ * Kysely handle or a transaction; the outbox is nudged so that an SMS leaves within milliseconds of the
  * commit (callers inside a transaction may also call `kickDispatch()` right after they commit).
  */
 export async function enqueueNotification(
@@ -64,9 +66,15 @@ export async function enqueueNotification(
       dedupeKey: input.dedupeKey,
     }));
   const inserted = await repo.insertNotifications(db, rows);
-  if (inserted.length > 0 && rows.some((r) => r.channel === 'sms')) {
-    if (db.isTransaction) kickDispatchSoon();
-    else kickDispatch();
+  // Each new SMS is an outbox message, in the same transaction: it leaves once the caller commits.
+  for (const row of rows) {
+    if (row.channel !== 'sms' || !row.phone || !inserted.includes(row.id)) continue;
+    await enqueue(db, {
+      kind: SMS_KIND,
+      payload: { notificationId: row.id },
+      target: row.phone,
+      idempotencyKey: `sms:${row.id}`,
+    });
   }
   if (inserted.length === rows.length) return { ids: inserted, created: inserted.length > 0 };
   return { ids: await repo.idsByDedupeKey(db, input.dedupeKey), created: inserted.length > 0 };

@@ -1,14 +1,13 @@
 import type { ContextModule } from '../platform/context-module.ts';
-import { registerNotificationJobs, startNotificationDispatch } from './dispatcher.ts';
+import { registerSmsDelivery } from './dispatcher.ts';
 import { notificationRoutes } from './notification.routes.ts';
 
 export const notificationsModule: ContextModule = {
   name: 'notifications',
-  docs: "SMS and portal messages in the citizen's language: templates, providers, dispatch with retries",
+  docs: "SMS and portal messages in the citizen's language: templates, providers, SMS sent through the outbox",
   routes: [notificationRoutes],
-  registerJobs: registerNotificationJobs,
-  // SMS leave as soon as they are queued (and retries wake up on time).
-  start: startNotificationDispatch,
+  // SMS leave through the outbox: this registers the handler of its 'sms' kind.
+  registerJobs: registerSmsDelivery,
   tables: ['notification'],
   actions: ['notifications.callback'],
 };

@@ -631,6 +631,14 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     expect: ADMIN_ONLY,
     request: () => ({ url: `/api/admin/requests/${id()}/reject`, payload: {} }),
   },
+
+  // The outbox's dead letters (src/outbox): operations data, not a household's record, so not narrowed to
+  // an area; phones are masked. No body: the one identifier is the message's, in the URL.
+  'GET /api/outbox/dead-letters': { expect: ADMIN_ONLY, request: get('/api/outbox/dead-letters?kind=sms') },
+  'POST /api/outbox/dead-letters/:id/retry': {
+    expect: ADMIN_ONLY,
+    request: () => ({ url: `/api/outbox/dead-letters/${id()}/retry` }),
+  },
 };
 
 /** The route a row is about: its key without a variant's ' #what' suffix. */

@@ -45,6 +45,7 @@ const Clients = lazy(() => import('./pages/staff/clients.tsx'));
 const NewClient = lazy(() => import('./pages/staff/client-new.tsx'));
 const ClientScreen = lazy(() => import('./pages/staff/client.tsx'));
 const AdminRequests = lazy(() => import('./pages/staff/admin-requests.tsx'));
+const DeadLetters = lazy(() => import('./pages/staff/dead-letters.tsx'));
 
 const client = new QueryClient({
   defaultOptions: {
@@ -97,6 +98,7 @@ if (root) {
               <Route path="/staff/clients/new" element={<NewClient />} />
               <Route path="/staff/clients/:id" element={<ClientScreen />} />
               <Route path="/staff/admin-requests" element={<AdminRequests />} />
+              <Route path="/staff/dead-letters" element={<DeadLetters />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Layout>

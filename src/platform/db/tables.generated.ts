@@ -556,6 +556,25 @@ export interface OidcLogin {
   used_at: Timestamp | null;
 }
 
+export interface OutboxMessage {
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  dead_at: Timestamp | null;
+  dead_reason: string | null;
+  delivered_at: Timestamp | null;
+  id: string;
+  idempotency_key: string;
+  kind: string;
+  last_error: string | null;
+  next_attempt_at: Generated<Timestamp>;
+  order_key: string | null;
+  payload: JsonText;
+  seq: Generated<number>;
+  status: Generated<"pending" | "delivered" | "dead">;
+  target: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface OverrideRequest {
   amount: number | null;
   category: string | null;
@@ -800,6 +819,7 @@ export interface DB {
   notification: Notification;
   offer_response: OfferResponse;
   oidc_login: OidcLogin;
+  outbox_message: OutboxMessage;
   override_request: OverrideRequest;
   person: Person;
   person_history: PersonHistory;

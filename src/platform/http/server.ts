@@ -86,6 +86,7 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
           name: 'administration',
           description: 'Staff accounts and machine clients; four eyes for registry-wide reach',
         },
+        { name: 'outbox', description: 'Messages that could not be delivered, and sending them again' },
       ],
     },
     transform: jsonSchemaTransform,

@@ -18,6 +18,10 @@ export interface SendOptions {
   /** Same key while a job of that key is queued or active = no second job (idempotent triggers). */
   singletonKey?: string;
   retryLimit?: number;
+  /** Not before this time (a retry that falls due later). */
+  startAfter?: Date;
+  /** With `singletonKey`: one job of that key per slot of this many seconds (later sends are dropped). */
+  singletonSeconds?: number;
 }
 
 /**
@@ -76,6 +80,8 @@ export class JobRunner {
       retryLimit: options.retryLimit ?? 3,
       retryBackoff: true,
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+      ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+      ...(options.singletonSeconds ? { singletonSeconds: options.singletonSeconds } : {}),
     });
   }
 

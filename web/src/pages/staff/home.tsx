@@ -32,6 +32,7 @@ function Home({ actor }: { actor: Actor }) {
           ['/staff/accounts', 'admin.accountsLink'],
           ['/staff/clients', 'admin.clientsLink'],
           ['/staff/admin-requests', 'admin.requestsLink'],
+          ['/staff/dead-letters', 'outbox.link'],
         ] as const)
       : []),
   ];

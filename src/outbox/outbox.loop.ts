@@ -1,9 +1,9 @@
 import type { Logger } from '../platform/logger.ts';
 
 /**
- * Runs a delivery pass at once when kicked (an SMS queued by a request goes out within milliseconds), one
+ * The in-process half of the outbox's "leave as soon as queued": runs a delivery pass at once when kicked (an SMS queued by a request goes out within milliseconds), one
  * pass at a time (kicks during a pass coalesce into one more pass), and wakes itself when the next retry
- * falls due. Nothing here must survive a restart: the rows are the state, and the job's sweep picks up
+ * falls due. Nothing here must survive a restart: the outbox rows are the state, and the job's sweep picks up
  * whatever a stopped process left behind.
  */
 export class DeliveryLoop {

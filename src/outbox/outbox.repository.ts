@@ -1,0 +1,216 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { DB } from '../platform/db/schema.ts';
+import { offsetOf, type PageQuery } from '../platform/http/pagination.ts';
+import type { DeadReason, OutboxMessage } from './outbox.handlers.ts';
+import type { OutboxMessageTable } from './outbox.tables.ts';
+
+/** All SQL of the outbox. */
+
+export interface NewOutboxMessage {
+  id: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  target: string;
+  idempotencyKey: string;
+  orderKey?: string | null;
+}
+
+/** Inserts unless the idempotency key exists; returns the id of the key's row and whether it is new. */
+export async function insertMessage(
+  db: Kysely<DB>,
+  m: NewOutboxMessage,
+): Promise<{ id: string; created: boolean }> {
+  const inserted = await db
+    .insertInto('outbox_message')
+    .values({
+      id: m.id,
+      kind: m.kind,
+      payload: JSON.stringify(m.payload),
+      target: m.target,
+      idempotency_key: m.idempotencyKey,
+      order_key: m.orderKey ?? null,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return { id: inserted.id, created: true };
+  const found = await db
+    .selectFrom('outbox_message')
+    .select('id')
+    .where('idempotency_key', '=', m.idempotencyKey)
+    .executeTakeFirstOrThrow();
+  return { id: found.id, created: false };
+}
+
+type Row = Selectable<OutboxMessageTable>;
+
+const toMessage = (r: Row): OutboxMessage => ({
+  id: r.id,
+  kind: r.kind,
+  payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+  target: r.target,
+  idempotencyKey: r.idempotency_key,
+  attempts: r.attempts,
+  createdAt: new Date(r.created_at),
+});
+
+/**
+ * Claims due messages of the given kinds (`for update skip locked`, so any number of workers may run):
+ * counts the attempt and leases the row for `leaseSeconds`, after which a worker that died is presumed
+ * dead and the row is due again. A message waits while an earlier one of its order key is pending.
+ */
+export async function claimDue(
+  db: Kysely<DB>,
+  kinds: readonly string[],
+  limit: number,
+  leaseSeconds: number,
+): Promise<OutboxMessage[]> {
+  if (kinds.length === 0) return [];
+  const result = await sql<Row>`
+    update outbox_message set attempts = attempts + 1, updated_at = now(),
+      next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
+    where id in (
+      select m.id from outbox_message m
+      where m.status = 'pending' and m.next_attempt_at <= now()
+        and m.kind in (${sql.join(kinds)})
+        and (m.order_key is null or not exists (
+          select 1 from outbox_message e
+          where e.order_key = m.order_key and e.status = 'pending' and e.seq < m.seq))
+      order by m.next_attempt_at
+      limit ${limit}
+      for update of m skip locked)
+    returning *`.execute(db);
+  return result.rows.map(toMessage);
+}
+
+export async function markDelivered(db: Kysely<DB>, id: string): Promise<boolean> {
+  const rows = await db
+    .updateTable('outbox_message')
+    .set({
+      status: 'delivered',
+      delivered_at: sql<Date>`now()`,
+      updated_at: sql<Date>`now()`,
+      last_error: null,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .execute();
+  return rows.length > 0;
+}
+
+export async function markRetry(db: Kysely<DB>, id: string, error: string, retryInMs: number) {
+  const rows = await db
+    .updateTable('outbox_message')
+    .set({
+      last_error: error.slice(0, 1000),
+      next_attempt_at: sql<Date>`now() + make_interval(secs => ${retryInMs / 1000})`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .execute();
+  return rows.length > 0;
+}
+
+export async function markDead(db: Kysely<DB>, id: string, error: string, reason: DeadReason) {
+  const rows = await db
+    .updateTable('outbox_message')
+    .set({
+      status: 'dead',
+      last_error: error.slice(0, 1000),
+      dead_reason: reason,
+      dead_at: sql<Date>`now()`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .execute();
+  return rows.length > 0;
+}
+
+/**
+ * The earliest due time of a message a pass of these kinds could claim (undefined: none). Messages waiting
+ * behind an earlier one of their order key do not count: a loop would otherwise wake for them at once,
+ * again and again, while the earlier one waits for its retry.
+ */
+export async function nextDueAt(db: Kysely<DB>, kinds: readonly string[]): Promise<Date | undefined> {
+  if (kinds.length === 0) return undefined;
+  const result = await sql<{ at: Date | string | null }>`
+    select min(m.next_attempt_at) as at from outbox_message m
+    where m.status = 'pending' and m.kind in (${sql.join(kinds)})
+      and (m.order_key is null or not exists (
+        select 1 from outbox_message e
+        where e.order_key = m.order_key and e.status = 'pending' and e.seq < m.seq))`.execute(db);
+  const at = result.rows[0]?.at;
+  return at ? new Date(at) : undefined;
+}
+
+export interface DeadLetter {
+  id: string;
+  kind: string;
+  target: string;
+  attempts: number;
+  reason: DeadReason;
+  lastError: string | null;
+  createdAt: Date;
+  deadAt: Date;
+}
+
+const toDeadLetter = (r: Row): DeadLetter => ({
+  id: r.id,
+  kind: r.kind,
+  target: r.target,
+  attempts: r.attempts,
+  reason: (r.dead_reason ?? 'attempts_exhausted') as DeadReason,
+  lastError: r.last_error,
+  createdAt: new Date(r.created_at),
+  deadAt: new Date(r.dead_at ?? r.updated_at),
+});
+
+/** Dead letters, the latest given up first. */
+export async function listDeadLetters(
+  db: Kysely<DB>,
+  filter: { kind?: string | undefined },
+  page: PageQuery,
+): Promise<{ items: DeadLetter[]; total: number }> {
+  let base = db.selectFrom('outbox_message').where('status', '=', 'dead');
+  if (filter.kind) base = base.where('kind', '=', filter.kind);
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll()
+      .orderBy('dead_at', 'desc')
+      .orderBy('seq', 'desc')
+      .limit(page.pageSize)
+      .offset(offsetOf(page))
+      .execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toDeadLetter), total: Number(count.n) };
+}
+
+export async function findMessage(db: Kysely<DB>, id: string) {
+  const row = await db.selectFrom('outbox_message').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && { message: toMessage(row), status: row.status };
+}
+
+/** A dead letter queued again for a fresh series of attempts (its last error kept until the next one). */
+export async function reopen(db: Kysely<DB>, id: string): Promise<OutboxMessage | undefined> {
+  const row = await db
+    .updateTable('outbox_message')
+    .set({
+      status: 'pending',
+      attempts: 0,
+      dead_reason: null,
+      dead_at: null,
+      next_attempt_at: sql<Date>`now()`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .returningAll()
+    .executeTakeFirst();
+  return row && toMessage(row);
+}
