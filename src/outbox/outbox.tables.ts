@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type * as Tables from '../platform/db/tables.generated.ts';
 
 /** The table of migration 018: every outgoing message and where its delivery stands. */
