@@ -13,6 +13,7 @@ import {
   scheduleNightlyEvaluation,
 } from './decisions/decision.jobs.ts';
 import { decisionRoutes } from './decisions/decision.routes.ts';
+import { programmeRoutes } from './decisions/programme.routes.ts';
 import { documentRoutes } from './documents/documents.routes.ts';
 import { authenticationPlugin } from './identity/authenticate.ts';
 import { installDemoAccounts } from './identity/demo-accounts.ts';
@@ -62,6 +63,7 @@ export function httpPlugins(ctx: AppContext): HttpPlugin[] {
     territoryRoutes,
     registryRoutes,
     decisionRoutes,
+    programmeRoutes,
     caseworkRoutes,
     webRoutes,
     auditRoutes,

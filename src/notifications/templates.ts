@@ -1,11 +1,14 @@
 import { DomainError, type Language } from '../platform/errors.ts';
+import { CATALOGUE, findProgramme } from '../programs/catalogue.ts';
+import type { ProgrammeDescription, ProgrammeNotice } from '../programs/description.ts';
 import { MONTH_NAMES } from '../shared/months.ts';
 
 /**
  * The messages Himoya sends, in the four languages of the portal. Each template names the parameters it
  * needs; the text is rendered once, when the message is enqueued, in the person's preferred language, and
- * kept as sent. Amounts are so'm (whole numbers), months 'YYYY-MM', programmes a code of
- * `PROGRAMME_NAMES` (or a name as given), links a short path the portal resolves.
+ * kept as sent. Amounts are so'm (whole numbers), months 'YYYY-MM', programmes an id of the programme
+ * registry (named by the folder's `notificationName`; a programme folder may word its own messages),
+ * links a short path the portal resolves.
  */
 
 export type Params = Record<string, string | number>;
@@ -54,25 +57,11 @@ export function formatMonth(month: string, language: Language): string {
   }
 }
 
-export const PROGRAMME_NAMES: Record<string, Record<Language, string>> = {
-  social_registry: {
-    'uz-Latn': 'Ijtimoiy himoya yagona reyestri',
-    'uz-Cyrl': 'Ижтимоий ҳимоя ягона реестри',
-    ru: 'Единый реестр социальной защиты',
-    en: 'Social Protection Registry',
-  },
-  child_allowance: {
-    'uz-Latn': 'Bolalar nafaqasi',
-    'uz-Cyrl': 'Болалар нафақаси',
-    ru: 'Пособие на детей',
-    en: 'Child allowance',
-  },
-  material_assistance: {
-    'uz-Latn': 'Moddiy yordam',
-    'uz-Cyrl': 'Моддий ёрдам',
-    ru: 'Материальная помощь',
-    en: 'Material assistance',
-  },
+/**
+ * Programmes outside the registry that messages name: the one-time birth allowance is paid by the
+ * birth bundle, not decided monthly, so no programme folder describes it (yet).
+ */
+const NAMES_OUTSIDE_REGISTRY: Record<string, Record<Language, string>> = {
   birth_allowance: {
     'uz-Latn': "Tug'ilish nafaqasi",
     'uz-Cyrl': 'Туғилиш нафақаси',
@@ -81,10 +70,19 @@ export const PROGRAMME_NAMES: Record<string, Record<Language, string>> = {
   },
 };
 
-const formatter = (language: Language): Formatter => ({
+/** A programme's name inside a message: its folder's `notificationName`, or the code as given. */
+function programmeName(code: string, language: Language, catalogue: readonly ProgrammeDescription[]): string {
+  return (
+    findProgramme(code, catalogue)?.notificationName[language] ??
+    NAMES_OUTSIDE_REGISTRY[code]?.[language] ??
+    code
+  );
+}
+
+const formatter = (language: Language, catalogue: readonly ProgrammeDescription[]): Formatter => ({
   amount: (v) => formatAmount(Number(v ?? 0), language),
   month: (v) => formatMonth(String(v ?? ''), language),
-  programme: (v) => PROGRAMME_NAMES[String(v)]?.[language] ?? String(v ?? ''),
+  programme: (v) => programmeName(String(v ?? ''), language, catalogue),
   text: (v) => String(v ?? ''),
   date: (v) => formatDate(String(v ?? '')),
 });
@@ -223,13 +221,49 @@ export const TEMPLATES = {
 export type NotificationTemplate = keyof typeof TEMPLATES;
 export const NOTIFICATION_TEMPLATES = Object.keys(TEMPLATES) as NotificationTemplate[];
 
-/** The text of a template in a language; a missing parameter is a caller's mistake (VALIDATION_FAILED). */
-export function renderTemplate(template: NotificationTemplate, params: Params, language: Language): string {
+/**
+ * A programme folder's own wording of a message: `{name}` placeholders (ICU simple arguments) filled with
+ * the parameters, formatted as the shared templates format them (amounts, months, dates, programme names).
+ */
+function fillProgrammeText(text: string, params: Params, f: Formatter): string {
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (name === 'programme') return f.programme(value);
+    if (name === 'amount') return f.amount(value);
+    if (name === 'month') return f.month(value);
+    if (name === 'date') return f.date(value);
+    return f.text(value);
+  });
+}
+
+function programmeWording(
+  template: NotificationTemplate,
+  params: Params,
+  language: Language,
+  catalogue: readonly ProgrammeDescription[],
+): string | undefined {
+  const programme =
+    params.programme === undefined ? undefined : findProgramme(String(params.programme), catalogue);
+  return programme?.notifications?.[template as ProgrammeNotice]?.body[language];
+}
+
+/**
+ * The text of a template in a language; a missing parameter is a caller's mistake (VALIDATION_FAILED).
+ * When the message names a programme whose folder words this message itself, its wording is used.
+ */
+export function renderTemplate(
+  template: NotificationTemplate,
+  params: Params,
+  language: Language,
+  catalogue: readonly ProgrammeDescription[] = CATALOGUE,
+): string {
   const definition: TemplateDefinition | undefined = TEMPLATES[template];
   if (!definition) throw new DomainError('VALIDATION_FAILED', { reason: 'unknown template', template });
   const missing = definition.params.filter((name) => params[name] === undefined || params[name] === '');
   if (missing.length > 0) {
     throw new DomainError('VALIDATION_FAILED', { reason: 'template parameters missing', template, missing });
   }
-  return definition.text[language](params, formatter(language));
+  const f = formatter(language, catalogue);
+  const own = programmeWording(template, params, language, catalogue);
+  return own === undefined ? definition.text[language](params, f) : fillProgrammeText(own, params, f);
 }

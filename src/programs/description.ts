@@ -21,13 +21,15 @@ export type ProgrammeOutcome =
   | { readonly kind: 'category'; readonly category: string; readonly share: string }
   | { readonly kind: 'amount'; readonly amount: string };
 
-/** The programme messages a folder may word itself; any it leaves out use the shared wording. */
+/**
+ * The programme messages a folder may word itself; any it leaves out use the shared wording. (The
+ * decision on an application has two wordings, granted or not, and stays shared.)
+ */
 export type ProgrammeNotice =
   | 'offer.granted'
   | 'entitlement.changed'
   | 'entitlement.ended'
-  | 'application.received'
-  | 'application.decided';
+  | 'application.received';
 
 /**
  * A message text per language, with named placeholders in ICU style: `{programme}`, `{amount}`,

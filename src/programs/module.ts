@@ -1,4 +1,4 @@
-import { ParameterSet, type ParameterFileHandle } from '../rules/parameters.ts';
+import { type ParameterFileHandle, ParameterSet } from '../rules/parameters.ts';
 import type { AnyVariable, Programme } from '../rules/variables.ts';
 import type { ProgrammeDescription } from './description.ts';
 
@@ -53,7 +53,8 @@ export function buildRegistry(modules: readonly ProgrammeModule[]): ProgrammeReg
     if (m.rules && m.rules.id !== d.id) throw new Error(`Programme ${m.rules.id} is described as ${d.id}`);
     const named = d.outcome.kind === 'category' ? [d.outcome.category, d.outcome.share] : [d.outcome.amount];
     for (const name of named) {
-      if (!variables.has(name)) throw new Error(`Programme ${d.id} reads its outcome from ${name}, which no rule defines`);
+      if (!variables.has(name))
+        throw new Error(`Programme ${d.id} reads its outcome from ${name}, which no rule defines`);
     }
   }
   const ids = new Set(decided.map((d) => d.id));

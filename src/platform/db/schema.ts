@@ -264,7 +264,11 @@ export interface EvaluationRunTable {
   heartbeat_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
-export type DecisionProgramme = 'social_registry' | 'child_allowance' | 'material_assistance';
+/**
+ * A programme id: any id of the programme registry (src/programs/catalogue.ts), checked by the database
+ * against the `programme` table (migration 017), which the application fills from the registry at start.
+ */
+export type DecisionProgramme = string;
 export type DecisionKind = 'granted' | 'amount_changed' | 'ended';
 
 export interface DecisionTable {

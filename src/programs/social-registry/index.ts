@@ -1,8 +1,8 @@
 import type { Programme } from '../../rules/variables.ts';
+import { COMMON_VARIABLES, HOUSEHOLD_SIZE } from '../common/variables.ts';
 import type { ProgrammeModule } from '../module.ts';
 import { SOCIAL_REGISTRY_DESCRIPTION } from './describe.ts';
 import { SOCIAL_REGISTRY_PARAMETERS } from './parameters.ts';
-import { COMMON_VARIABLES, HOUSEHOLD_SIZE } from '../common/variables.ts';
 import {
   ASSIGNMENT_MONTHS,
   BENEFIT_SHARE,
