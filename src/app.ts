@@ -13,6 +13,7 @@ import {
   scheduleNightlyEvaluation,
 } from './decisions/decision.jobs.ts';
 import { decisionRoutes } from './decisions/decision.routes.ts';
+import { declareProgrammes } from './decisions/programme.repository.ts';
 import { programmeRoutes } from './decisions/programme.routes.ts';
 import { documentRoutes } from './documents/documents.routes.ts';
 import { authenticationPlugin } from './identity/authenticate.ts';
@@ -92,6 +93,8 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
 export async function prepareDatabase(database: Database, config: Config, logger: Logger): Promise<void> {
   const applied = await migrate(database);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  // Before anything decides: the programme ids of the registry are what the database checks against.
+  await declareProgrammes(database.db);
   await installTerritory(database.db, buildTerritory('khorezm'));
   const existing = await database.db
     .selectFrom('household')

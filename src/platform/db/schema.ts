@@ -269,6 +269,12 @@ export interface EvaluationRunTable {
  * against the `programme` table (migration 017), which the application fills from the registry at start.
  */
 export type DecisionProgramme = string;
+
+/** The programme ids decisions may name (migration 017), upserted from the registry at start. */
+export interface ProgrammeTable {
+  id: string;
+  declared_at: Generated<Date>;
+}
 export type DecisionKind = 'granted' | 'amount_changed' | 'ended';
 
 export interface DecisionTable {
@@ -415,6 +421,7 @@ export interface DB
   evaluation_run: EvaluationRunTable;
   decision_trace: DecisionTraceTable;
   decision: DecisionTable;
+  programme: ProgrammeTable;
   entitlement: EntitlementTable;
   override_request: OverrideRequestTable;
   appeal: AppealTable;
