@@ -50,6 +50,17 @@ export function findProgramme(
   return catalogue.find((p) => p.id === id);
 }
 
+/**
+ * True for a status programme (its outcome is a category with a share, shown as the category), false for a
+ * payment (shown as so'm a month) and for an id the catalogue does not know.
+ */
+export function isCategoryProgramme(
+  id: string,
+  catalogue: readonly ProgrammeDescription[] = CATALOGUE,
+): boolean {
+  return findProgramme(id, catalogue)?.outcome.kind === 'category';
+}
+
 /** The portal labels of every programme in one language, by id (the web's `programme.<id>` messages). */
 export function programmeLabels(
   language: ProgrammeLanguage,
