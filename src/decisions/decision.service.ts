@@ -188,7 +188,7 @@ export async function loadMonth(
   const population = await loadPopulation(db, month.key, householdIds ? { householdIds } : {});
   const hardshipMonths = parameterAt('social_registry.borderline_payment_months', month.firstDate).value;
   const [previous, hardship] = await Promise.all([
-    repo.categoriesBefore(db, month.key, householdIds),
+    repo.categoriesBefore(db, statusOf(registry).programme.id, month.key, householdIds),
     repo.hardshipConfirmed(
       db,
       month.key,
