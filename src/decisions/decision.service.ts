@@ -37,8 +37,6 @@ import { startHeartbeat } from './run-heartbeat.ts';
  * it. A second run of the same month over the same data writes nothing.
  */
 
-/** The programmes decided, from the registry (a new programme folder adds itself). */
-export const DECISION_PROGRAMMES: readonly DecisionProgramme[] = REGISTRY.decided.map((p) => p.id);
 export const DECISION_KINDS: readonly DecisionKind[] = ['granted', 'amount_changed', 'ended'];
 
 const NO_CATEGORY = 'none';
