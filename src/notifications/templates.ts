@@ -1,7 +1,8 @@
 import { DomainError, type Language } from '../platform/errors.ts';
-import { CATALOGUE, findProgramme } from '../programs/catalogue.ts';
-import type { ProgrammeDescription, ProgrammeNotice } from '../programs/description.ts';
+import { CATALOGUE } from '../programs/catalogue.ts';
+import type { ProgrammeDescription } from '../programs/description.ts';
 import { MONTH_NAMES } from '../shared/months.ts';
+import { fillProgrammeText, programmeName, programmeWording } from './programme-texts.ts';
 
 /**
  * The messages Himoya sends, in the four languages of the portal. Each template names the parameters it
@@ -13,7 +14,7 @@ import { MONTH_NAMES } from '../shared/months.ts';
 
 export type Params = Record<string, string | number>;
 
-interface Formatter {
+export interface Formatter {
   amount(value: string | number | undefined): string;
   month(value: string | number | undefined): string;
   programme(value: string | number | undefined): string;
@@ -55,28 +56,6 @@ export function formatMonth(month: string, language: Language): string {
     case 'en':
       return `${name} ${year}`;
   }
-}
-
-/**
- * Programmes outside the registry that messages name: the one-time birth allowance is paid by the
- * birth bundle, not decided monthly, so no programme folder describes it (yet).
- */
-const NAMES_OUTSIDE_REGISTRY: Record<string, Record<Language, string>> = {
-  birth_allowance: {
-    'uz-Latn': "Tug'ilish nafaqasi",
-    'uz-Cyrl': 'Туғилиш нафақаси',
-    ru: 'Единовременное пособие при рождении',
-    en: 'Birth allowance',
-  },
-};
-
-/** A programme's name inside a message: its folder's `notificationName`, or the code as given. */
-function programmeName(code: string, language: Language, catalogue: readonly ProgrammeDescription[]): string {
-  return (
-    findProgramme(code, catalogue)?.notificationName[language] ??
-    NAMES_OUTSIDE_REGISTRY[code]?.[language] ??
-    code
-  );
 }
 
 const formatter = (language: Language, catalogue: readonly ProgrammeDescription[]): Formatter => ({
@@ -220,32 +199,6 @@ export const TEMPLATES = {
 
 export type NotificationTemplate = keyof typeof TEMPLATES;
 export const NOTIFICATION_TEMPLATES = Object.keys(TEMPLATES) as NotificationTemplate[];
-
-/**
- * A programme folder's own wording of a message: `{name}` placeholders (ICU simple arguments) filled with
- * the parameters, formatted as the shared templates format them (amounts, months, dates, programme names).
- */
-function fillProgrammeText(text: string, params: Params, f: Formatter): string {
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (name === 'programme') return f.programme(value);
-    if (name === 'amount') return f.amount(value);
-    if (name === 'month') return f.month(value);
-    if (name === 'date') return f.date(value);
-    return f.text(value);
-  });
-}
-
-function programmeWording(
-  template: NotificationTemplate,
-  params: Params,
-  language: Language,
-  catalogue: readonly ProgrammeDescription[],
-): string | undefined {
-  const programme =
-    params.programme === undefined ? undefined : findProgramme(String(params.programme), catalogue);
-  return programme?.notifications?.[template as ProgrammeNotice]?.body[language];
-}
 
 /**
  * The text of a template in a language; a missing parameter is a caller's mistake (VALIDATION_FAILED).
