@@ -44,6 +44,7 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
 export async function prepareDatabase(database: Database, config: Config, logger: Logger): Promise<void> {
   const applied = await migrate(database);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  for (const context of CONTEXTS) await context.prepare?.(database);
   await installTerritory(database.db, buildTerritory('khorezm'));
   const existing = await database.db
     .selectFrom('household')

@@ -8,20 +8,21 @@ import type { DB } from '../platform/db/schema.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { ProgrammeId } from '../programs/programme.schema.ts';
 import { CivilDate } from '../shared/date-schemas.ts';
 import * as applications from './application.service.ts';
 import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 
 const TAGS = ['casework'];
 const Status = z.enum(['submitted', 'questionnaire_done', 'mahalla_opinion', 'decided']);
-const Programme = z.enum(['social_registry', 'child_allowance', 'material_assistance']);
+const Programme = ProgrammeId();
 const IsoDate = CivilDate;
 const IdParams = z.object({ id: z.uuid() });
 
 export const SubmitApplication = z.object({
   id: z.uuid().describe('Made by the client: a retry with the same id and content changes nothing'),
   householdId: z.uuid(),
-  programme: Programme,
+  programme: ProgrammeId('applications'),
   channel: z.enum(['portal', 'social_worker', 'mygov', 'centre']),
   submittedOn: IsoDate.describe('By the cut-off day (16th) decided that month, later the next'),
 });

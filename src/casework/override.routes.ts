@@ -5,12 +5,13 @@ import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { ProgrammeId } from '../programs/programme.schema.ts';
 import { CalendarMonth } from '../shared/date-schemas.ts';
 import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
 import * as overrides from './override.service.ts';
 
 const TAGS = ['casework'];
-const Programme = z.enum(['social_registry', 'child_allowance', 'material_assistance']);
+const Programme = ProgrammeId();
 const Status = z.enum(['pending', 'approved', 'rejected']);
 const IdParams = z.object({ id: z.uuid() });
 const Text = z.string().trim().min(1).max(2000);
@@ -19,7 +20,7 @@ export const CreateOverride = z
   .object({
     id: z.uuid().describe('Made by the client: a retry with the same id and content changes nothing'),
     householdId: z.uuid(),
-    programme: Programme,
+    programme: ProgrammeId('overrides'),
     month: CalendarMonth.describe("Month 'YYYY-MM' the override decides"),
     untilMonth: CalendarMonth.optional().describe(
       'Last month the override holds; monthly evaluations keep its outcome until then. ' +

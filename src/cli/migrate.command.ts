@@ -1,4 +1,5 @@
 import { openConfiguredDatabase } from '../app.ts';
+import { declareProgrammes } from '../decisions/programme.repository.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import type { CliCommand } from './command.ts';
 
@@ -10,6 +11,8 @@ export const migrateCommand: CliCommand = {
     const database = await openConfiguredDatabase(config);
     try {
       const applied = await migrate(database);
+      // The registry's programme ids, so that a new programme folder is ready before the first decision.
+      await declareProgrammes(database.db);
       console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database is up to date.');
       return 0;
     } finally {

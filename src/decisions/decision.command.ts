@@ -4,6 +4,7 @@ import { type CliCommand, CliUsageError } from '../cli/command.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { DomainError } from '../platform/errors.ts';
 import { currentMonth, evaluateMonth } from './decision.service.ts';
+import { declareProgrammes } from './programme.repository.ts';
 import { failRunOnInterrupt } from './run-interruption.ts';
 import { type SimulationChange, simulate } from './simulation.service.ts';
 
@@ -62,6 +63,7 @@ Interrupted (Ctrl-C, SIGTERM) or crashing, it marks its run failed; re-running t
     const release = failRunOnInterrupt(database.db, () => runId);
     try {
       await migrate(database);
+      await declareProgrammes(database.db);
       const s = await evaluateMonth(database.db, month, {
         trigger: 'manual',
         onRun: (id) => {

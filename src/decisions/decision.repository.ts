@@ -255,6 +255,8 @@ export async function findOpenMonthRun(db: Kysely<DB>, month: string): Promise<R
  */
 export async function categoriesBefore(
   db: Kysely<DB>,
+  /** The status programme whose decisions carry the category (the Social Registry). */
+  programme: string,
   month: string,
   householdIds?: readonly string[],
 ): Promise<Map<string, string>> {
@@ -263,7 +265,7 @@ export async function categoriesBefore(
     .selectFrom('decision')
     .select(['household_id', 'category_after'])
     .distinctOn('household_id')
-    .where('programme', '=', 'social_registry')
+    .where('programme', '=', programme)
     .where('month', '<', month)
     .orderBy('household_id')
     .orderBy('month', 'desc')

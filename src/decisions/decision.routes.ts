@@ -6,6 +6,7 @@ import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { ProgrammeId } from '../programs/programme.schema.ts';
 import { CalendarMonth, CivilDate } from '../shared/date-schemas.ts';
 import { EVALUATE_MONTH_JOB, type EvaluateMonthJob, recoverDeadRuns } from './decision.jobs.ts';
 import * as repo from './decision.repository.ts';
@@ -13,7 +14,7 @@ import * as decisions from './decision.service.ts';
 import { simulate } from './simulation.service.ts';
 
 const Month = CalendarMonth;
-const Programme = z.enum(['social_registry', 'child_allowance', 'material_assistance']);
+const Programme = ProgrammeId();
 const Kind = z.enum(['granted', 'amount_changed', 'ended']);
 const Language = z.enum(['uz-Latn', 'uz-Cyrl', 'ru', 'en']);
 const IdParam = z.object({ id: z.coerce.number().int().positive() });

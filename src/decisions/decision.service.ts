@@ -3,6 +3,7 @@ import type { Scope } from '../access/policies.ts';
 import type { DB, DecisionKind, DecisionProgramme, EvaluationTrigger } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
+import type { ProgrammeDescription } from '../programs/description.ts';
 import {
   addMonths,
   defaultParameters,
@@ -17,12 +18,13 @@ import {
   type Month,
   type ParameterSet,
   type PopulationColumns,
+  type ProgrammeRegistry,
   parameterAt,
   parseMonth,
+  REGISTRY,
   type Trace,
   type TraceLanguage,
   uzbekCyrillicOf,
-  VARIABLES,
   withheldTrace,
 } from '../rules/index.ts';
 import * as repo from './decision.repository.ts';
@@ -35,17 +37,8 @@ import { startHeartbeat } from './run-heartbeat.ts';
  * it. A second run of the same month over the same data writes nothing.
  */
 
-export const DECISION_PROGRAMMES: readonly DecisionProgramme[] = [
-  'social_registry',
-  'child_allowance',
-  'material_assistance',
-];
 export const DECISION_KINDS: readonly DecisionKind[] = ['granted', 'amount_changed', 'ended'];
 
-const CATEGORY_NAME = 'social_registry.category';
-const SHARE_NAME = 'social_registry.benefit_share';
-const CHILD_ALLOWANCE_NAME = 'child_allowance.amount';
-const MATERIAL_ASSISTANCE_NAME = 'material_assistance.amount';
 const NO_CATEGORY = 'none';
 const BATCH = 500;
 
@@ -69,10 +62,27 @@ export function currentMonth(now = new Date()): string {
   return now.toISOString().slice(0, 7);
 }
 
-function categoryVariable() {
-  const variable = VARIABLES.get(CATEGORY_NAME);
-  if (!variable) throw new Error(`${CATEGORY_NAME} is not defined`);
+/**
+ * The household's status programme (the Social Registry): the one whose outcome is a category. Every
+ * decision row records the household's category from it, whatever the programme.
+ */
+function statusOf(registry: ProgrammeRegistry) {
+  for (const p of registry.decided) {
+    if (p.outcome.kind === 'category') return { programme: p, name: p.outcome.category };
+  }
+  throw new Error('No programme of the registry decides a category');
+}
+
+function variableOf(registry: ProgrammeRegistry, name: string) {
+  const variable = registry.variables.get(name);
+  if (!variable) throw new Error(`${name} is not defined`);
   return variable;
+}
+
+function describedIn(registry: ProgrammeRegistry, programme: string): ProgrammeDescription {
+  const found = registry.decided.find((p) => p.id === programme);
+  if (!found) throw new RangeError(`Unknown programme: ${programme}`);
+  return found;
 }
 
 /** A household's outcome for one programme, as the decisions layer compares it. */
@@ -89,15 +99,11 @@ function valuesOf(result: EvaluationResult, name: string) {
   return values;
 }
 
-/** Reads the outcome of every decision programme out of an evaluation. */
-export function outcomesOf(result: EvaluationResult) {
-  const category = valuesOf(result, CATEGORY_NAME);
-  const share = valuesOf(result, SHARE_NAME);
-  const child = valuesOf(result, CHILD_ALLOWANCE_NAME);
-  const material = valuesOf(result, MATERIAL_ASSISTANCE_NAME);
-  const variable = categoryVariable();
+/** Category keys of an enum variable's codes, looked up once per code. */
+function categoryKeys(registry: ProgrammeRegistry, name: string) {
+  const variable = variableOf(registry, name);
   const keys = new Map<number, string>();
-  const keyOf = (code: number) => {
+  return (code: number) => {
     let key = keys.get(code);
     if (key === undefined) {
       key = enumKey(variable, code) ?? NO_CATEGORY;
@@ -105,20 +111,41 @@ export function outcomesOf(result: EvaluationResult) {
     }
     return key;
   };
-  return (i: number, programme: DecisionProgramme): Outcome => {
-    const cat = keyOf(category[i] ?? 0);
-    switch (programme) {
-      case 'social_registry':
+}
+
+/**
+ * Reads the outcome of every decision programme out of an evaluation, as each programme's description
+ * says: a category programme is entitled unless its category is 'none' (amount: the share in per mille),
+ * an amount programme when its amount is above 0.
+ */
+export function outcomesOf(result: EvaluationResult, registry: ProgrammeRegistry = REGISTRY) {
+  const status = statusOf(registry);
+  const householdCategory = valuesOf(result, status.name);
+  const householdKey = categoryKeys(registry, status.name);
+  const readers = new Map<string, (i: number, category: string) => Outcome>();
+  for (const p of registry.decided) {
+    const outcome = p.outcome;
+    if (outcome.kind === 'category') {
+      const own = valuesOf(result, outcome.category);
+      const keyOf =
+        outcome.category === status.name ? householdKey : categoryKeys(registry, outcome.category);
+      const share = valuesOf(result, outcome.share);
+      readers.set(p.id, (i) => {
+        const cat = keyOf(own[i] ?? 0);
         return { entitled: cat !== NO_CATEGORY, category: cat, amount: Math.round((share[i] ?? 0) * 1000) };
-      case 'child_allowance': {
-        const amount = Math.round(child[i] ?? 0);
-        return { entitled: amount > 0, category: cat, amount };
-      }
-      case 'material_assistance': {
-        const amount = Math.round(material[i] ?? 0);
-        return { entitled: amount > 0, category: cat, amount };
-      }
+      });
+    } else {
+      const amounts = valuesOf(result, outcome.amount);
+      readers.set(p.id, (i, category) => {
+        const amount = Math.round(amounts[i] ?? 0);
+        return { entitled: amount > 0, category, amount };
+      });
     }
+  }
+  return (i: number, programme: DecisionProgramme): Outcome => {
+    const read = readers.get(programme);
+    if (!read) throw new RangeError(`Unknown programme: ${programme}`);
+    return read(i, householdKey(householdCategory[i] ?? 0));
   };
 }
 
@@ -137,10 +164,12 @@ export function overrideOutcome(
   programme: DecisionProgramme,
   base: Outcome,
   change: { amount: number | null; category: string | null },
+  registry: ProgrammeRegistry = REGISTRY,
 ): Outcome {
   const category = change.category ?? base.category;
   const amount = change.amount ?? base.amount;
-  const entitled = programme === 'social_registry' ? category !== NO_CATEGORY : amount > 0;
+  const byCategory = describedIn(registry, programme).outcome.kind === 'category';
+  const entitled = byCategory ? category !== NO_CATEGORY : amount > 0;
   return { entitled, category, amount: entitled ? amount : 0 };
 }
 
@@ -152,11 +181,12 @@ export async function loadMonth(
   db: Kysely<DB>,
   month: Month,
   householdIds?: readonly string[],
+  registry: ProgrammeRegistry = REGISTRY,
 ): Promise<PopulationColumns> {
   const population = await loadPopulation(db, month.key, householdIds ? { householdIds } : {});
   const hardshipMonths = parameterAt('social_registry.borderline_payment_months', month.firstDate).value;
   const [previous, hardship] = await Promise.all([
-    repo.categoriesBefore(db, month.key, householdIds),
+    repo.categoriesBefore(db, statusOf(registry).programme.id, month.key, householdIds),
     repo.hardshipConfirmed(
       db,
       month.key,
@@ -165,7 +195,7 @@ export async function loadMonth(
     ),
   ]);
   const ids = population.householdIds ?? [];
-  const variable = categoryVariable();
+  const variable = variableOf(registry, statusOf(registry).name);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] ?? '';
     const key = previous.get(id);
@@ -183,6 +213,8 @@ export interface EvaluateOptions {
   parameters?: ParameterSet;
   /** Told the run's id as soon as it exists (the CLI marks it failed if it is interrupted). */
   onRun?: (runId: number) => void;
+  /** The programmes to decide (defaults to the reviewed registry; tests add throw-away ones). */
+  registry?: ProgrammeRegistry;
 }
 
 export interface EvaluationSummary {
@@ -244,7 +276,8 @@ export async function evaluateMonth(
   options: EvaluateOptions,
 ): Promise<EvaluationSummary> {
   const month = checkMonth(monthText);
-  const parameters = options.parameters ?? defaultParameters();
+  const registry = options.registry ?? REGISTRY;
+  const parameters = options.parameters ?? registry.parameters();
   const started = performance.now();
   const runId =
     options.runId ??
@@ -258,11 +291,11 @@ export async function evaluateMonth(
     if (!heartbeat.alive) throw new Error('the run was marked failed for want of a heartbeat; stopped');
   };
   try {
-    const population = await loadMonth(db, month, options.householdIds);
+    const population = await loadMonth(db, month, options.householdIds, registry);
     stillOurs();
     const loaded = performance.now();
-    const result = evaluate(population, month, undefined, { parameters });
-    const outcome = outcomesOf(result);
+    const result = evaluate(population, month, registry.programmes, { parameters });
+    const outcome = outcomesOf(result, registry);
     const entitlements = new Map<string, repo.EntitlementRecord>();
     for (const e of await repo.findEntitlements(db, options.householdIds)) {
       entitlements.set(`${e.householdId}|${e.programme}`, e);
@@ -274,7 +307,7 @@ export async function evaluateMonth(
     for (let i = 0; i < population.householdCount; i++) {
       const householdId = ids[i];
       if (householdId === undefined) continue;
-      for (const programme of DECISION_PROGRAMMES) {
+      for (const { id: programme } of registry.decided) {
         const current = entitlements.get(`${householdId}|${programme}`);
         // A later month was already decided: an earlier month never rewrites it.
         if (current && current.decidedMonth > month.key) continue;
@@ -284,7 +317,7 @@ export async function evaluateMonth(
             : { entitled: false, category: NO_CATEGORY, amount: 0 };
         const ruled = outcome(i, programme);
         const held = overrides.get(`${householdId}|${programme}`);
-        const after = held ? overrideOutcome(programme, ruled, held) : ruled;
+        const after = held ? overrideOutcome(programme, ruled, held, registry) : ruled;
         const kind = decisionKind(before, after);
         if (kind) changes.push({ index: i, householdId, programme, kind, before, after, current });
       }
@@ -305,11 +338,9 @@ export async function evaluateMonth(
     }
     const evaluated = performance.now();
     const byKind: Record<DecisionKind, number> = { granted: 0, amount_changed: 0, ended: 0 };
-    const byProgramme: Record<DecisionProgramme, number> = {
-      social_registry: 0,
-      child_allowance: 0,
-      material_assistance: 0,
-    };
+    const byProgramme: Record<DecisionProgramme, number> = Object.fromEntries(
+      registry.decided.map((p) => [p.id, 0]),
+    );
     let written = 0;
     for (let start = 0; start < changes.length; start += BATCH) {
       stillOurs();
@@ -321,7 +352,7 @@ export async function evaluateMonth(
           const trace: Trace | AbsenceNote =
             change.index === ABSENT
               ? absenceNote(change.householdId, month)
-              : explain(population, change.index, month, undefined, { parameters });
+              : explain(population, change.index, month, registry.programmes, { parameters });
           traces.set(change.householdId, JSON.stringify(trace));
         }
       }
@@ -376,7 +407,7 @@ export async function evaluateMonth(
       });
       for (const c of inserted) {
         byKind[c.kind] += 1;
-        byProgramme[c.programme] += 1;
+        byProgramme[c.programme] = (byProgramme[c.programme] ?? 0) + 1;
       }
       written += inserted.length;
     }
@@ -503,8 +534,9 @@ export async function getDecision(
   db: Kysely<DB>,
   id: number,
   language: ExplanationLanguage,
-  options: { withholdHealth?: boolean } = {},
+  options: { withholdHealth?: boolean; registry?: ProgrammeRegistry } = {},
 ) {
+  const { variables } = options.registry ?? REGISTRY;
   const worded: TraceLanguage = language === 'uz-Cyrl' ? 'uz-Latn' : language;
   const script = (text: string) => (language === 'uz-Cyrl' ? uzbekCyrillicOf(text) : text);
   const decision = await repo.findDecision(db, id);
@@ -543,14 +575,14 @@ export async function getDecision(
   // named but their values withheld, in the trace returned and in its explanation.
   if (options.withholdHealth) {
     const shown = withheldTrace(trace, HEALTH_INPUTS);
-    const explanation = describe(trace, language, { hiddenInputs: HEALTH_INPUTS });
+    const explanation = describe(trace, language, { hiddenInputs: HEALTH_INPUTS, variables });
     return { ...decision, trace: shown, parameters, explanation, language, healthWithheld: true };
   }
   return {
     ...decision,
     trace,
     parameters,
-    explanation: describe(trace, language),
+    explanation: describe(trace, language, { variables }),
     language,
     healthWithheld: false,
   };

@@ -6,11 +6,15 @@ import {
   scheduleNightlyEvaluation,
 } from './decision.jobs.ts';
 import { decisionRoutes } from './decision.routes.ts';
+import { declareProgrammes } from './programme.repository.ts';
+import { programmeRoutes } from './programme.routes.ts';
 
 export const decisionsModule: ContextModule = {
   name: 'decisions',
   docs: 'Monthly and incremental evaluation, changes-only decisions with traces, entitlements, simulations',
-  routes: [decisionRoutes],
+  routes: [decisionRoutes, programmeRoutes],
+  // The registry's programme ids are what the database checks decisions and applications against.
+  prepare: (database) => declareProgrammes(database.db),
   registerJobs: registerDecisionJobs,
   // Runs a killed process left 'running' (no heartbeat for a minute) are failed at start-up, and every minute.
   recover: async (ctx) => {
@@ -20,6 +24,6 @@ export const decisionsModule: ContextModule = {
     await scheduleNightlyEvaluation(ctx);
     await scheduleDeadRunSweep(ctx);
   },
-  tables: ['evaluation_run', 'decision_trace', 'decision', 'entitlement'],
+  tables: ['evaluation_run', 'decision_trace', 'decision', 'entitlement', 'programme'],
   actions: ['decisions.read', 'evaluations.household', 'evaluations.run', 'simulations.run'],
 };

@@ -7,6 +7,8 @@ import {
   ParameterFileError,
   type ParameterOverride,
   type ParameterSet,
+  type ProgrammeRegistry,
+  REGISTRY,
 } from '../rules/index.ts';
 import { checkMonth, outcomesOf } from './decision.service.ts';
 import { populationSnapshot } from './population-snapshots.ts';
@@ -106,18 +108,22 @@ export function overridesFor(
   }
 }
 
-export async function simulate(db: Kysely<DB>, request: SimulationRequest) {
+export async function simulate(
+  db: Kysely<DB>,
+  request: SimulationRequest,
+  registry: ProgrammeRegistry = REGISTRY,
+) {
   const started = performance.now();
   const month = checkMonth(request.month);
-  const baseline = defaultParameters();
+  const baseline = registry.parameters();
   const { parameters, overrides } = overridesFor(request, baseline);
   const snapshot = await populationSnapshot(db, month, { fresh: request.fresh === true });
   const { population } = snapshot;
   const loaded = performance.now();
-  const before = evaluate(population, month, undefined, { parameters: baseline });
-  const after = evaluate(population, month, undefined, { parameters });
-  const outcomeBefore = outcomesOf(before);
-  const outcomeAfter = outcomesOf(after);
+  const before = evaluate(population, month, registry.programmes, { parameters: baseline });
+  const after = evaluate(population, month, registry.programmes, { parameters });
+  const outcomeBefore = outcomesOf(before, registry);
+  const outcomeAfter = outcomesOf(after, registry);
   const total = emptyTotals();
   const byDistrict = new Map<string, Totals>();
   const byCategory = new Map<
@@ -132,11 +138,17 @@ export async function simulate(db: Kysely<DB>, request: SimulationRequest) {
     }
     return row;
   };
+  // The status programme (a category) says who is in; the payment programmes (amounts) what it costs.
+  const status = registry.decided.find((p) => p.outcome.kind === 'category')?.id;
+  if (status === undefined) throw new Error('No programme of the registry decides a category');
+  const payments = registry.decided.filter((p) => p.outcome.kind === 'amount').map((p) => p.id);
+  const cost = (outcome: ReturnType<typeof outcomesOf>, i: number) =>
+    payments.reduce((sum, id) => sum + outcome(i, id).amount, 0);
   for (let i = 0; i < population.householdCount; i++) {
-    const sb = outcomeBefore(i, 'social_registry');
-    const sa = outcomeAfter(i, 'social_registry');
-    const cb = outcomeBefore(i, 'child_allowance').amount + outcomeBefore(i, 'material_assistance').amount;
-    const ca = outcomeAfter(i, 'child_allowance').amount + outcomeAfter(i, 'material_assistance').amount;
+    const sb = outcomeBefore(i, status);
+    const sa = outcomeAfter(i, status);
+    const cb = cost(outcomeBefore, i);
+    const ca = cost(outcomeAfter, i);
     const entitledBefore = sb.entitled || cb > 0;
     const entitledAfter = sa.entitled || ca > 0;
     const district = population.districts[population.household.district[i] ?? 0] ?? '';

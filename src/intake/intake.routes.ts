@@ -12,6 +12,7 @@ import {
   outboundPolicyOf,
 } from '../platform/http/outbound-url.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { ProgrammeId } from '../programs/programme.schema.ts';
 import { CivilDate, Instant } from '../shared/date-schemas.ts';
 import { submitIntake } from './intake.service.ts';
 
@@ -25,7 +26,7 @@ export const IntakeApplication = z.object({
     .string()
     .regex(/^\d{14}$/, 'a PINFL is 14 digits')
     .describe("The applicant's PINFL"),
-  programme: z.enum(['social_registry', 'child_allowance', 'material_assistance']),
+  programme: ProgrammeId('intake'),
   submittedOn: CivilDate,
   consent: z
     .object({

@@ -1,16 +1,20 @@
 import { DomainError, type Language } from '../platform/errors.ts';
+import { CATALOGUE } from '../programs/catalogue.ts';
+import type { ProgrammeDescription } from '../programs/description.ts';
 import { MONTH_NAMES } from '../shared/months.ts';
+import { fillProgrammeText, programmeName, programmeWording } from './programme-texts.ts';
 
 /**
  * The messages Himoya sends, in the four languages of the portal. Each template names the parameters it
  * needs; the text is rendered once, when the message is enqueued, in the person's preferred language, and
- * kept as sent. Amounts are so'm (whole numbers), months 'YYYY-MM', programmes a code of
- * `PROGRAMME_NAMES` (or a name as given), links a short path the portal resolves.
+ * kept as sent. Amounts are so'm (whole numbers), months 'YYYY-MM', programmes an id of the programme
+ * registry (named by the folder's `notificationName`; a programme folder may word its own messages),
+ * links a short path the portal resolves.
  */
 
 export type Params = Record<string, string | number>;
 
-interface Formatter {
+export interface Formatter {
   amount(value: string | number | undefined): string;
   month(value: string | number | undefined): string;
   programme(value: string | number | undefined): string;
@@ -54,37 +58,10 @@ export function formatMonth(month: string, language: Language): string {
   }
 }
 
-export const PROGRAMME_NAMES: Record<string, Record<Language, string>> = {
-  social_registry: {
-    'uz-Latn': 'Ijtimoiy himoya yagona reyestri',
-    'uz-Cyrl': 'Ижтимоий ҳимоя ягона реестри',
-    ru: 'Единый реестр социальной защиты',
-    en: 'Social Protection Registry',
-  },
-  child_allowance: {
-    'uz-Latn': 'Bolalar nafaqasi',
-    'uz-Cyrl': 'Болалар нафақаси',
-    ru: 'Пособие на детей',
-    en: 'Child allowance',
-  },
-  material_assistance: {
-    'uz-Latn': 'Moddiy yordam',
-    'uz-Cyrl': 'Моддий ёрдам',
-    ru: 'Материальная помощь',
-    en: 'Material assistance',
-  },
-  birth_allowance: {
-    'uz-Latn': "Tug'ilish nafaqasi",
-    'uz-Cyrl': 'Туғилиш нафақаси',
-    ru: 'Единовременное пособие при рождении',
-    en: 'Birth allowance',
-  },
-};
-
-const formatter = (language: Language): Formatter => ({
+const formatter = (language: Language, catalogue: readonly ProgrammeDescription[]): Formatter => ({
   amount: (v) => formatAmount(Number(v ?? 0), language),
   month: (v) => formatMonth(String(v ?? ''), language),
-  programme: (v) => PROGRAMME_NAMES[String(v)]?.[language] ?? String(v ?? ''),
+  programme: (v) => programmeName(String(v ?? ''), language, catalogue),
   text: (v) => String(v ?? ''),
   date: (v) => formatDate(String(v ?? '')),
 });
@@ -223,13 +200,23 @@ export const TEMPLATES = {
 export type NotificationTemplate = keyof typeof TEMPLATES;
 export const NOTIFICATION_TEMPLATES = Object.keys(TEMPLATES) as NotificationTemplate[];
 
-/** The text of a template in a language; a missing parameter is a caller's mistake (VALIDATION_FAILED). */
-export function renderTemplate(template: NotificationTemplate, params: Params, language: Language): string {
+/**
+ * The text of a template in a language; a missing parameter is a caller's mistake (VALIDATION_FAILED).
+ * When the message names a programme whose folder words this message itself, its wording is used.
+ */
+export function renderTemplate(
+  template: NotificationTemplate,
+  params: Params,
+  language: Language,
+  catalogue: readonly ProgrammeDescription[] = CATALOGUE,
+): string {
   const definition: TemplateDefinition | undefined = TEMPLATES[template];
   if (!definition) throw new DomainError('VALIDATION_FAILED', { reason: 'unknown template', template });
   const missing = definition.params.filter((name) => params[name] === undefined || params[name] === '');
   if (missing.length > 0) {
     throw new DomainError('VALIDATION_FAILED', { reason: 'template parameters missing', template, missing });
   }
-  return definition.text[language](params, formatter(language));
+  const f = formatter(language, catalogue);
+  const own = programmeWording(template, params, language, catalogue);
+  return own === undefined ? definition.text[language](params, f) : fillProgrammeText(own, params, f);
 }

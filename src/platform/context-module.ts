@@ -1,4 +1,5 @@
 import type { AppContext } from './context.ts';
+import type { Database } from './db/database.ts';
 import type { HttpPlugin } from './http/server.ts';
 
 /**
@@ -20,6 +21,11 @@ export interface ContextModule {
    * route or job: how a context hears of another's changes without the other importing it.
    */
   wire?(ctx: AppContext): void;
+  /**
+   * Reference rows it keeps in step with the code, after the migrations and before anything else runs
+   * (the programme ids of the registry, which decisions and applications reference).
+   */
+  prepare?(database: Database): Promise<void>;
   /** Registers its durable job handlers (before the job runner starts). */
   registerJobs?(ctx: AppContext): void;
   /** Start-up recovery, after the job runner started, whether or not this process runs jobs. */

@@ -1,52 +1,50 @@
-import { ParameterSet } from '../rules/parameters.ts';
+import type { ParameterSet } from '../rules/parameters.ts';
 import type { AnyVariable, Programme } from '../rules/variables.ts';
-import { CHILD_ALLOWANCE_PROGRAMME } from './child-allowance/index.ts';
-import { CHILD_ALLOWANCE_PARAMETERS } from './child-allowance/parameters.ts';
+import { CATALOGUE } from './catalogue.ts';
+import { CHILD_ALLOWANCE_MODULE } from './child-allowance/index.ts';
 import { COMMON_PARAMETERS } from './common/parameters.ts';
-import { EXCLUSION_FILTERS_PROGRAMME } from './exclusion-filters/index.ts';
-import { EXCLUSION_PARAMETERS } from './exclusion-filters/parameters.ts';
-import { MATERIAL_ASSISTANCE_PROGRAMME } from './material-assistance/index.ts';
-import { MATERIAL_ASSISTANCE_PARAMETERS } from './material-assistance/parameters.ts';
-import { SOCIAL_REGISTRY_PROGRAMME } from './social-registry/index.ts';
-import { SOCIAL_REGISTRY_PARAMETERS } from './social-registry/parameters.ts';
+import { EXCLUSION_FILTERS_MODULE } from './exclusion-filters/index.ts';
+import { MATERIAL_ASSISTANCE_MODULE } from './material-assistance/index.ts';
+import { buildRegistry, type ProgrammeModule, type ProgrammeRegistry } from './module.ts';
+import { SOCIAL_REGISTRY_MODULE } from './social-registry/index.ts';
 
-/** The programme set the platform evaluates, in dependency-free order (each is evaluated for all households). */
-export const PROGRAMMES: readonly Programme[] = [
-  EXCLUSION_FILTERS_PROGRAMME,
-  SOCIAL_REGISTRY_PROGRAMME,
-  CHILD_ALLOWANCE_PROGRAMME,
-  MATERIAL_ASSISTANCE_PROGRAMME,
+/**
+ * The folders the engine evaluates, in dependency-free order (each is evaluated for all households).
+ * A new programme adds its module here and its description to `catalogue.ts`; the two lists are
+ * checked against each other below.
+ */
+export const MODULES: readonly ProgrammeModule[] = [
+  { parameters: COMMON_PARAMETERS },
+  EXCLUSION_FILTERS_MODULE,
+  SOCIAL_REGISTRY_MODULE,
+  CHILD_ALLOWANCE_MODULE,
+  MATERIAL_ASSISTANCE_MODULE,
 ];
 
-/** Every reviewed parameter file, one per folder. */
-export const PARAMETER_FILES = [
-  COMMON_PARAMETERS,
-  SOCIAL_REGISTRY_PARAMETERS,
-  EXCLUSION_PARAMETERS,
-  CHILD_ALLOWANCE_PARAMETERS,
-  MATERIAL_ASSISTANCE_PARAMETERS,
-] as const;
+/** The reviewed registry: what decisions, simulations and explanations use unless given another. */
+export const REGISTRY: ProgrammeRegistry = buildRegistry(MODULES);
 
-let defaults: ParameterSet | undefined;
+{
+  const described = REGISTRY.decided.map((d) => d.id).join(', ');
+  const listed = CATALOGUE.map((d) => d.id).join(', ');
+  if (described !== listed) {
+    throw new Error(`The catalogue lists ${listed} but the modules describe ${described}`);
+  }
+}
+
+/** The programme set the platform evaluates. */
+export const PROGRAMMES: readonly Programme[] = REGISTRY.programmes;
+
+/** Every reviewed parameter file, one per folder. */
+export const PARAMETER_FILES = REGISTRY.parameterFiles;
 
 /** The reviewed parameters, validated on first use (a bad file fails here, naming every problem). */
 export function defaultParameters(): ParameterSet {
-  defaults ??= ParameterSet.fromFiles(PARAMETER_FILES);
-  return defaults;
+  return REGISTRY.parameters();
 }
 
 /** Every variable of every programme, by name. */
-export const VARIABLES: ReadonlyMap<string, AnyVariable> = (() => {
-  const map = new Map<string, AnyVariable>();
-  for (const programme of PROGRAMMES) {
-    for (const variable of [...programme.variables, ...programme.outputs]) {
-      const known = map.get(variable.name);
-      if (known && known !== variable) throw new Error(`Two variables are named ${variable.name}`);
-      map.set(variable.name, variable);
-    }
-  }
-  return map;
-})();
+export const VARIABLES: ReadonlyMap<string, AnyVariable> = REGISTRY.variables;
 
 export function programmeById(id: string): Programme {
   const programme = PROGRAMMES.find((p) => p.id === id);
@@ -54,9 +52,4 @@ export function programmeById(id: string): Programme {
   return programme;
 }
 
-export {
-  CHILD_ALLOWANCE_PROGRAMME,
-  EXCLUSION_FILTERS_PROGRAMME,
-  MATERIAL_ASSISTANCE_PROGRAMME,
-  SOCIAL_REGISTRY_PROGRAMME,
-};
+export { buildRegistry, type ProgrammeModule, type ProgrammeRegistry } from './module.ts';

@@ -7,7 +7,7 @@ import type { TraceLanguage } from './messages.ts';
 import type { ParameterInForce, ParameterSet } from './parameters.ts';
 import type { PopulationColumns } from './population.ts';
 import { renderTrace } from './render.ts';
-import type { Programme } from './variables.ts';
+import type { AnyVariable, Programme } from './variables.ts';
 
 /**
  * Public API of the rules engine, bound to the reviewed programme set and parameter files. Everything
@@ -60,10 +60,14 @@ export type ExplanationLanguage = TraceLanguage | 'uz-Cyrl';
 export function describe(
   trace: Trace,
   language: ExplanationLanguage,
-  options: RulesOptions & { hiddenInputs?: ReadonlySet<string> } = {},
+  options: RulesOptions & {
+    hiddenInputs?: ReadonlySet<string>;
+    /** The variables whose labels word the trace (defaults to the reviewed programmes'). */
+    variables?: ReadonlyMap<string, AnyVariable>;
+  } = {},
 ): string {
   const text = renderTrace(trace, language === 'uz-Cyrl' ? 'uz-Latn' : language, {
-    variables: VARIABLES,
+    variables: options.variables ?? VARIABLES,
     parameters: options.parameters ?? defaultParameters(),
     ...(options.hiddenInputs ? { hiddenInputs: options.hiddenInputs } : {}),
   });
@@ -95,14 +99,14 @@ export function parameterAt(
 }
 
 export {
-  CHILD_ALLOWANCE_PROGRAMME,
+  buildRegistry,
   defaultParameters,
-  EXCLUSION_FILTERS_PROGRAMME,
-  MATERIAL_ASSISTANCE_PROGRAMME,
   PARAMETER_FILES,
   PROGRAMMES,
+  type ProgrammeModule,
+  type ProgrammeRegistry,
   programmeById,
-  SOCIAL_REGISTRY_PROGRAMME,
+  REGISTRY,
   VARIABLES,
 } from '../programs/index.ts';
 export { CATEGORY, INCOME_BAND } from '../programs/social-registry/rules.ts';

@@ -83,6 +83,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     expect: PUBLIC,
     request: (t) => ({ url: `/api/territory/districts/${t.world.districtA}/mahallas` }),
   },
+  'GET /api/programmes': { expect: PUBLIC, request: get('/api/programmes?lang=ru') },
   'POST /auth/login': {
     expect: PUBLIC,
     request: () => ({ url: '/auth/login', payload: { username: 'x', password: 'y' } }),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { declareProgrammes } from '../../src/decisions/programme.repository.ts';
 import { type Database, dropSchema, openDatabase } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 import { buildTerritory } from '../../src/territory/territory.builder.ts';
@@ -30,6 +31,8 @@ export async function createTestDatabase(options: { territory?: boolean } = {}):
     template: useTemplate && templatePath ? new Blob([readFileSync(templatePath)]) : undefined,
   });
   await migrate(database);
+  // What the application does at start: the registry's programme ids, which decisions are checked against.
+  await declareProgrammes(database.db);
   if (options.territory !== false) await installTerritory(database.db, buildTerritory('khorezm'));
   return {
     database,

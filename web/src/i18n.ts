@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { programmeLabels } from '../../src/programs/catalogue.ts';
 import { latinToCyrillic } from '../../src/shared/transliterate.ts';
 import { LANGUAGES, type Language, MESSAGES, type Messages } from './messages.ts';
 
@@ -51,7 +52,8 @@ export function initI18n(): void {
   const language = storedLanguage();
   const resources: Record<Language, { translation: Messages }> = {
     'uz-Latn': { translation: MESSAGES['uz-Latn'] },
-    'uz-Cyrl': { translation: toCyrillic(MESSAGES['uz-Latn']) },
+    // Programme names are written in Cyrillic by their folders, not transliterated.
+    'uz-Cyrl': { translation: { ...toCyrillic(MESSAGES['uz-Latn']), programme: programmeLabels('uz-Cyrl') } },
     ru: { translation: MESSAGES.ru },
     en: { translation: MESSAGES.en },
   };

@@ -1,3 +1,5 @@
+import { programmeLabels } from '../../src/programs/catalogue.ts';
+
 /**
  * The portal's words in Uzbek Latin, Russian and English. Uzbek Cyrillic is made from the Latin text by
  * the same transliteration the server uses (src/shared/transliterate.ts), so the two scripts never drift.
@@ -46,11 +48,8 @@ const en = {
     citizen: 'I am a resident: my family, benefits and offers',
     staff: 'I work in social protection: staff console',
   },
-  programme: {
-    social_registry: 'Social Registry (low-income family status)',
-    child_allowance: 'Child allowance',
-    material_assistance: 'Material assistance',
-  },
+  /** `programme.<id>`: each programme folder's own label (src/programs/<folder>/describe.ts). */
+  programme: programmeLabels('en'),
   citizen: {
     signInTitle: 'Sign in to the citizen portal',
     signInLead: 'Sign in with OneID to see your family’s data, your benefits and offers made to you.',
@@ -588,11 +587,8 @@ const uzLatn: Messages = {
     citizen: 'Men fuqaroman: oilam, nafaqalarim va takliflar',
     staff: 'Men ijtimoiy himoya xodimiman: xodimlar paneli',
   },
-  programme: {
-    social_registry: 'Ijtimoiy reyestr (kam ta’minlangan oila maqomi)',
-    child_allowance: 'Bolalar nafaqasi',
-    material_assistance: 'Moddiy yordam',
-  },
+  /** `programme.<id>`: each programme folder's own label (src/programs/<folder>/describe.ts). */
+  programme: programmeLabels('uz-Latn'),
   citizen: {
     signInTitle: 'Fuqarolar portaliga kirish',
     signInLead:
@@ -1139,11 +1135,8 @@ const ru: Messages = {
     citizen: 'Я житель: моя семья, пособия и предложения',
     staff: 'Я сотрудник социальной защиты: рабочее место',
   },
-  programme: {
-    social_registry: 'Социальный реестр (статус малообеспеченной семьи)',
-    child_allowance: 'Пособие на детей',
-    material_assistance: 'Материальная помощь',
-  },
+  /** `programme.<id>`: each programme folder's own label (src/programs/<folder>/describe.ts). */
+  programme: programmeLabels('ru'),
   citizen: {
     signInTitle: 'Вход на портал для граждан',
     signInLead: 'Войдите через OneID, чтобы увидеть данные вашей семьи, пособия и предложения для вас.',

@@ -59,7 +59,14 @@ export type EvaluationStatus = Selectable<EvaluationRunTable>['status'];
 
 export type EvaluationRunTable = Tables.EvaluationRun;
 
+/**
+ * A programme id: any id of the programme registry (src/programs/catalogue.ts), checked by the database
+ * against the `programme` table (migration 017), which the application fills from the registry at start.
+ */
 export type DecisionProgramme = Selectable<DecisionTable>['programme'];
+
+/** The programme ids decisions may name (migration 017), upserted from the registry at start. */
+export type ProgrammeTable = Tables.Programme;
 export type DecisionKind = Selectable<DecisionTable>['kind'];
 
 export type DecisionTable = Tables.Decision;

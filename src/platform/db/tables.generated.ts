@@ -109,7 +109,7 @@ export interface Application {
   outcome_entitled: boolean | null;
   precheck_category: string;
   precheck_entitled: boolean;
-  programme: "social_registry" | "child_allowance" | "material_assistance";
+  programme: string;
   questionnaire_by: string | null;
   questionnaire_on: string | null;
   status: Generated<"submitted" | "questionnaire_done" | "mahalla_opinion" | "decided">;
@@ -276,7 +276,7 @@ export interface Decision {
   month: string;
   parameters_digest: string;
   previous_decision_id: number | null;
-  programme: "social_registry" | "child_allowance" | "material_assistance";
+  programme: string;
   run_id: number;
   trace_id: number;
 }
@@ -584,7 +584,7 @@ export interface OverrideRequest {
   id: string;
   legal_basis: string;
   month: string;
-  programme: "social_registry" | "child_allowance" | "material_assistance";
+  programme: string;
   reason: string;
   requested_by: string;
   review_note: string | null;
@@ -625,6 +625,11 @@ export interface PersonHistory {
   old_value: string | null;
   person_id: string;
   source: string;
+}
+
+export interface Programme {
+  declared_at: Generated<Timestamp>;
+  id: string;
 }
 
 export interface Quarantine {
@@ -823,6 +828,7 @@ export interface DB {
   override_request: OverrideRequest;
   person: Person;
   person_history: PersonHistory;
+  programme: Programme;
   quarantine: Quarantine;
   region: Region;
   role_grant: RoleGrant;

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
+import { isCategoryProgramme } from '../../../../src/programs/catalogue.ts';
 import { api, newId } from '../../api.ts';
 import {
   apiErrors,
@@ -68,10 +69,9 @@ function AppealForm() {
           { key: t('common.month'), value: formatMonth(d.month) },
           {
             key: t('common.amount'),
-            value:
-              d.programme === 'social_registry'
-                ? t(`override.cat.${d.categoryAfter}`)
-                : t('offers.perMonth', { amount: formatSoum(d.amountAfter) }),
+            value: isCategoryProgramme(d.programme)
+              ? t(`override.cat.${d.categoryAfter}`)
+              : t('offers.perMonth', { amount: formatSoum(d.amountAfter) }),
           },
         ]}
       />

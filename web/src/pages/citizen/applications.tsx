@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { isCategoryProgramme } from '../../../../src/programs/catalogue.ts';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, SummaryList, Tag } from '../../ds/index.tsx';
 import { formatDate, formatMonth, formatSoum } from '../../format.ts';
@@ -91,7 +92,7 @@ function ApplicationsPage() {
                       {
                         key: t('applications.outcome'),
                         value: a.outcome.entitled
-                          ? `${t('applications.entitled')}${a.outcome.amount > 0 && a.programme !== 'social_registry' ? `: ${formatSoum(a.outcome.amount)}` : ''}`
+                          ? `${t('applications.entitled')}${a.outcome.amount > 0 && !isCategoryProgramme(a.programme) ? `: ${formatSoum(a.outcome.amount)}` : ''}`
                           : t('applications.notEntitled'),
                       },
                     ]

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { programmesFor } from '../../../../src/programs/catalogue.ts';
 import { api, newId } from '../../api.ts';
 import {
   apiErrors,
@@ -19,7 +20,8 @@ import { CitizenOnly } from '../guard.tsx';
 import { useMe } from './home.tsx';
 import { type Programme, today } from './types.ts';
 
-const PROGRAMMES: Programme[] = ['social_registry', 'child_allowance', 'material_assistance'];
+/** The programmes one may apply for, from the registry. */
+const PROGRAMMES: Programme[] = programmesFor('applications').map((p) => p.id);
 
 /** Apply once: one question per page (what help is needed), then check and send. */
 function ApplyForm() {

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { isCategoryProgramme } from '../../../../src/programs/catalogue.ts';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, Tag } from '../../ds/index.tsx';
 import { formatMonth, formatSoum } from '../../format.ts';
@@ -20,7 +21,7 @@ export function decisionAmount(
   d: DecisionRow,
   t: (key: string, o?: Record<string, string>) => string,
 ): string {
-  if (d.programme === 'social_registry') return t(`override.cat.${d.categoryAfter}`);
+  if (isCategoryProgramme(d.programme)) return t(`override.cat.${d.categoryAfter}`);
   return t('offers.perMonth', { amount: formatSoum(d.amountAfter) });
 }
 

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { isCategoryProgramme } from '../../../../src/programs/catalogue.ts';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, Tag } from '../../ds/index.tsx';
 import { formatMonth, formatSoum } from '../../format.ts';
@@ -19,7 +20,7 @@ export function OfferStatus({ offer }: { offer: Offer }) {
 }
 
 export function offerAmount(offer: Offer, t: (key: string, o?: Record<string, string>) => string): string {
-  if (offer.programme === 'social_registry') return t(`override.cat.${offer.category}`);
+  if (isCategoryProgramme(offer.programme)) return t(`override.cat.${offer.category}`);
   return t('offers.perMonth', { amount: formatSoum(offer.amount) });
 }
 

@@ -25,7 +25,8 @@ export interface HouseholdView {
   };
 }
 
-export type Programme = 'social_registry' | 'child_allowance' | 'material_assistance';
+/** A programme id of the registry (src/programs/catalogue.ts); its label is `programme.<id>`. */
+export type Programme = string;
 
 export interface Offer {
   decisionId: number;

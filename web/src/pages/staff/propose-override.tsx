@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { findProgramme, programmesFor } from '../../../../src/programs/catalogue.ts';
 import { api, newId } from '../../api.ts';
 import {
   apiErrors,
@@ -15,7 +16,8 @@ import {
 } from '../../ds/index.tsx';
 import { StaffOnly } from './guard.tsx';
 
-const PROGRAMMES = ['social_registry', 'child_allowance', 'material_assistance'] as const;
+/** The programmes an officer may override, from the registry. */
+const PROGRAMMES = programmesFor('overrides').map((p) => p.id);
 const CATEGORIES = ['poor', 'state_supported', 'borderline', 'none'] as const;
 
 function nextMonth(): string {
@@ -38,6 +40,8 @@ function ProposeForm() {
   const [requestId] = useState(newId);
   const errorOf = (field: string) => errors.find((e) => e.field === field)?.message;
   const purpose = params.get('purpose');
+  // A status programme is overridden by its category, a payment by its amount (the programme says which).
+  const byCategory = findProgramme(programme)?.outcome.kind === 'category';
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -45,9 +49,8 @@ function ProposeForm() {
     if (!programme) found.push({ field: 'programme', message: t('override.programmeRequired') });
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
       found.push({ field: 'month', message: t('override.monthInvalid') });
-    if (programme === 'social_registry' && !category)
-      found.push({ field: 'category', message: t('override.programmeRequired') });
-    if (programme && programme !== 'social_registry' && !/^\d+$/.test(amount.trim()))
+    if (byCategory && !category) found.push({ field: 'category', message: t('override.programmeRequired') });
+    if (programme && !byCategory && !/^\d+$/.test(amount.trim()))
       found.push({ field: 'amount', message: t('override.amountInvalid') });
     if (!reason.trim()) found.push({ field: 'reason', message: t('override.reasonRequired') });
     if (!legalBasis.trim()) found.push({ field: 'legalBasis', message: t('override.legalBasisRequired') });
@@ -61,7 +64,7 @@ function ProposeForm() {
           householdId: id,
           programme,
           month,
-          ...(programme === 'social_registry' ? { category } : { amount: Number(amount.trim()) }),
+          ...(byCategory ? { category } : { amount: Number(amount.trim()) }),
           reason: reason.trim(),
           legalBasis: legalBasis.trim(),
         },
@@ -110,7 +113,7 @@ function ProposeForm() {
           width="short"
           error={errorOf('month')}
         />
-        {programme === 'social_registry' ? (
+        {byCategory ? (
           <Radios
             id="category"
             legend={t('override.category')}

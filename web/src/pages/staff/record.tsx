@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { isCategoryProgramme } from '../../../../src/programs/catalogue.ts';
 import { ApiError, api } from '../../api.ts';
 import {
   BackLink,
@@ -117,7 +118,7 @@ function RecordPage() {
             </h3>
             <p>
               {t(`record.kind.${d.kind}`)} ·{' '}
-              {d.programme === 'social_registry'
+              {isCategoryProgramme(d.programme)
                 ? t(`override.cat.${d.categoryAfter}`)
                 : formatNumber(d.amountAfter)}
             </p>
