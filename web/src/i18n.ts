@@ -1,6 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { latinToCyrillic } from '../../src/shared/transliterate.ts';
+import { uzbekCyrillicOf } from '../../src/shared/transliterate.ts';
 import { LANGUAGES, type Language, MESSAGES, type Messages } from './messages.ts';
 
 /**
@@ -9,10 +9,7 @@ import { LANGUAGES, type Language, MESSAGES, type Messages } from './messages.ts
  */
 function toCyrillic<T>(value: T): T {
   if (typeof value === 'string') {
-    return value
-      .split(/(\{\{\w+\}\}|Himoya|OneID|PINFL|JWK|https|client_id)/)
-      .map((part, i) => (i % 2 === 1 ? part : latinToCyrillic(part)))
-      .join('') as T;
+    return uzbekCyrillicOf(value) as T;
   }
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCyrillic(v)])) as T;
