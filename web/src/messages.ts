@@ -635,7 +635,7 @@ const uzLatn: Messages = {
     lead: 'Davlat oilangiz ushbu yordamni olishi mumkinligini aniqladi. Ariza berishingiz shart emas.',
     none: 'Hozir oilangiz uchun takliflar yo‘q.',
     perMonth: 'oyiga {{amount}}',
-    from: '{{month}} dan',
+    from: '{{monthFrom}}',
     open: 'Sababini ko‘rish va javob berish',
     accepted: 'Qabul qilindi',
     declined: 'Rad etildi',

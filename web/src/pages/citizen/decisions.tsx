@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, Tag } from '../../ds/index.tsx';
-import { formatMonth, formatSoum } from '../../format.ts';
+import { formatMonth, formatMonthFrom, formatSoum } from '../../format.ts';
 import { CitizenOnly } from '../guard.tsx';
 import { useMe } from './home.tsx';
 import type { DecisionRow } from './types.ts';
@@ -46,7 +46,8 @@ function DecisionsPage() {
               <p className="status-line">
                 <Tag tone={d.kind === 'ended' ? 'grey' : 'green'}>{t(`record.kind.${d.kind}`)}</Tag>
                 <span>
-                  {decisionAmount(d, t)} · {t('offers.from', { month: formatMonth(d.month) })}
+                  {decisionAmount(d, t)} ·{' '}
+                  {t('offers.from', { month: formatMonth(d.month), monthFrom: formatMonthFrom(d.month) })}
                 </span>
               </p>
               <ul className="task-list">

@@ -13,7 +13,7 @@ import {
   Loading,
   PageTitle,
 } from '../../ds/index.tsx';
-import { formatDate, formatMonth } from '../../format.ts';
+import { formatDate, formatMonth, formatMonthFrom } from '../../format.ts';
 import { currentLanguage } from '../../i18n.ts';
 import { CitizenOnly } from '../guard.tsx';
 import { OfferStatus, offerAmount, useOffers } from './offers.tsx';
@@ -68,7 +68,8 @@ function OfferPage() {
         ) : null}
       </div>
       <p className="lead">
-        {offerAmount(offer, t)} · {t('offers.from', { month: formatMonth(offer.month) })}
+        {offerAmount(offer, t)} ·{' '}
+        {t('offers.from', { month: formatMonth(offer.month), monthFrom: formatMonthFrom(offer.month) })}
       </p>
       <h2>{t('offers.why')}</h2>
       {decision.isPending ? <Loading /> : null}

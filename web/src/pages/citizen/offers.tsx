@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, Tag } from '../../ds/index.tsx';
-import { formatMonth, formatSoum } from '../../format.ts';
+import { formatMonth, formatMonthFrom, formatSoum } from '../../format.ts';
 import { CitizenOnly } from '../guard.tsx';
 import type { Offer } from './types.ts';
 
@@ -42,7 +42,8 @@ function OffersPage() {
               <OfferStatus offer={offer} />
             </p>
             <p>
-              {offerAmount(offer, t)} · {t('offers.from', { month: formatMonth(offer.month) })}
+              {offerAmount(offer, t)} ·{' '}
+              {t('offers.from', { month: formatMonth(offer.month), monthFrom: formatMonthFrom(offer.month) })}
             </p>
             <Link to={`/citizen/benefits/${offer.decisionId}`}>
               {t('offers.open')}
