@@ -225,12 +225,30 @@ export function cyrillicToLatin(text: string): string {
 }
 
 /**
- * Identifiers and placeholders keep their Latin spelling inside a transliterated text: UUIDs, `#12`,
- * addresses, dotted names (`common.mce`, an officer's `staff:aziz.k`), i18next `{{x}}` placeholders and the
- * names people type as they are (Himoya, OneID, PINFL, JWK, https, client_id).
+ * Identifiers and technical words keep their Latin spelling inside a transliterated text: UUIDs, `#12`,
+ * addresses, dotted names (`common.mce`, an officer's `staff:aziz.k`), i18next `{{x}}` placeholders,
+ * camelCase names (personId), acronyms (PDF, JPEG, YYYY-MM), letters with digits (Ed25519) and the names
+ * people type as they are (Himoya, OneID, JWK, https, scope, client_id). Transliterated, they would name
+ * nothing.
  */
-const KEEP =
-  /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|#\d+|https?:\/\/\S+|\{\{\w+\}\}|\b[\w-]+(?:[._:@][\w-]+)+\b|\bHimoya\b|\bOneID\b|\bPINFL\b|\bJWK\b|\bhttps\b|\bclient_id\b)/gi;
+const KEEP = new RegExp(
+  [
+    '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
+    '#\\d+',
+    'https?:\\/\\/\\S+',
+    '\\{\\{\\w+\\}\\}',
+    '\\b[\\w-]+(?:[._:@][\\w-]+)+\\b',
+    '\\b[a-z]+[A-Z]\\w*\\b',
+    '\\b[A-Z]{2,}(?:-[A-Z]{2,})*\\b',
+    '\\b(?=\\w*\\d)(?=\\w*[A-Za-z])\\w+\\b',
+    '\\b(?:Himoya|OneID|https?|scope|client_id)\\b',
+  ]
+    .map((p) => `(?:${p})`)
+    .join('|')
+    .replace(/^/, '(')
+    .concat(')'),
+  'g',
+);
 
 /** Uzbek Cyrillic of an Uzbek Latin sentence, identifiers kept (see KEEP). */
 export function uzbekCyrillicOf(latinText: string): string {
@@ -238,6 +256,61 @@ export function uzbekCyrillicOf(latinText: string): string {
     .split(KEEP)
     .map((part, i) => (i % 2 === 1 ? part : latinToCyrillic(part)))
     .join('');
+}
+
+/**
+ * Uzbek Cyrillic of an ICU message written in Uzbek Latin: the text is transliterated, the syntax is not
+ * (argument names, `plural`/`select` and their keys, `#`), and the text inside plural and select branches
+ * is transliterated too.
+ */
+export function uzbekCyrillicOfMessage(message: string): string {
+  let out = '';
+  let i = 0;
+  const text = (end: number) => {
+    out += uzbekCyrillicOf(message.slice(i, end));
+    i = end;
+  };
+  while (i < message.length) {
+    const open = message.indexOf('{', i);
+    if (open < 0) {
+      text(message.length);
+      break;
+    }
+    text(open);
+    const close = matchingBrace(message, open);
+    out += argumentOf(message.slice(open, close + 1));
+    i = close + 1;
+  }
+  return out;
+}
+
+function matchingBrace(message: string, open: number): number {
+  let depth = 0;
+  for (let j = open; j < message.length; j += 1) {
+    if (message[j] === '{') depth += 1;
+    else if (message[j] === '}') {
+      depth -= 1;
+      if (depth === 0) return j;
+    }
+  }
+  return message.length - 1;
+}
+
+/** `{name}`, `{n, number}` stay; in `{n, plural, one {…} other {…}}` the branch texts are transliterated. */
+function argumentOf(argument: string): string {
+  const header = /^\{\s*\w+\s*,\s*(plural|select|selectordinal)\s*,/.exec(argument);
+  if (!header) return argument;
+  let out = header[0];
+  let i = header[0].length;
+  while (i < argument.length - 1) {
+    const open = argument.indexOf('{', i);
+    if (open < 0) break;
+    out += argument.slice(i, open);
+    const close = matchingBrace(argument, open);
+    out += `{${uzbekCyrillicOfMessage(argument.slice(open + 1, close))}}`;
+    i = close + 1;
+  }
+  return out + argument.slice(i);
 }
 
 /** Russian spelling of an Uzbek Cyrillic word: the Uzbek-only letters become their Russian neighbours. */
