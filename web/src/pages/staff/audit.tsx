@@ -53,7 +53,7 @@ function query(filters: Filters): string {
 }
 
 function AuditPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['audit', 'staff']);
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
   const [errors, setErrors] = useState<FieldError[]>([]);

@@ -13,6 +13,7 @@ import {
   Radios,
   TextInput,
 } from '../../ds/index.tsx';
+import { dataKey } from '../../i18n.ts';
 import { StaffOnly } from './guard.tsx';
 
 const PROGRAMMES = ['social_registry', 'child_allowance', 'material_assistance'] as const;
@@ -24,7 +25,7 @@ function nextMonth(): string {
 }
 
 function ProposeForm() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common', 'override', 'programmes', 'staff']);
   const { id = '' } = useParams();
   const [params] = useSearchParams();
   const [programme, setProgramme] = useState('');
@@ -99,7 +100,7 @@ function ProposeForm() {
           value={programme}
           onChange={setProgramme}
           error={errorOf('programme')}
-          options={PROGRAMMES.map((p) => ({ value: p, label: t(`programme.${p}`) }))}
+          options={PROGRAMMES.map((p) => ({ value: p, label: t(dataKey('programmes', p)) }))}
         />
         <TextInput
           id="month"
@@ -117,7 +118,7 @@ function ProposeForm() {
             value={category}
             onChange={setCategory}
             error={errorOf('category')}
-            options={CATEGORIES.map((c) => ({ value: c, label: t(`override.cat.${c}`) }))}
+            options={CATEGORIES.map((c) => ({ value: c, label: t(dataKey('override.cat', c)) }))}
           />
         ) : (
           <TextInput

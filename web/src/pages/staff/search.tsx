@@ -24,7 +24,7 @@ interface Row {
 }
 
 function SearchPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['search']);
   const [params, setParams] = useSearchParams();
   const name = params.get('name') ?? '';
   const [value, setValue] = useState(name);
