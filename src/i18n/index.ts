@@ -1,7 +1,7 @@
 import i18next, { type i18n } from 'i18next';
 import ICU from 'i18next-icu';
 import type { Language } from '../shared/format.ts';
-import { uzbekCyrillicOfMessage } from '../shared/transliterate.ts';
+import { uzbekCyrillicMessages } from '../shared/transliterate.ts';
 import errorsEn from './errors/en.json' with { type: 'json' };
 import errorsRu from './errors/ru.json' with { type: 'json' };
 import errorsCyrl from './errors/uz-Cyrl.json' with { type: 'json' };
@@ -64,9 +64,7 @@ export type MessageValues = Readonly<Record<string, string | number>>;
 
 /** Uzbek Cyrillic of a namespace: each Latin message transliterated, unless a reviewed exception is given. */
 export function cyrillicOf(latin: Messages, exceptions: Messages = {}): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(latin).map(([key, message]) => [key, exceptions[key] ?? uzbekCyrillicOfMessage(message)]),
-  );
+  return uzbekCyrillicMessages(latin, exceptions) as Record<string, string>;
 }
 
 function createPipeline(): i18n {

@@ -313,6 +313,27 @@ function argumentOf(argument: string): string {
   return out + argument.slice(i);
 }
 
+/** Messages as a JSON file holds them: a text per key, or a group of them. */
+export interface MessageTree {
+  [key: string]: string | MessageTree;
+}
+
+/**
+ * The Uzbek Cyrillic file of a message group, made from its Uzbek Latin file: every message transliterated
+ * (ICU syntax kept), except where `exceptions` gives a reviewed spelling for the key.
+ */
+export function uzbekCyrillicMessages(latin: MessageTree, exceptions: MessageTree = {}): MessageTree {
+  return Object.fromEntries(
+    Object.entries(latin).map(([key, value]) => {
+      const exception = exceptions[key];
+      if (typeof value === 'string') {
+        return [key, typeof exception === 'string' ? exception : uzbekCyrillicOfMessage(value)];
+      }
+      return [key, uzbekCyrillicMessages(value, typeof exception === 'object' ? exception : {})];
+    }),
+  );
+}
+
 /** Russian spelling of an Uzbek Cyrillic word: the Uzbek-only letters become their Russian neighbours. */
 export function uzCyrillicToRussian(text: string): string {
   return text.replace(

@@ -1,7 +1,7 @@
 import i18next, { type BackendModule, type ReadCallback } from 'i18next';
 import ICU from 'i18next-icu';
 import { initReactI18next } from 'react-i18next';
-import { uzbekCyrillicOfMessage } from '../../src/shared/transliterate.ts';
+import { type MessageTree, uzbekCyrillicMessages } from '../../src/shared/transliterate.ts';
 
 /**
  * The portal's words: i18next with ICU messages, one JSON file per page group (namespace) and language in
@@ -24,20 +24,8 @@ export const LANGUAGES: { code: Language; label: string }[] = [
 /** What every page shows (the layout, shared words): loaded with the language, before any page. */
 export const CORE_NAMESPACES = ['app', 'layout', 'common'] as const;
 
-type Messages = Record<string, unknown>;
+type Messages = MessageTree;
 const FILES = import.meta.glob<{ default: Messages }>('./i18n/*/*.json');
-
-function cyrillicOf(latin: Messages, exceptions: Messages): Messages {
-  return Object.fromEntries(
-    Object.entries(latin).map(([key, value]) => {
-      const exception = exceptions[key];
-      if (typeof value === 'string')
-        return [key, typeof exception === 'string' ? exception : uzbekCyrillicOfMessage(value)];
-      const nested = exception && typeof exception === 'object' ? (exception as Messages) : {};
-      return [key, cyrillicOf(value as Messages, nested)];
-    }),
-  );
-}
 
 async function load(language: Language, ns: string): Promise<Messages> {
   const file = (lang: string) => FILES[`./i18n/${ns}/${lang}.json`];
@@ -46,7 +34,7 @@ async function load(language: Language, ns: string): Promise<Messages> {
   const messages = (await source()).default;
   if (language !== 'uz-Cyrl') return messages;
   const exceptions = file('uz-Cyrl');
-  return cyrillicOf(messages, exceptions ? (await exceptions()).default : {});
+  return uzbekCyrillicMessages(messages, exceptions ? (await exceptions()).default : {});
 }
 
 /** Loads a namespace file only when a page asks for it (a dynamic import: its own chunk). */
@@ -98,7 +86,7 @@ export function registerMessages(
 ): void {
   const all: Record<Language, Messages> = {
     'uz-Latn': messages['uz-Latn'],
-    'uz-Cyrl': messages['uz-Cyrl'] ?? cyrillicOf(messages['uz-Latn'], {}),
+    'uz-Cyrl': messages['uz-Cyrl'] ?? uzbekCyrillicMessages(messages['uz-Latn']),
     ru: messages.ru ?? {},
     en: messages.en ?? {},
   };
