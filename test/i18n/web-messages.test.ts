@@ -82,6 +82,6 @@ describe('the portal messages', () => {
   it('spells the words of the old bugs right', () => {
     const uz = messages('notifications', 'uz-Cyrl');
     expect(Object.values(uz).join(' ')).toContain('йўқ');
-    expect(messages('offers', 'uz-Cyrl')['from']).toBe('{monthFrom}');
+    expect(messages('offers', 'uz-Cyrl').from).toBe('{monthFrom}');
   });
 });
