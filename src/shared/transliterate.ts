@@ -122,7 +122,7 @@ function latinLetters(word: string, upper: boolean, atStart: boolean): string {
     else if (c === 'y' && next === 'a') put('я', 2);
     else if (c === 'y' && next === 'e') put('е', 2);
     // "e" starts a word, or follows a vowel (poema, aeroport), as "э".
-    else if (c === 'e' && (wordStart || VOWELS_LATIN.includes(lower.charAt(i - 1)))) put('э', 1);
+    else if (c === 'e' && (wordStart || (i > 0 && VOWELS_LATIN.includes(lower.charAt(i - 1))))) put('э', 1);
     else if (c === "'") {
       const prev = lower.charAt(i - 1);
       // "Is'hoq": the apostrophe only keeps s and h apart (Исҳоқ); between letters it is the tutuq belgisi;
