@@ -146,7 +146,9 @@ function AuditPage() {
       {entries.isError ? <ErrorMessage error={entries.error} /> : null}
       {entries.data ? (
         <>
-          <p role="status">{t('audit.results', { count: entries.data.total })}</p>
+          <p role="status">
+            {t('audit.results', { count: entries.data.total, value: formatNumber(entries.data.total) })}
+          </p>
           <div className="table-wrap">
             <table>
               <caption className="visually-hidden">{t('audit.title')}</caption>

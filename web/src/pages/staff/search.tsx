@@ -64,7 +64,7 @@ function SearchPage() {
       {results.data ? (
         <>
           <h2 role="status">
-            {t('search.results', { count: formatNumber(results.data.total) as unknown as number })}
+            {t('search.results', { count: results.data.total, value: formatNumber(results.data.total) })}
           </h2>
           <ul className="card-list">
             {results.data.items.map((h) => (
