@@ -46,6 +46,10 @@ export const CONTEXTS: readonly ContextModule[] = [
 /** The folders of src/ that are not contexts: no routes, no jobs of their own. */
 export const SUPPORTING_FOLDERS: readonly SupportingFolder[] = [
   { name: 'platform', docs: 'Configuration, database and migrations, HTTP server, jobs, errors, logging' },
+  {
+    name: 'i18n',
+    docs: 'The server’s messages: i18next with ICU, one JSON file per namespace and language (ADR 010)',
+  },
   { name: 'shared', docs: 'Pure helpers for server and web: seeded random, transliteration, CSV, dates' },
   { name: 'cli', docs: 'The `himoya` command: serve, migrate, seed, evaluate, simulate, audit, agencies' },
   {

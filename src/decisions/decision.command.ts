@@ -3,6 +3,7 @@ import { openConfiguredDatabase } from '../app.ts';
 import { type CliCommand, CliUsageError } from '../cli/command.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { DomainError } from '../platform/errors.ts';
+import { CURRENCY, formatNumber } from '../shared/format.ts';
 import { currentMonth, evaluateMonth } from './decision.service.ts';
 import { declareProgrammes } from './programme.repository.ts';
 import { failRunOnInterrupt } from './run-interruption.ts';
@@ -105,14 +106,14 @@ by category. Nothing is written.`,
     try {
       await migrate(database);
       const r = await simulate(database.db, { month, changes });
-      const som = (n: number) => Math.round(n).toLocaleString('en');
+      const som = (n: number) => formatNumber(Math.round(n), 'en');
       const t = r.total;
       console.log(
         `Simulation of ${r.month}: ${r.changes.map((c) => `${c.parameter}=${c.value}`).join(', ')}`,
       );
       console.log(
         `${t.households} households: gained ${t.gained}, lost ${t.lost}, changed ${t.changed}; ` +
-          `monthly cost ${som(t.baselineCost)} -> ${som(t.scenarioCost)} so'm (${t.costDifference >= 0 ? '+' : ''}${som(t.costDifference)})`,
+          `monthly cost ${som(t.baselineCost)} -> ${som(t.scenarioCost)} ${CURRENCY.en} (${t.costDifference >= 0 ? '+' : ''}${som(t.costDifference)})`,
       );
       console.log('By district:');
       for (const d of r.byDistrict) {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Scope } from '../access/policies.ts';
+import { translate } from '../i18n/index.ts';
 import type { DB, DecisionKind, DecisionProgramme, EvaluationTrigger } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
@@ -27,6 +28,7 @@ import {
   uzbekCyrillicOf,
   withheldTrace,
 } from '../rules/index.ts';
+import { formatDate } from '../shared/format.ts';
 import * as repo from './decision.repository.ts';
 import { loadPopulation } from './population.loader.ts';
 import { startHeartbeat } from './run-heartbeat.ts';
@@ -249,15 +251,6 @@ function absenceNote(householdId: string, month: Month): AbsenceNote {
     household: { id: householdId },
   };
 }
-
-const ABSENCE_TEXT: Record<TraceLanguage, (date: string) => string> = {
-  en: (date) =>
-    `The household is not in the Social Registry on ${date} (dissolved, or no member registered on that day): its entitlements end.`,
-  ru: (date) =>
-    `На ${date} домохозяйства нет в Социальном реестре (расформировано или без зарегистрированных членов): его права на выплаты прекращаются.`,
-  'uz-Latn': (date) =>
-    `${date} holatiga oila Ijtimoiy reyestrda yo‘q (tarqatilgan yoki a’zolari ro‘yxatda emas): uning to‘lovlarga huquqi tugaydi.`,
-};
 
 interface Change {
   index: number;
@@ -504,15 +497,6 @@ function isOverrideNote(value: unknown): value is OverrideNoteView {
   );
 }
 
-const OVERRIDE_TEXT: Record<TraceLanguage, (note: OverrideNoteView) => string> = {
-  en: (n) =>
-    `Decided by a manual override, proposed by ${n.requestedBy} and approved by a second officer, ${n.approvedBy}. Reason: ${n.reason}. Legal basis: ${n.legalBasis}.`,
-  ru: (n) =>
-    `Решение принято вручную: предложено ${n.requestedBy} и утверждено вторым сотрудником ${n.approvedBy}. Причина: ${n.reason}. Правовое основание: ${n.legalBasis}.`,
-  'uz-Latn': (n) =>
-    `Qaror qo'lda qabul qilingan: ${n.requestedBy} taklif qilgan va ikkinchi xodim ${n.approvedBy} tasdiqlagan. Sabab: ${n.reason}. Huquqiy asos: ${n.legalBasis}.`,
-};
-
 function isTrace(value: unknown): value is Trace {
   return (
     typeof value === 'object' &&
@@ -547,7 +531,9 @@ export async function getDecision(
       ...decision,
       trace,
       parameters: [],
-      explanation: script(ABSENCE_TEXT[worded](trace.referenceDate)),
+      explanation: script(
+        translate('rules', 'decision.absent', worded, { date: formatDate(trace.referenceDate, worded) }),
+      ),
       language,
       healthWithheld: false,
     };
@@ -557,7 +543,14 @@ export async function getDecision(
       ...decision,
       trace,
       parameters: [],
-      explanation: script(OVERRIDE_TEXT[worded](trace)),
+      explanation: script(
+        translate('rules', 'decision.override', worded, {
+          requestedBy: trace.requestedBy,
+          approvedBy: trace.approvedBy,
+          reason: trace.reason,
+          legalBasis: trace.legalBasis,
+        }),
+      ),
       language,
       healthWithheld: false,
     };

@@ -290,7 +290,7 @@ describe('decisions over a seeded registry', () => {
       parameters: [],
       trace: { format: 'himoya.absent/1' },
     });
-    expect(detail.json<{ explanation: string }>().explanation).toContain('2026-03-01');
+    expect(detail.json<{ explanation: string }>().explanation).toContain('1 March 2026');
     const again = await evaluateMonth(t.database.db, MONTH, { trigger: 'manual' });
     expect(again.decisionsWritten).toBe(0);
   });

@@ -5,10 +5,12 @@ import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { signInCitizen } from '../../test/support/auth.ts';
 import { createMachineClient } from '../identity/machine.service.ts';
 import type { Config } from '../platform/config.ts';
+import { formatSoum } from '../shared/format.ts';
+import { IMPOSSIBLE_CYRILLIC } from '../shared/transliterate.ts';
 import { attachDispatchLoop, type DispatchContext, dispatchLoop, dispatchPending } from './dispatcher.ts';
 import { enqueueNotification, getNotification, setPreferredLanguage } from './notification.service.ts';
 import { consoleProvider, httpProvider } from './providers.ts';
-import { formatAmount, renderTemplate } from './templates.ts';
+import { NOTIFICATION_TEMPLATES, renderTemplate } from './templates.ts';
 import { makeFamily, scriptedServer } from './test-support.ts';
 
 const logger = pino({ level: 'silent' });
@@ -38,12 +40,39 @@ describe('notifications', () => {
     await t?.cleanup();
   });
 
-  it('formats amounts with thin spaces and renders every template in every language', () => {
-    expect(formatAmount(1_234_000, 'uz-Latn')).toBe("1\u2009234\u2009000 so'm");
-    expect(formatAmount(380_000, 'ru')).toBe('380\u2009000 сум');
+  it('formats amounts with narrow no-break spaces and renders every template in every language', () => {
+    expect(formatSoum(1_234_000, 'uz-Latn')).toBe('1\u202f234\u202f000 so‘m');
+    expect(formatSoum(380_000, 'ru')).toBe('380\u202f000 сум');
     const text = renderTemplate('offer.granted', offer('x').params, 'uz-Cyrl');
     expect(text).toContain('Болалар нафақаси');
-    expect(text).toContain('2026 йил март');
+    expect(text).toContain('2026-йил март');
+    const all = {
+      programme: 'child_allowance',
+      amount: 1_234_000,
+      month: '2026-03',
+      link: '/o/1',
+      reference: 'A-1',
+    };
+    const params = {
+      ...all,
+      entitled: 'yes',
+      childName: 'Dilnoza',
+      kindergarten: 'Quyosh',
+      date: '2026-03-05',
+    };
+    for (const template of NOTIFICATION_TEMPLATES) {
+      for (const language of ['uz-Latn', 'uz-Cyrl', 'ru', 'en'] as const) {
+        const body = renderTemplate(template, params, language);
+        expect(body, `${template} ${language}`).not.toMatch(/[{}]/);
+        if (language === 'uz-Cyrl') expect(body, template).not.toMatch(IMPOSSIBLE_CYRILLIC);
+      }
+    }
+    expect(renderTemplate('birth.registered', {}, 'en')).toBe(
+      "Congratulations! The birth of your child has been registered, at your family's address.",
+    );
+    expect(
+      renderTemplate('application.decided', { programme: 'x', entitled: 'no', amount: 0 }, 'uz-Latn'),
+    ).toContain('tayinlanmadi');
     expect(() => renderTemplate('entitlement.changed', { programme: 'x' }, 'en')).toThrow();
     expect(renderTemplate('birth.registered', { date: '2026-03-05' }, 'en')).toContain('05.03.2026');
   });
@@ -71,7 +100,7 @@ describe('notifications', () => {
     for (const row of rows) {
       expect(row.language).toBe('ru');
       expect(row.body).toContain('Пособие на детей');
-      expect(row.body).toContain('1\u2009234\u2009000 сум');
+      expect(row.body).toContain('1\u202f234\u202f000 сум');
       expect(row.body).toContain('марта 2026 г.');
     }
     expect(rows.find((r) => r.channel === 'sms')).toMatchObject({ status: 'queued', phone: '+998901112233' });

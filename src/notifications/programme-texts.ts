@@ -1,7 +1,6 @@
 import type { Language } from '../platform/errors.ts';
 import { findProgramme } from '../programs/catalogue.ts';
 import type { ProgrammeDescription, ProgrammeNotice } from '../programs/description.ts';
-import type { Formatter, NotificationTemplate, Params } from './templates.ts';
 
 /**
  * What messages say about programmes, read from the programme registry: each programme's name in
@@ -36,23 +35,18 @@ export function programmeName(
 }
 
 /**
- * A programme folder's own wording of a message: `{name}` placeholders (ICU simple arguments) filled with
- * the parameters, formatted as the shared templates format them (amounts, months, dates, programme names).
+ * A programme folder's own wording of a message: its `{name}` placeholders (ICU simple arguments) filled
+ * with the values the shared templates get, already written by the one formatter (amounts, months, dates,
+ * programme names).
  */
-export function fillProgrammeText(text: string, params: Params, f: Formatter): string {
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (name === 'programme') return f.programme(value);
-    if (name === 'amount') return f.amount(value);
-    if (name === 'month') return f.month(value);
-    if (name === 'date') return f.date(value);
-    return f.text(value);
-  });
+export function fillProgrammeText(text: string, values: Readonly<Record<string, string | number>>): string {
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
 }
 
+/** The wording a programme's folder gives a message (`notifications` of its describe.ts), if any. */
 export function programmeWording(
-  template: NotificationTemplate,
-  params: Params,
+  template: string,
+  params: Readonly<Record<string, string | number>>,
   language: Language,
   catalogue: readonly ProgrammeDescription[],
 ): string | undefined {

@@ -176,7 +176,7 @@ describe('a throw-away programme added by its own folder', () => {
   it('is notified with its own wording, and named in the shared messages', () => {
     const params = { programme: 'winter_fuel', amount: 150_000, month: MONTH, link: '/offers/1' };
     expect(renderTemplate('offer.granted', params, 'en', CATALOGUE)).toBe(
-      "Winter fuel help: 150\u2009000 so'm a month from March 2026, to keep your home warm. Details: /offers/1",
+      'Winter fuel help: 150,000 so\u2018m a month from March 2026, to keep your home warm. Details: /offers/1',
     );
     expect(renderTemplate('offer.granted', params, 'uz-Cyrl', CATALOGUE)).toContain('Қишки ёқилғи ёрдами:');
     expect(renderTemplate('entitlement.ended', params, 'ru', CATALOGUE)).toContain(

@@ -1,5 +1,5 @@
 import { defaultParameters, PROGRAMMES, VARIABLES } from '../programs/index.ts';
-import { uzbekCyrillicOf } from './cyrillic.ts';
+import { uzbekCyrillicOf } from '../shared/transliterate.ts';
 import type { Month } from './dates.ts';
 import { type ColumnPool, type EvaluationResult, evaluatePopulation } from './engine.ts';
 import { explainHousehold, type Trace } from './explain.ts';
@@ -74,7 +74,7 @@ export function describe(
   return language === 'uz-Cyrl' ? uzbekCyrillicOf(text) : text;
 }
 
-export { uzbekCyrillicOf } from './cyrillic.ts';
+export { uzbekCyrillicOf } from '../shared/transliterate.ts';
 
 /** The trace inputs that are health data: withheld from readers without a disability role. */
 export const HEALTH_INPUTS: ReadonlySet<string> = new Set(['person.disability']);

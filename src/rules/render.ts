@@ -1,7 +1,8 @@
-import { civilFromDays, dayOf, NO_DAY } from './dates.ts';
+import { formatDate, formatNumber, formatSoum } from '../shared/format.ts';
+import { civilFromDays, NO_DAY } from './dates.ts';
 import { CODE_LABELS, DISABILITY, EMPLOYMENT, nameOf, ROLE, SECTOR, SEX } from './entities.ts';
 import type { Trace, TraceInput, TraceParameter, TraceVariable } from './explain.ts';
-import { INPUT_LABELS, MONTH_NAMES, PHRASES, type TraceLanguage, yearsText } from './messages.ts';
+import { INPUT_LABELS, PHRASES, type TraceLanguage, yearsText } from './messages.ts';
 import type { LocalisedText, ParameterSet, ParameterUnit } from './parameters.ts';
 import type { HouseholdColumnName, PersonColumnName } from './population.ts';
 import type { AnyVariable, ValueUnit } from './variables.ts';
@@ -229,25 +230,21 @@ class Renderer {
   }
 
   private som(v: number): string {
-    return `${this.number(Math.round(v))} ${PHRASES.som[this.language]}`;
+    return formatSoum(v, this.language);
   }
 
   private number(v: number): string {
-    const [whole = '0', fraction] = String(Math.abs(v)).split('.');
-    const separator = this.language === 'en' ? ',' : ' ';
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, separator);
-    const decimal = this.language === 'en' ? '.' : ',';
-    return `${v < 0 ? '-' : ''}${grouped}${fraction !== undefined ? decimal + fraction : ''}`;
+    return formatNumber(v, this.language);
   }
 
   private date(iso: string): string {
-    return this.dayText(dayOf(iso));
+    return formatDate(iso, this.language);
   }
 
   private dayText(day: number): string {
     const c = civilFromDays(day);
-    const month = MONTH_NAMES[this.language][c.month - 1] ?? String(c.month);
-    return this.language === 'uz-Latn' ? `${c.year}-yil ${c.day}-${month}` : `${c.day} ${month} ${c.year}`;
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return formatDate(`${c.year}-${pad(c.month)}-${pad(c.day)}`, this.language);
   }
 }
 

@@ -61,3 +61,19 @@ export const MONTH_NAMES = {
     'December',
   ],
 } as const satisfies Record<'uz-Latn' | 'uz-Cyrl' | 'ru' | 'en', readonly string[]>;
+
+/** Russian month names in the nominative, for a month on its own ("декабрь 2026 г."). */
+export const RUSSIAN_MONTHS_NOMINATIVE = [
+  'январь',
+  'февраль',
+  'март',
+  'апрель',
+  'май',
+  'июнь',
+  'июль',
+  'август',
+  'сентябрь',
+  'октябрь',
+  'ноябрь',
+  'декабрь',
+] as const;

@@ -227,6 +227,8 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
     await tabTo(page, page.getByRole('button', { name: 'Ўзбекча' }));
     await page.getByRole('heading', { name: 'Хабар юборилди' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('uz-Cyrl');
+    // The old transliteration bugs: "yo'q" as "ёъқ", a hard sign ending a word.
+    expect((await page.locator('body').textContent()) ?? '').not.toMatch(/ёъ|[а-яёўқғҳ]ъ(?![а-яёўқғҳ])/i);
     await expectAccessible(page, 'citizen-report-sent-cyrillic');
     await tabTo(page, page.getByRole('button', { name: 'Русский' }));
     await page.getByRole('heading', { name: 'Сообщение отправлено' }).waitFor();

@@ -1,25 +1,56 @@
-import i18next from 'i18next';
+import i18next, { type BackendModule, type ReadCallback } from 'i18next';
+import ICU from 'i18next-icu';
 import { initReactI18next } from 'react-i18next';
 import { programmeLabels } from '../../src/programs/catalogue.ts';
-import { latinToCyrillic } from '../../src/shared/transliterate.ts';
-import { LANGUAGES, type Language, MESSAGES, type Messages } from './messages.ts';
+import { type MessageTree, uzbekCyrillicMessages } from '../../src/shared/transliterate.ts';
 
 /**
- * Uzbek Cyrillic from the Latin text; the `{{placeholders}}`, the brand and technical names people type as
- * they are (a JWK, https, client_id) keep their Latin spelling.
+ * The portal's words: i18next with ICU messages, one JSON file per page group (namespace) and language in
+ * web/src/i18n/<namespace>/<language>.json. A page names the groups it uses (`useTranslation(['offers',
+ * 'common'])`) and only those files are downloaded, each its own chunk. Uzbek Cyrillic is made from the
+ * Uzbek Latin file by the transliterator the server uses (src/shared/transliterate.ts), so the two scripts
+ * never drift; an optional `uz-Cyrl.json` in a group holds reviewed exceptions.
+ *
+ * Keys read `group.key` ("offers.title"): the namespace separator is the key separator, so the first part of
+ * a key names its namespace.
  */
-function toCyrillic<T>(value: T): T {
-  if (typeof value === 'string') {
-    return value
-      .split(/(\{\{\w+\}\}|Himoya|OneID|PINFL|JWK|https|client_id)/)
-      .map((part, i) => (i % 2 === 1 ? part : latinToCyrillic(part)))
-      .join('') as T;
-  }
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCyrillic(v)])) as T;
-  }
-  return value;
+export type Language = 'uz-Latn' | 'uz-Cyrl' | 'ru' | 'en';
+export const LANGUAGES: { code: Language; label: string }[] = [
+  { code: 'uz-Latn', label: 'O‘zbekcha' },
+  { code: 'uz-Cyrl', label: 'Ўзбекча' },
+  { code: 'ru', label: 'Русский' },
+  { code: 'en', label: 'English' },
+];
+
+/** What every page shows (the layout, shared words): loaded with the language, before any page. */
+export const CORE_NAMESPACES = ['app', 'layout', 'common'] as const;
+
+type Messages = MessageTree;
+const FILES = import.meta.glob<{ default: Messages }>('./i18n/*/*.json');
+
+async function load(language: Language, ns: string): Promise<Messages> {
+  // Programme names come from the programme registry (each folder's describe.ts, Cyrillic as written there).
+  if (ns === 'programmes') return programmeLabels(language);
+  const file = (lang: string) => FILES[`./i18n/${ns}/${lang}.json`];
+  const source = file(language === 'uz-Cyrl' ? 'uz-Latn' : language);
+  if (!source) throw new Error(`no messages for ${ns} in ${language}`);
+  const messages = (await source()).default;
+  if (language !== 'uz-Cyrl') return messages;
+  const exceptions = file('uz-Cyrl');
+  return uzbekCyrillicMessages(messages, exceptions ? (await exceptions()).default : {});
 }
+
+/** Loads a namespace file only when a page asks for it (a dynamic import: its own chunk). */
+const lazyFiles: BackendModule = {
+  type: 'backend',
+  init() {},
+  read(language: string, ns: string, callback: ReadCallback) {
+    load(language as Language, ns).then(
+      (messages) => callback(null, messages),
+      (error: unknown) => callback(error as Error, false),
+    );
+  },
+};
 
 const KEY = 'himoya.language';
 
@@ -48,21 +79,54 @@ export async function setLanguage(language: Language): Promise<void> {
   await i18next.changeLanguage(language);
 }
 
-export function initI18n(): void {
-  const language = storedLanguage();
-  const resources: Record<Language, { translation: Messages }> = {
-    'uz-Latn': { translation: MESSAGES['uz-Latn'] },
-    // Programme names are written in Cyrillic by their folders, not transliterated.
-    'uz-Cyrl': { translation: { ...toCyrillic(MESSAGES['uz-Latn']), programme: programmeLabels('uz-Cyrl') } },
-    ru: { translation: MESSAGES.ru },
-    en: { translation: MESSAGES.en },
+/**
+ * Messages registered from code at start (the programme registry can feed each programme's names this way);
+ * Uzbek Cyrillic is made from the Uzbek Latin ones unless given.
+ */
+export function registerMessages(
+  ns: string,
+  messages: Partial<Record<Language, Messages>> & { 'uz-Latn': Messages },
+): void {
+  const all: Record<Language, Messages> = {
+    'uz-Latn': messages['uz-Latn'],
+    'uz-Cyrl': messages['uz-Cyrl'] ?? uzbekCyrillicMessages(messages['uz-Latn']),
+    ru: messages.ru ?? {},
+    en: messages.en ?? {},
   };
-  void i18next.use(initReactI18next).init({
-    resources,
-    lng: language,
-    fallbackLng: 'uz-Latn',
-    interpolation: { escapeValue: false },
-    initImmediate: false,
-  } as Parameters<typeof i18next.init>[0]);
+  for (const { code } of LANGUAGES) i18next.addResourceBundle(code, ns, all[code], true, true);
+}
+
+export function initI18n(): Promise<unknown> {
+  const language = storedLanguage();
   document.documentElement.lang = language;
+  return i18next
+    .use(lazyFiles)
+    .use(ICU)
+    .use(initReactI18next)
+    .init({
+      lng: language,
+      // Every key exists in every language (web/src/i18n.test.ts), so no second language is downloaded.
+      fallbackLng: false,
+      supportedLngs: LANGUAGES.map((l) => l.code),
+      // Only the current language is loaded (no "uz" parent, no fallback files until a key is missing).
+      load: 'currentOnly',
+      ns: [...CORE_NAMESPACES],
+      defaultNS: 'common',
+      nsSeparator: '.',
+      keySeparator: '.',
+      interpolation: { escapeValue: false },
+      react: { useSuspense: true },
+    });
+}
+
+/** The groups whose keys end in a code the API sends (a programme id, a relationship, a category). */
+type DataKeyPrefix = 'programmes' | 'household.rel' | 'override.cat' | 'record.kind' | 'role' | 'scope';
+
+/**
+ * The key of a label for a code that comes with the data: the group is checked here, the code cannot be
+ * (an unknown code shows as its key, which the browser tests would catch). Typed `never` so that it fits
+ * the `t` of any page: the one place where a key is not checked at compile time.
+ */
+export function dataKey(prefix: DataKeyPrefix, code: string | number | null | undefined): never {
+  return `${prefix}.${code}` as never;
 }

@@ -4,8 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { loadSession, logout, type Session } from './api.ts';
 import { Loading } from './ds/index.tsx';
-import { currentLanguage, setLanguage } from './i18n.ts';
-import { LANGUAGES } from './messages.ts';
+import { currentLanguage, LANGUAGES, setLanguage } from './i18n.ts';
 
 export function useSession() {
   return useQuery<Session>({ queryKey: ['session'], queryFn: loadSession, staleTime: 60_000 });
@@ -29,7 +28,7 @@ function usePreference(name: Preference): [boolean, () => void] {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation(['app', 'layout']);
   const location = useLocation();
   const navigate = useNavigate();
   const client = useQueryClient();

@@ -7,8 +7,6 @@ import { initI18n } from './i18n.ts';
 import { Layout } from './layout.tsx';
 import './styles.css';
 
-initI18n();
-
 // Each page is its own chunk: the first page loads only what it shows (the budget in web/README.md).
 const Start = lazy(() => import('./pages/start.tsx'));
 const NotFound = lazy(() => import('./pages/not-found.tsx'));
@@ -56,8 +54,8 @@ const client = new QueryClient({
   },
 });
 
-const root = document.getElementById('root');
-if (root) {
+/** Renders once the language and the words every page shows (layout, common) are loaded. */
+function render(root: HTMLElement): void {
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={client}>
@@ -107,3 +105,7 @@ if (root) {
     </StrictMode>,
   );
 }
+
+const root = document.getElementById('root');
+// Rendered even if a message file failed to load: the keys show, rather than a blank page.
+if (root) void initI18n().finally(() => render(root));

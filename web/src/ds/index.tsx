@@ -33,7 +33,7 @@ export interface FieldError {
 }
 
 export function ErrorSummary({ errors }: { errors: FieldError[] }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common']);
   const ref = useRef<HTMLDivElement>(null);
   // Unique per summary: a page with several forms (the duplicates worklist) may show more than one.
   const titleId = useId();
@@ -68,7 +68,7 @@ export function ErrorSummary({ errors }: { errors: FieldError[] }) {
 }
 
 function ErrorText({ id, message }: { id: string; message: string | undefined }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common']);
   if (!message) return null;
   return (
     <p className="field-error" id={`${id}-error`}>
@@ -278,7 +278,7 @@ export function Button(props: {
 }
 
 export function BackLink({ to }: { to: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common']);
   return (
     <Link className="back-link" to={to}>
       {t('common.back')}
@@ -314,7 +314,7 @@ export function Tag({ tone, children }: { tone: 'green' | 'grey' | 'blue' | 'red
 }
 
 export function Loading() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common']);
   return (
     <p className="loading" role="status">
       {t('common.loading')}
@@ -323,7 +323,7 @@ export function Loading() {
 }
 
 export function ErrorMessage({ error }: { error: unknown }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common']);
   const message = error instanceof ApiError ? error.message : t('common.error');
   return (
     <div className="error-summary" role="alert">
@@ -334,7 +334,7 @@ export function ErrorMessage({ error }: { error: unknown }) {
 }
 
 export function Source({ source }: { source: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common']);
   return <span className="source">{t('common.source', { source })}</span>;
 }
 

@@ -6,7 +6,7 @@ import { useSession } from '../layout.tsx';
 
 /** Citizen pages: a signed-out visitor is offered the OneID sign-in instead of the page. */
 export function CitizenOnly({ children }: { children: (actor: Actor) => ReactNode }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['citizen']);
   const session = useSession();
   if (session.isPending) return <Loading />;
   if (session.isError) return <ErrorMessage error={session.error} />;

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { PageTitle } from '../ds/index.tsx';
 
 export default function NotFound() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common']);
   return (
     <>
       <PageTitle>{t('common.notFound')}</PageTitle>

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { PageTitle } from '../ds/index.tsx';
 
 export default function Start() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['start']);
   return (
     <>
       <PageTitle>{t('start.title')}</PageTitle>

@@ -17,7 +17,7 @@ interface Entry {
 }
 
 function AccessLogPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['accessLog', 'common']);
   const log = useQuery<{ items: Entry[] }>({
     queryKey: ['access-log'],
     queryFn: () => api('/api/me/access-log?pageSize=50'),

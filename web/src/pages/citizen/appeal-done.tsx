@@ -4,7 +4,7 @@ import { Panel } from '../../ds/index.tsx';
 import { CitizenOnly } from '../guard.tsx';
 
 export default function AppealDone() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['appeals', 'common']);
   const { id = '' } = useParams();
   return (
     <CitizenOnly>

@@ -17,12 +17,12 @@ import {
   TextInput,
 } from '../../ds/index.tsx';
 import { formatMonth, formatSoum } from '../../format.ts';
-import { currentLanguage } from '../../i18n.ts';
+import { currentLanguage, dataKey } from '../../i18n.ts';
 import { CitizenOnly } from '../guard.tsx';
 import type { DecisionView } from './types.ts';
 
 function AppealForm() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['appeals', 'common', 'offers', 'override', 'programmes']);
   const { decisionId = '' } = useParams();
   const navigate = useNavigate();
   const language = currentLanguage();
@@ -65,12 +65,12 @@ function AppealForm() {
       <PageTitle>{t('appeals.newTitle')}</PageTitle>
       <SummaryList
         rows={[
-          { key: t('appeals.decision'), value: `${t(`programme.${d.programme}`)} (№ ${d.id})` },
+          { key: t('appeals.decision'), value: `${t(dataKey('programmes', d.programme))} (№ ${d.id})` },
           { key: t('common.month'), value: formatMonth(d.month) },
           {
             key: t('common.amount'),
             value: isCategoryProgramme(d.programme)
-              ? t(`override.cat.${d.categoryAfter}`)
+              ? t(dataKey('override.cat', d.categoryAfter))
               : t('offers.perMonth', { amount: formatSoum(d.amountAfter) }),
           },
         ]}

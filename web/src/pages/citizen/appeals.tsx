@@ -16,7 +16,7 @@ const TONE = {
 } as const;
 
 function AppealsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['appeals', 'applications']);
   const appeals = useQuery<{ items: Appeal[] }>({
     queryKey: ['appeals'],
     queryFn: () => api('/api/appeals?pageSize=50'),

@@ -5,6 +5,7 @@ import { isCategoryProgramme } from '../../../../src/programs/catalogue.ts';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, SummaryList, Tag } from '../../ds/index.tsx';
 import { formatDate, formatMonth, formatSoum } from '../../format.ts';
+import { dataKey } from '../../i18n.ts';
 import { CitizenOnly } from '../guard.tsx';
 import { APPLICATION_STEPS, type Application } from './types.ts';
 
@@ -17,7 +18,7 @@ export function useApplications() {
 
 /** Submitted → questionnaire → mahalla opinion → decided: each step said in words, the current one marked. */
 function Steps({ application }: { application: Application }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['applications', 'apply', 'common', 'programmes']);
   const reached = APPLICATION_STEPS.indexOf(application.status);
   const dates: (string | null | undefined)[] = [
     application.submittedOn,
@@ -51,7 +52,7 @@ function Steps({ application }: { application: Application }) {
 }
 
 function ApplicationsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['applications', 'apply', 'common', 'programmes']);
   const applications = useApplications();
   return (
     <>
@@ -66,7 +67,7 @@ function ApplicationsPage() {
       <ul className="card-list">
         {applications.data?.items.map((a) => (
           <li className="card" key={a.id} data-testid="application">
-            <h2>{t(`programme.${a.programme}`)}</h2>
+            <h2>{t(dataKey('programmes', a.programme))}</h2>
             <p className="status-line">
               <span>{t('applications.submittedOn', { date: formatDate(a.submittedOn) })}</span>
               {a.status === 'decided' ? null : a.overdue ? (
@@ -101,7 +102,7 @@ function ApplicationsPage() {
             />
             <Link to={`/citizen/documents?application=${a.id}`}>
               {t('applications.documents')}
-              <span className="visually-hidden">: {t(`programme.${a.programme}`)}</span>
+              <span className="visually-hidden">: {t(dataKey('programmes', a.programme))}</span>
             </Link>
           </li>
         ))}

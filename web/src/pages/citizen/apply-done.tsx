@@ -4,7 +4,7 @@ import { Panel } from '../../ds/index.tsx';
 import { CitizenOnly } from '../guard.tsx';
 
 export default function ApplyDone() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['apply', 'common']);
   const { id = '' } = useParams();
   return (
     <CitizenOnly>

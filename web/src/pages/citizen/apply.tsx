@@ -16,6 +16,7 @@ import {
   SummaryList,
 } from '../../ds/index.tsx';
 import { formatDate } from '../../format.ts';
+import { dataKey } from '../../i18n.ts';
 import { CitizenOnly } from '../guard.tsx';
 import { useMe } from './home.tsx';
 import { type Programme, today } from './types.ts';
@@ -25,7 +26,7 @@ const PROGRAMMES: Programme[] = programmesFor('applications').map((p) => p.id);
 
 /** Apply once: one question per page (what help is needed), then check and send. */
 function ApplyForm() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['apply', 'common', 'programmes']);
   const navigate = useNavigate();
   const me = useMe();
   const [step, setStep] = useState<'choose' | 'check'>('choose');
@@ -82,7 +83,7 @@ function ApplyForm() {
               key: t('apply.programme'),
               value: (
                 <>
-                  {t(`programme.${programme}`)}{' '}
+                  {t(dataKey('programmes', programme))}{' '}
                   <button type="button" className="link-button" onClick={() => setStep('choose')}>
                     {t('apply.change')}
                   </button>
@@ -119,7 +120,7 @@ function ApplyForm() {
           value={programme}
           onChange={setProgramme}
           error={errors.find((e) => e.field === 'programme')?.message}
-          options={PROGRAMMES.map((p) => ({ value: p, label: t(`programme.${p}`) }))}
+          options={PROGRAMMES.map((p) => ({ value: p, label: t(dataKey('programmes', p)) }))}
         />
         <Button>{t('common.continue')}</Button>
       </form>

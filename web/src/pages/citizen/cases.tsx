@@ -7,7 +7,7 @@ import { CitizenOnly } from '../guard.tsx';
 import type { CaseDetail, CaseView } from './types.ts';
 
 function CaseSteps({ id }: { id: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['cases']);
   const detail = useQuery<CaseDetail>({ queryKey: ['case', id], queryFn: () => api(`/api/cases/${id}`) });
   if (detail.isPending) return <Loading />;
   if (detail.isError) return <ErrorMessage error={detail.error} />;
@@ -24,7 +24,7 @@ function CaseSteps({ id }: { id: string }) {
 }
 
 function CasesPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['cases']);
   const cases = useQuery<{ items: CaseView[] }>({ queryKey: ['cases'], queryFn: () => api('/api/me/cases') });
   return (
     <>

@@ -4,7 +4,8 @@ import { Link } from 'react-router';
 import { isCategoryProgramme } from '../../../../src/programs/catalogue.ts';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, Tag } from '../../ds/index.tsx';
-import { formatMonth, formatSoum } from '../../format.ts';
+import { formatMonth, formatMonthFrom, formatSoum } from '../../format.ts';
+import { dataKey } from '../../i18n.ts';
 import { CitizenOnly } from '../guard.tsx';
 import { useMe } from './home.tsx';
 import type { DecisionRow } from './types.ts';
@@ -17,16 +18,18 @@ export function useDecisions(householdId: string | null | undefined) {
   });
 }
 
-export function decisionAmount(
-  d: DecisionRow,
-  t: (key: string, o?: Record<string, string>) => string,
-): string {
-  if (isCategoryProgramme(d.programme)) return t(`override.cat.${d.categoryAfter}`);
-  return t('offers.perMonth', { amount: formatSoum(d.amountAfter) });
+/** The amount of a decision (or the category, for the Social Registry). */
+export function useDecisionAmount(): (d: DecisionRow) => string {
+  const { t } = useTranslation(['offers', 'override']);
+  return (d) => {
+    if (isCategoryProgramme(d.programme)) return t(dataKey('override.cat', d.categoryAfter));
+    return t('offers.perMonth', { amount: formatSoum(d.amountAfter) });
+  };
 }
 
 function DecisionsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['citizen', 'decisions', 'offers', 'override', 'programmes', 'record']);
+  const amountOf = useDecisionAmount();
   const me = useMe();
   const decisions = useDecisions(me.data?.householdId);
   return (
@@ -40,14 +43,15 @@ function DecisionsPage() {
       {decisions.data?.items.length === 0 ? <p>{t('decisions.none')}</p> : null}
       <ul className="card-list">
         {decisions.data?.items.map((d) => {
-          const name = `${t(`programme.${d.programme}`)}, ${formatMonth(d.month)}`;
+          const name = `${t(dataKey('programmes', d.programme))}, ${formatMonth(d.month)}`;
           return (
             <li className="card" key={d.id} data-testid="decision">
-              <h2>{t(`programme.${d.programme}`)}</h2>
+              <h2>{t(dataKey('programmes', d.programme))}</h2>
               <p className="status-line">
-                <Tag tone={d.kind === 'ended' ? 'grey' : 'green'}>{t(`record.kind.${d.kind}`)}</Tag>
+                <Tag tone={d.kind === 'ended' ? 'grey' : 'green'}>{t(dataKey('record.kind', d.kind))}</Tag>
                 <span>
-                  {decisionAmount(d, t)} · {t('offers.from', { month: formatMonth(d.month) })}
+                  {amountOf(d)} ·{' '}
+                  {t('offers.from', { month: formatMonth(d.month), monthFrom: formatMonthFrom(d.month) })}
                 </span>
               </p>
               <ul className="task-list">

@@ -31,7 +31,7 @@ function toBase64(file: File): Promise<string> {
 }
 
 function DocumentsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common', 'documents']);
   const client = useQueryClient();
   const [params] = useSearchParams();
   const applicationId = params.get('application') ?? undefined;

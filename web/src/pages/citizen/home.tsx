@@ -19,7 +19,15 @@ export function useMe() {
 }
 
 function Home() {
-  const { t } = useTranslation();
+  const { t } = useTranslation([
+    'appeals',
+    'applications',
+    'apply',
+    'cases',
+    'citizen',
+    'decisions',
+    'documents',
+  ]);
   const me = useMe();
   const name = me.data ? `${me.data.firstName} ${me.data.lastName}` : '';
   const links = [

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, Source, SummaryList } from '../../ds/index.tsx';
 import { formatDate, formatNumber, formatSoum } from '../../format.ts';
+import { dataKey } from '../../i18n.ts';
 import { CitizenOnly } from '../guard.tsx';
 import { useMe } from './home.tsx';
 import { type HouseholdView, memberName } from './types.ts';
@@ -17,7 +18,7 @@ export function useHousehold(id: string | null | undefined) {
 }
 
 function HouseholdPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['citizen', 'common', 'household']);
   const me = useMe();
   const household = useHousehold(me.data?.householdId);
   if (me.isPending) return <Loading />;
@@ -56,7 +57,7 @@ function HouseholdPage() {
                 key: t('household.relationship'),
                 value: (
                   <>
-                    {t(`household.rel.${m.relationship}`)} <Source source={m.membershipSource} />
+                    {t(dataKey('household.rel', m.relationship))} <Source source={m.membershipSource} />
                   </>
                 ),
               },

@@ -14,7 +14,7 @@ interface Notification {
 }
 
 function NotificationsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['notifications']);
   const list = useQuery<{ items: Notification[] }>({
     queryKey: ['notifications'],
     queryFn: () => api('/api/me/notifications?pageSize=50'),

@@ -13,14 +13,15 @@ import {
   Loading,
   PageTitle,
 } from '../../ds/index.tsx';
-import { formatDate, formatMonth } from '../../format.ts';
-import { currentLanguage } from '../../i18n.ts';
+import { formatDate, formatMonth, formatMonthFrom } from '../../format.ts';
+import { currentLanguage, dataKey } from '../../i18n.ts';
 import { CitizenOnly } from '../guard.tsx';
-import { OfferStatus, offerAmount, useOffers } from './offers.tsx';
+import { OfferStatus, useOfferAmount, useOffers } from './offers.tsx';
 import type { DecisionView } from './types.ts';
 
 function OfferPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common', 'decisions', 'offers', 'programmes']);
+  const amountOf = useOfferAmount();
   const { decisionId = '' } = useParams();
   const client = useQueryClient();
   const offers = useOffers();
@@ -54,7 +55,7 @@ function OfferPage() {
     <>
       <BackLink to="/citizen/benefits" />
       <ErrorSummary errors={errors} />
-      <PageTitle caption={t('offers.title')}>{t(`programme.${offer.programme}`)}</PageTitle>
+      <PageTitle caption={t('offers.title')}>{t(dataKey('programmes', offer.programme))}</PageTitle>
       <div id="offer-status" tabIndex={-1} aria-live="polite">
         <p>
           <OfferStatus offer={offer} />
@@ -68,7 +69,8 @@ function OfferPage() {
         ) : null}
       </div>
       <p className="lead">
-        {offerAmount(offer, t)} · {t('offers.from', { month: formatMonth(offer.month) })}
+        {amountOf(offer)} ·{' '}
+        {t('offers.from', { month: formatMonth(offer.month), monthFrom: formatMonthFrom(offer.month) })}
       </p>
       <h2>{t('offers.why')}</h2>
       {decision.isPending ? <Loading /> : null}

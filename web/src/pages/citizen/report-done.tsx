@@ -4,7 +4,7 @@ import { Panel } from '../../ds/index.tsx';
 import { CitizenOnly } from '../guard.tsx';
 
 export default function ReportDone() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common', 'report']);
   const { id = '' } = useParams();
   return (
     <CitizenOnly>

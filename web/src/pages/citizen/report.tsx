@@ -22,7 +22,7 @@ import { memberName } from './types.ts';
 const FIELDS = ['lastName', 'firstName', 'patronymic', 'birthDate', 'phone'] as const;
 
 function ReportForm() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common', 'report']);
   const { personId = '' } = useParams();
   const navigate = useNavigate();
   const me = useMe();

@@ -25,7 +25,7 @@ export interface HouseholdView {
   };
 }
 
-/** A programme id of the registry (src/programs/catalogue.ts); its label is `programme.<id>`. */
+/** A programme id of the registry (src/programs/catalogue.ts); its label is `programmes.<id>`. */
 export type Programme = string;
 
 export interface Offer {

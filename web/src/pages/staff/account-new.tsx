@@ -19,7 +19,7 @@ import { StaffOnly } from './guard.tsx';
 const USERNAME = /^[a-z0-9._-]{3,64}$/;
 
 function NewAccountForm() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'common']);
   const [id] = useState(newId);
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');

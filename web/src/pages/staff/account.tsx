@@ -20,7 +20,7 @@ import { type Grant, GrantEditor, GrantText, grantBody } from './admin-parts.tsx
 import { StaffOnly } from './guard.tsx';
 
 function AccountPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'common']);
   const { id = '' } = useParams();
   const client = useQueryClient();
   const account = useQuery<Account>({

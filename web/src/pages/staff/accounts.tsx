@@ -20,7 +20,7 @@ export interface Account {
 
 /** The account's state in words (with a shape as well as a colour). */
 export function AccountStatus({ account }: { account: Account }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'staff']);
   return (
     <>
       {account.disabled ? (
@@ -35,7 +35,7 @@ export function AccountStatus({ account }: { account: Account }) {
 }
 
 function AccountsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'staff']);
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
   const list = useQuery<{ items: Account[]; total: number }>({

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { Button, type FieldError, Select, TextInput } from '../../ds/index.tsx';
-import { currentLanguage } from '../../i18n.ts';
+import { currentLanguage, dataKey } from '../../i18n.ts';
 
 /**
  * Pieces the administration screens share: grants, scopes and areas in people's words (areas by their
@@ -46,10 +46,10 @@ export const SCOPES = [
 ] as const;
 
 /** i18next reads '.' and ':' in a key as separators: 'events.push:any' is labelled under 'events_push_any'. */
-export const scopeKey = (scope: string) => `scope.${scope.replace(/[.:]/g, '_')}`;
+export const scopeKey = (scope: string) => dataKey('scope', scope.replace(/[.:]/g, '_'));
 
 export function useAreaName(): (area: AreaRef | null) => string {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'notifications', 'role', 'scope']);
   return (area) => {
     if (!area) return t('admin.wholeCountry');
     return area.names?.[currentLanguage()] ?? area.code;
@@ -57,11 +57,11 @@ export function useAreaName(): (area: AreaRef | null) => string {
 }
 
 export function GrantText({ grant }: { grant: Grant }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'notifications', 'role', 'scope']);
   const areaName = useAreaName();
   return (
     <>
-      {t(`role.${grant.role}`)} — {areaName(grant.area)} ({grant.organisation})
+      {t(dataKey('role', grant.role))} — {areaName(grant.area)} ({grant.organisation})
     </>
   );
 }
@@ -78,7 +78,7 @@ export function AreaPicker(props: {
   onChange: (area: AreaRef | null | undefined) => void;
   error?: string | undefined;
 }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'notifications', 'role', 'scope']);
   const language = currentLanguage();
   const [region, setRegion] = useState('');
   const [district, setDistrict] = useState('');
@@ -152,7 +152,7 @@ export function AreaPicker(props: {
 
 /** The grants of an account being made or changed: the list, each removable, and a form to add one. */
 export function GrantEditor(props: { grants: Grant[]; onChange: (grants: Grant[]) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'notifications', 'role', 'scope']);
   const [role, setRole] = useState('');
   const [area, setArea] = useState<AreaRef | null | undefined>(undefined);
   const [organisation, setOrganisation] = useState('');
@@ -191,7 +191,7 @@ export function GrantEditor(props: { grants: Grant[]; onChange: (grants: Grant[]
             >
               {t('admin.removeGrant')}
               <span className="visually-hidden">
-                : {t(`role.${grant.role}`)}, {grant.organisation}
+                : {t(dataKey('role', grant.role))}, {grant.organisation}
               </span>
             </button>
           </li>
@@ -207,7 +207,7 @@ export function GrantEditor(props: { grants: Grant[]; onChange: (grants: Grant[]
           onChange={setRole}
           options={[
             { value: '', label: t('admin.chooseRole') },
-            ...STAFF_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) })),
+            ...STAFF_ROLES.map((r) => ({ value: r, label: t(dataKey('role', r)) })),
           ]}
         />
         <AreaPicker id="grant-area" value={area} onChange={setArea} error={errorOf('grant-area')} />
@@ -236,7 +236,7 @@ export const grantBody = (g: Grant) => ({
 
 /** A secret shown once: a warning, the text, and a copy button. */
 export function SecretOnce({ secret }: { secret: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'notifications', 'role', 'scope']);
   const [copied, setCopied] = useState(false);
   return (
     <div className="secret-box" data-testid="secret-once">

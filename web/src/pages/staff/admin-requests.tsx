@@ -36,7 +36,7 @@ interface AdminRequest {
 
 /** A reach in words: the roles of an account, or a client's permissions and area. */
 function ReachText({ reach }: { reach: Reach }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'common', 'staff']);
   const areaName = useAreaName();
   if (reach.grants) {
     if (reach.grants.length === 0) return <>{t('admin.nothing')}</>;
@@ -60,7 +60,7 @@ function ReachText({ reach }: { reach: Reach }) {
 }
 
 function RequestsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'common', 'staff']);
   const client = useQueryClient();
   const list = useQuery<{ items: AdminRequest[] }>({
     queryKey: ['admin', 'requests', 'pending'],

@@ -53,7 +53,7 @@ function query(filters: Filters): string {
 }
 
 function AuditPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['audit', 'staff']);
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -146,7 +146,9 @@ function AuditPage() {
       {entries.isError ? <ErrorMessage error={entries.error} /> : null}
       {entries.data ? (
         <>
-          <p role="status">{t('audit.results', { count: entries.data.total })}</p>
+          <p role="status">
+            {t('audit.results', { count: entries.data.total, value: formatNumber(entries.data.total) })}
+          </p>
           <div className="table-wrap">
             <table>
               <caption className="visually-hidden">{t('audit.title')}</caption>

@@ -30,7 +30,7 @@ export function ClientForm(props: {
   onSubmit: (body: ClientBody) => Promise<void>;
   serverErrors: FieldError[];
 }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin']);
   const areaName = useAreaName();
   const c = props.existing;
   const [clientId, setClientId] = useState('');

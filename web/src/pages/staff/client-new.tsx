@@ -14,7 +14,7 @@ interface Created {
 }
 
 function NewClientPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'common']);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [created, setCreated] = useState<Created>();
   async function submit(body: ClientBody) {

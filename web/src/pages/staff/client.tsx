@@ -20,7 +20,7 @@ import { type ClientBody, ClientForm, type MachineClient } from './client-form.t
 import { StaffOnly } from './guard.tsx';
 
 function ClientPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'common']);
   const areaName = useAreaName();
   const { id = '' } = useParams();
   const queries = useQueryClient();

@@ -9,7 +9,7 @@ import type { MachineClient } from './client-form.tsx';
 import { StaffOnly } from './guard.tsx';
 
 function ClientsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'staff']);
   const areaName = useAreaName();
   const [text, setText] = useState('');
   const [q, setQ] = useState('');

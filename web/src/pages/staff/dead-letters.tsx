@@ -45,7 +45,7 @@ const isReason = (r: string): r is Reason => (REASONS as readonly string[]).incl
 const PAGE_SIZE = 20;
 
 function DeadLettersPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['outbox', 'staff', 'common']);
   const client = useQueryClient();
   const [kind, setKind] = useState('');
   const [page, setPage] = useState(1);

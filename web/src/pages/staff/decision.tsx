@@ -4,12 +4,12 @@ import { useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, SummaryList } from '../../ds/index.tsx';
 import { formatDate, formatMonth, formatNumber } from '../../format.ts';
-import { currentLanguage } from '../../i18n.ts';
+import { currentLanguage, dataKey } from '../../i18n.ts';
 import type { DecisionView } from '../citizen/types.ts';
 import { StaffOnly } from './guard.tsx';
 
 function DecisionPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['programmes', 'record']);
   const { id = '' } = useParams();
   const language = currentLanguage();
   const decision = useQuery<DecisionView>({
@@ -22,8 +22,8 @@ function DecisionPage() {
   return (
     <>
       <BackLink to={`/staff/households/${d.householdId}`} />
-      <PageTitle caption={t(`record.kind.${d.kind}`)}>
-        {t(`programme.${d.programme}`)}, {formatMonth(d.month)}
+      <PageTitle caption={t(dataKey('record.kind', d.kind))}>
+        {t(dataKey('programmes', d.programme))}, {formatMonth(d.month)}
       </PageTitle>
       <h2>{t('record.explanation')}</h2>
       <div className="explanation" lang={d.language ?? language}>

@@ -42,7 +42,7 @@ function describe(p: Person): string {
 }
 
 function Review({ pair, onDone }: { pair: Pair; onDone: (message: string) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common', 'duplicates', 'staff']);
   const client = useQueryClient();
   const [decision, setDecision] = useState('');
   const [note, setNote] = useState('');
@@ -122,7 +122,7 @@ function Review({ pair, onDone }: { pair: Pair; onDone: (message: string) => voi
 }
 
 function DuplicatesPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common', 'duplicates', 'staff']);
   const pairs = useQuery<{ items: Pair[]; total: number }>({
     queryKey: ['duplicates'],
     queryFn: () => api('/api/duplicates?status=pending&pageSize=20'),

@@ -15,7 +15,7 @@ import {
 import { useSession } from '../../layout.tsx';
 
 function SignIn() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common', 'staff']);
   const client = useQueryClient();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');

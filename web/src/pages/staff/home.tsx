@@ -12,16 +12,16 @@ export function hasRole(actor: Actor, roles: string[]): boolean {
 }
 
 function Home({ actor }: { actor: Actor }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'audit', 'duplicates', 'outbox', 'staff']);
   const summary = useQuery<{ households: number; persons: number; mahallas: number }>({
     queryKey: ['registry-summary'],
     queryFn: () => api('/api/registry/summary'),
   });
   const links = [
-    ['/staff/overrides', 'staff.overrides'],
-    ['/staff/worklists/change-requests', 'staff.changeRequests'],
-    ['/staff/worklists/applications', 'staff.applications'],
-    ['/staff/worklists/appeals', 'staff.appeals'],
+    ['/staff/overrides', 'staff.overrides'] as const,
+    ['/staff/worklists/change-requests', 'staff.changeRequests'] as const,
+    ['/staff/worklists/applications', 'staff.applications'] as const,
+    ['/staff/worklists/appeals', 'staff.appeals'] as const,
     ...(hasRole(actor, ['district_officer', 'regional_admin'])
       ? ([['/staff/duplicates', 'duplicates.link']] as const)
       : []),

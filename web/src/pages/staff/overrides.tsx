@@ -14,6 +14,7 @@ import {
   PageTitle,
 } from '../../ds/index.tsx';
 import { formatMonth, formatNumber } from '../../format.ts';
+import { dataKey } from '../../i18n.ts';
 import { StaffOnly } from './guard.tsx';
 
 interface Override {
@@ -29,7 +30,7 @@ interface Override {
 }
 
 function OverridesPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common', 'override', 'programmes', 'record', 'staff']);
   const client = useQueryClient();
   const list = useQuery<{ items: Override[] }>({
     queryKey: ['overrides', 'pending'],
@@ -70,10 +71,10 @@ function OverridesPage() {
         {list.data?.items.map((o) => (
           <li className="card" key={o.id} data-override={o.id}>
             <h2>
-              {t(`programme.${o.programme}`)}, {formatMonth(o.month)}
+              {t(dataKey('programmes', o.programme))}, {formatMonth(o.month)}
             </h2>
             <p>
-              {o.category ? t(`override.cat.${o.category}`) : ''}{' '}
+              {o.category ? t(dataKey('override.cat', o.category)) : ''}{' '}
               {o.amount !== null ? formatNumber(o.amount) : ''}
             </p>
             <p>

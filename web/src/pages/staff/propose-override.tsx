@@ -14,6 +14,7 @@ import {
   Radios,
   TextInput,
 } from '../../ds/index.tsx';
+import { dataKey } from '../../i18n.ts';
 import { StaffOnly } from './guard.tsx';
 
 /** The programmes an officer may override, from the registry. */
@@ -26,7 +27,7 @@ function nextMonth(): string {
 }
 
 function ProposeForm() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common', 'override', 'programmes', 'staff']);
   const { id = '' } = useParams();
   const [params] = useSearchParams();
   const [programme, setProgramme] = useState('');
@@ -102,7 +103,7 @@ function ProposeForm() {
           value={programme}
           onChange={setProgramme}
           error={errorOf('programme')}
-          options={PROGRAMMES.map((p) => ({ value: p, label: t(`programme.${p}`) }))}
+          options={PROGRAMMES.map((p) => ({ value: p, label: t(dataKey('programmes', p)) }))}
         />
         <TextInput
           id="month"
@@ -120,7 +121,7 @@ function ProposeForm() {
             value={category}
             onChange={setCategory}
             error={errorOf('category')}
-            options={CATEGORIES.map((c) => ({ value: c, label: t(`override.cat.${c}`) }))}
+            options={CATEGORIES.map((c) => ({ value: c, label: t(dataKey('override.cat', c)) }))}
           />
         ) : (
           <TextInput

@@ -17,6 +17,7 @@ import {
   SummaryList,
 } from '../../ds/index.tsx';
 import { formatDate, formatDateTime, formatMonth, formatNumber } from '../../format.ts';
+import { dataKey } from '../../i18n.ts';
 import type { DocumentView, HouseholdView } from '../citizen/types.ts';
 import { StaffOnly } from './guard.tsx';
 
@@ -31,7 +32,7 @@ interface Decision {
 
 /** Opening a record outside the worklist asks for a purpose; the server records it in the audit log. */
 function PurposeForm({ allowed, onChoose }: { allowed: string[]; onChoose: (purpose: string) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['documents', 'household', 'override', 'programmes', 'record', 'staffDocs']);
   const [purpose, setPurpose] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
   function submit(event: FormEvent) {
@@ -60,7 +61,7 @@ function PurposeForm({ allowed, onChoose }: { allowed: string[]; onChoose: (purp
 }
 
 function RecordPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['documents', 'household', 'override', 'programmes', 'record', 'staffDocs']);
   const { id = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const purpose = params.get('purpose');
@@ -101,7 +102,7 @@ function RecordPage() {
           key: `${m.lastName} ${m.firstName}`,
           value: (
             <>
-              {t(`household.rel.${m.relationship}`)}, {formatDate(m.birthDate)}, {m.pinfl ?? '—'}{' '}
+              {t(dataKey('household.rel', m.relationship))}, {formatDate(m.birthDate)}, {m.pinfl ?? '—'}{' '}
               <Source source={m.source} />
             </>
           ),
@@ -114,12 +115,12 @@ function RecordPage() {
         {decisions.data?.items.map((d) => (
           <li className="card" key={d.id}>
             <h3>
-              {t(`programme.${d.programme}`)}, {formatMonth(d.month)}
+              {t(dataKey('programmes', d.programme))}, {formatMonth(d.month)}
             </h3>
             <p>
-              {t(`record.kind.${d.kind}`)} ·{' '}
+              {t(dataKey('record.kind', d.kind))} ·{' '}
               {isCategoryProgramme(d.programme)
-                ? t(`override.cat.${d.categoryAfter}`)
+                ? t(dataKey('override.cat', d.categoryAfter))
                 : formatNumber(d.amountAfter)}
             </p>
             <Link to={`/staff/decisions/${d.id}`}>{t('record.viewDecision', { id: d.id })}</Link>

@@ -24,7 +24,7 @@ interface Row {
 }
 
 function SearchPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['search']);
   const [params, setParams] = useSearchParams();
   const name = params.get('name') ?? '';
   const [value, setValue] = useState(name);
@@ -64,7 +64,7 @@ function SearchPage() {
       {results.data ? (
         <>
           <h2 role="status">
-            {t('search.results', { count: formatNumber(results.data.total) as unknown as number })}
+            {t('search.results', { count: results.data.total, value: formatNumber(results.data.total) })}
           </h2>
           <ul className="card-list">
             {results.data.items.map((h) => (

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle } from '../../ds/index.tsx';
 import { formatDate } from '../../format.ts';
+import { dataKey } from '../../i18n.ts';
 import { StaffOnly } from './guard.tsx';
 
 interface Row {
@@ -19,19 +20,19 @@ interface Row {
   overdue?: boolean;
 }
 
-const LISTS: Record<string, { title: string; url: string }> = {
+const LISTS = {
   'change-requests': {
     title: 'staff.changeRequests',
     url: '/api/change-requests?status=pending&pageSize=50',
   },
   applications: { title: 'staff.applications', url: '/api/applications?pageSize=50' },
   appeals: { title: 'staff.appeals', url: '/api/appeals?pageSize=50' },
-};
+} as const satisfies Record<string, { title: string; url: string }>;
 
 function WorklistPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['common', 'programmes', 'record', 'staff']);
   const { list = '' } = useParams();
-  const spec = LISTS[list];
+  const spec = list in LISTS ? LISTS[list as keyof typeof LISTS] : undefined;
   const rows = useQuery<{ items: Row[]; total: number }>({
     queryKey: ['worklist', list],
     queryFn: () => api(spec?.url ?? ''),
@@ -67,7 +68,7 @@ function WorklistPage() {
                     {r.dueOn ? ` → ${formatDate(r.dueOn)}` : ''}
                   </td>
                   <td>
-                    {r.status} {r.type ?? (r.programme ? t(`programme.${r.programme}`) : '')}
+                    {r.status} {r.type ?? (r.programme ? t(dataKey('programmes', r.programme)) : '')}
                     {r.overdue ? ' ⚠' : ''}
                   </td>
                   <td>
