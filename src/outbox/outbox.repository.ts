@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql, type UpdateObject } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 import { offsetOf, type PageQuery } from '../platform/http/pagination.ts';
 import type { DeadReason, OutboxMessage } from './outbox.handlers.ts';
@@ -83,15 +83,18 @@ export async function claimDue(
   return result.rows.map(toMessage);
 }
 
-export async function markDelivered(db: Kysely<DB>, id: string): Promise<boolean> {
+/**
+ * Settles a message that is still pending (a message another worker settled, or staff sent again, is left
+ * alone): whether this call changed it.
+ */
+async function settlePending(
+  db: Kysely<DB>,
+  id: string,
+  change: UpdateObject<DB, 'outbox_message'>,
+): Promise<boolean> {
   const rows = await db
     .updateTable('outbox_message')
-    .set({
-      status: 'delivered',
-      delivered_at: sql<Date>`now()`,
-      updated_at: sql<Date>`now()`,
-      last_error: null,
-    })
+    .set({ ...change, updated_at: sql<Date>`now()` })
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .returning('id')
@@ -99,36 +102,24 @@ export async function markDelivered(db: Kysely<DB>, id: string): Promise<boolean
   return rows.length > 0;
 }
 
-export async function markRetry(db: Kysely<DB>, id: string, error: string, retryInMs: number) {
-  const rows = await db
-    .updateTable('outbox_message')
-    .set({
-      last_error: error.slice(0, 1000),
-      next_attempt_at: sql<Date>`now() + make_interval(secs => ${retryInMs / 1000})`,
-      updated_at: sql<Date>`now()`,
-    })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .returning('id')
-    .execute();
-  return rows.length > 0;
+export function markDelivered(db: Kysely<DB>, id: string): Promise<boolean> {
+  return settlePending(db, id, { status: 'delivered', delivered_at: sql<Date>`now()`, last_error: null });
 }
 
-export async function markDead(db: Kysely<DB>, id: string, error: string, reason: DeadReason) {
-  const rows = await db
-    .updateTable('outbox_message')
-    .set({
-      status: 'dead',
-      last_error: error.slice(0, 1000),
-      dead_reason: reason,
-      dead_at: sql<Date>`now()`,
-      updated_at: sql<Date>`now()`,
-    })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .returning('id')
-    .execute();
-  return rows.length > 0;
+export function markRetry(db: Kysely<DB>, id: string, error: string, retryInMs: number): Promise<boolean> {
+  return settlePending(db, id, {
+    last_error: error.slice(0, 1000),
+    next_attempt_at: sql<Date>`now() + make_interval(secs => ${retryInMs / 1000})`,
+  });
+}
+
+export function markDead(db: Kysely<DB>, id: string, error: string, reason: DeadReason): Promise<boolean> {
+  return settlePending(db, id, {
+    status: 'dead',
+    last_error: error.slice(0, 1000),
+    dead_reason: reason,
+    dead_at: sql<Date>`now()`,
+  });
 }
 
 /**

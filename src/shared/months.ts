@@ -62,18 +62,8 @@ export const MONTH_NAMES = {
   ],
 } as const satisfies Record<'uz-Latn' | 'uz-Cyrl' | 'ru' | 'en', readonly string[]>;
 
-/** Russian month names in the nominative, for a month on its own ("декабрь 2026 г."). */
-export const RUSSIAN_MONTHS_NOMINATIVE = [
-  'январь',
-  'февраль',
-  'март',
-  'апрель',
-  'май',
-  'июнь',
-  'июль',
-  'август',
-  'сентябрь',
-  'октябрь',
-  'ноябрь',
-  'декабрь',
-] as const;
+/**
+ * Russian month names in the nominative, for a month on its own ("декабрь 2026 г."): the Uzbek Cyrillic
+ * names are these very words.
+ */
+export const RUSSIAN_MONTHS_NOMINATIVE = MONTH_NAMES['uz-Cyrl'];
