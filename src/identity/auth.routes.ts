@@ -19,6 +19,7 @@ import {
   parseBasicCredentials,
 } from './basic-credentials.ts';
 import { DEMO_PASSWORD, demoAccounts } from './demo-accounts.ts';
+import { languageOf, setAccountLanguage } from './identity.repository.ts';
 import { identitySettings } from './identity.settings.ts';
 import { LOGIN_PAGE_POLICY, loginPage } from './login.page.ts';
 import { issueClientToken, OAuthError } from './machine.service.ts';
@@ -69,8 +70,16 @@ export const ActorView = z.discriminatedUnion('kind', [
 ]);
 export type ActorView = z.infer<typeof ActorView>;
 
+const LanguageCode = z.enum(['uz-Latn', 'uz-Cyrl', 'ru', 'en']);
+
 export const SessionView = z.object({
   actor: ActorView,
+  language: LanguageCode.nullable()
+    .optional()
+    .describe(
+      'The language kept on the account (staff: chosen in the console, null until then; citizen: the ' +
+        'language of their messages); the web applies it at sign-in',
+    ),
   csrfToken: z
     .string()
     .nullable()
@@ -317,7 +326,32 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
         actor.kind === 'staff' || actor.kind === 'citizen'
           ? ((await csrfTokenOf(db, actor.sessionId)) ?? null)
           : null;
-      return { actor: viewOf(request), csrfToken };
+      const language =
+        actor.kind === 'staff'
+          ? await languageOf(db, { accountId: actor.id })
+          : actor.kind === 'citizen'
+            ? await languageOf(db, { personId: actor.personId })
+            : null;
+      return { actor: viewOf(request), csrfToken, language };
+    },
+  );
+
+  app.put(
+    '/auth/language',
+    {
+      config: { access: { signedIn: true } },
+      schema: {
+        tags: TAGS,
+        summary: 'Keep the console language on my staff account, for my next sign-in',
+        description: 'Citizens keep theirs with PUT /api/me/language (also the language of their messages).',
+        body: z.object({ language: LanguageCode }),
+        response: { 200: z.object({ language: LanguageCode }) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, ['staff']);
+      await setAccountLanguage(db, actor.id, request.body.language);
+      return { language: request.body.language };
     },
   );
 

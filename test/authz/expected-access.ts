@@ -116,6 +116,10 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     expect: '--AAAAAAAA -------',
     request: () => ({ url: '/auth/totp/confirm', payload: { code: '000000' } }),
   },
+  'PUT /auth/language': {
+    expect: '--AAAAAAAA -------',
+    request: () => ({ url: '/auth/language', payload: { language: 'ru' } }),
+  },
 
   // The Social Registry.
   'GET /api/registry/summary': { expect: '-AAAAAAAA- A------', request: get('/api/registry/summary') },
