@@ -336,6 +336,35 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
     },
   );
 
+  app.get(
+    '/auth/demo-accounts',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: TAGS,
+        summary: 'Demo mode only: the demo staff accounts and their password, for the sign-in pages',
+        description:
+          'Outside demo mode 404 NOT_FOUND. Roles are codes; the pages name them in their language.',
+        response: {
+          200: z.object({
+            password: z.string(),
+            accounts: z.array(z.object({ username: z.string(), role: z.enum(ROLES) })),
+          }),
+        },
+      },
+    },
+    async () => {
+      if (!settings.demo) throw new DomainError('NOT_FOUND');
+      const accounts = await demoAccounts(ctx.database);
+      return {
+        password: DEMO_PASSWORD,
+        accounts: accounts.flatMap((a) =>
+          a.grants[0] ? [{ username: a.username, role: a.grants[0].role }] : [],
+        ),
+      };
+    },
+  );
+
   app.put(
     '/auth/language',
     {
