@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { accessPlugin } from './access/access.plugin.ts';
 import { CONTEXTS } from './contexts.ts';
+import { evaluateOnFirstStart } from './decisions/first-start.ts';
 import { authenticationPlugin } from './identity/authenticate.ts';
 import { installDemoAccounts } from './identity/demo-accounts.ts';
 import type { Config } from './platform/config.ts';
@@ -91,6 +92,8 @@ export async function startApp(config: Config): Promise<RunningApp> {
   await jobs.start({ work: config.JOBS });
   // Start-up recovery (runs a killed process left 'running' are failed), whether or not this process runs jobs.
   for (const context of CONTEXTS) await context.recover?.(ctx);
+  // Demo: the current month is evaluated once (offers, decisions, messages) instead of waiting for 02:00.
+  await evaluateOnFirstStart(ctx);
   const stopDelivery: Array<() => void> = [];
   if (config.JOBS) {
     for (const context of CONTEXTS) await context.schedules?.(ctx);

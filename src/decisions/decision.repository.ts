@@ -573,3 +573,26 @@ export async function householdExists(db: Kysely<DB>, id: string): Promise<boole
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** A whole-month run of that month that finished (the first start evaluates a month only once). */
+export async function findFinishedMonthRun(db: Kysely<DB>, month: string): Promise<RunRecord | undefined> {
+  const row = await db
+    .selectFrom('evaluation_run')
+    .select(runColumns)
+    .where('month', '=', month)
+    .where('trigger', '!=', 'household')
+    .where('status', '=', 'finished')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row ? toRun(row) : undefined;
+}
+
+/** Households in the registry today (for the first start's progress line). */
+export async function countLiveHouseholds(db: Kysely<DB>): Promise<number> {
+  const row = await db
+    .selectFrom('household')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('dissolved_on', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

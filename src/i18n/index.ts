@@ -6,6 +6,10 @@ import errorsEn from './errors/en.json' with { type: 'json' };
 import errorsRu from './errors/ru.json' with { type: 'json' };
 import errorsCyrl from './errors/uz-Cyrl.json' with { type: 'json' };
 import errorsLatn from './errors/uz-Latn.json' with { type: 'json' };
+import identityEn from './identity/en.json' with { type: 'json' };
+import identityRu from './identity/ru.json' with { type: 'json' };
+import identityCyrl from './identity/uz-Cyrl.json' with { type: 'json' };
+import identityLatn from './identity/uz-Latn.json' with { type: 'json' };
 import notificationsEn from './notifications/en.json' with { type: 'json' };
 import notificationsRu from './notifications/ru.json' with { type: 'json' };
 import notificationsCyrl from './notifications/uz-Cyrl.json' with { type: 'json' };
@@ -37,6 +41,7 @@ interface NamespaceFiles {
 
 const FILES = {
   errors: { 'uz-Latn': errorsLatn, ru: errorsRu, en: errorsEn, cyrillicExceptions: errorsCyrl },
+  identity: { 'uz-Latn': identityLatn, ru: identityRu, en: identityEn, cyrillicExceptions: identityCyrl },
   notifications: {
     'uz-Latn': notificationsLatn,
     ru: notificationsRu,

@@ -19,6 +19,7 @@ import {
   parseBasicCredentials,
 } from './basic-credentials.ts';
 import { DEMO_PASSWORD, demoAccounts } from './demo-accounts.ts';
+import { languageOf, setAccountLanguage } from './identity.repository.ts';
 import { identitySettings } from './identity.settings.ts';
 import { LOGIN_PAGE_POLICY, loginPage } from './login.page.ts';
 import { issueClientToken, OAuthError } from './machine.service.ts';
@@ -29,6 +30,7 @@ import {
   type HttpTransport,
 } from './oidc.service.ts';
 import { createSession, csrfTokenOf, revokeSessionByToken } from './session.service.ts';
+import { sendSignInErrorPage } from './sign-in-error.page.ts';
 import * as staff from './staff.service.ts';
 import { sameSecret } from './tokens.ts';
 
@@ -68,8 +70,16 @@ export const ActorView = z.discriminatedUnion('kind', [
 ]);
 export type ActorView = z.infer<typeof ActorView>;
 
+const LanguageCode = z.enum(['uz-Latn', 'uz-Cyrl', 'ru', 'en']);
+
 export const SessionView = z.object({
   actor: ActorView,
+  language: LanguageCode.nullable()
+    .optional()
+    .describe(
+      'The language kept on the account (staff: chosen in the console, null until then; citizen: the ' +
+        'language of their messages); the web applies it at sign-in',
+    ),
   csrfToken: z
     .string()
     .nullable()
@@ -186,9 +196,40 @@ export function inProcessTransport(app: ZodApp, publicUrl: string): HttpTranspor
   };
 }
 
+/** The host name of a Host header ('127.0.0.1:3000' → '127.0.0.1', '[::1]:3000' → '[::1]'). */
+function hostnameOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  try {
+    return new URL(`http://${header}`).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** localhost, 127.0.0.0/8 or [::1]: names of this machine, whatever PUBLIC_URL says. */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
 export const authRoutes: HttpPlugin = (app, ctx) => {
   const { db } = ctx.database;
   const settings = identitySettings(ctx.config);
+  const publicHost = new URL(settings.publicUrl).hostname;
+
+  /**
+   * In demo mode, the address of this sign-in at PUBLIC_URL when the browser came by another loopback name
+   * of the same machine (127.0.0.1 or [::1] for localhost, or the other way round); undefined otherwise.
+   * The target is the configured address, never one taken from the request, so this cannot send anyone
+   * elsewhere; other host names are left alone (a proxy's Host), and `moved=1` stops any loop.
+   */
+  const demoCanonicalLogin = (request: FastifyRequest): string | undefined => {
+    if (!ctx.config.DEMO || !isLoopback(publicHost)) return undefined;
+    const query = new URLSearchParams(request.query as Record<string, string>);
+    const host = hostnameOf(request.headers.host);
+    if (query.get('moved') === '1' || !host || host === publicHost || !isLoopback(host)) return undefined;
+    query.set('moved', '1');
+    return `${settings.publicUrl}/auth/citizen/login?${query}`;
+  };
   const transport = settings.oidc?.builtInDemo ? inProcessTransport(app, settings.publicUrl) : fetchTransport;
 
   const startSession = async (
@@ -233,7 +274,14 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
       },
     },
     async (request, reply) => {
-      const account = await staff.signInStaff(db, settings, request.body);
+      let account: Awaited<ReturnType<typeof staff.signInStaff>>;
+      try {
+        account = await staff.signInStaff(db, settings, request.body);
+      } catch (error) {
+        // A browser's form post (no JavaScript) gets a page in its language with the way back, not JSON.
+        if (sendSignInErrorPage(request, reply, error, '/login')) return reply;
+        throw error;
+      }
       const session = await startSession(request, reply, { kind: 'staff', accountId: account.id });
       if (isForm(request)) return reply.redirect('/login', 303);
       return {
@@ -278,7 +326,61 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
         actor.kind === 'staff' || actor.kind === 'citizen'
           ? ((await csrfTokenOf(db, actor.sessionId)) ?? null)
           : null;
-      return { actor: viewOf(request), csrfToken };
+      const language =
+        actor.kind === 'staff'
+          ? await languageOf(db, { accountId: actor.id })
+          : actor.kind === 'citizen'
+            ? await languageOf(db, { personId: actor.personId })
+            : null;
+      return { actor: viewOf(request), csrfToken, language };
+    },
+  );
+
+  app.get(
+    '/auth/demo-accounts',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: TAGS,
+        summary: 'Demo mode only: the demo staff accounts and their password, for the sign-in pages',
+        description:
+          'Outside demo mode 404 NOT_FOUND. Roles are codes; the pages name them in their language.',
+        response: {
+          200: z.object({
+            password: z.string(),
+            accounts: z.array(z.object({ username: z.string(), role: z.enum(ROLES) })),
+          }),
+        },
+      },
+    },
+    async () => {
+      if (!settings.demo) throw new DomainError('NOT_FOUND');
+      const accounts = await demoAccounts(ctx.database);
+      return {
+        password: DEMO_PASSWORD,
+        accounts: accounts.flatMap((a) =>
+          a.grants[0] ? [{ username: a.username, role: a.grants[0].role }] : [],
+        ),
+      };
+    },
+  );
+
+  app.put(
+    '/auth/language',
+    {
+      config: { access: { signedIn: true } },
+      schema: {
+        tags: TAGS,
+        summary: 'Keep the console language on my staff account, for my next sign-in',
+        description: 'Citizens keep theirs with PUT /api/me/language (also the language of their messages).',
+        body: z.object({ language: LanguageCode }),
+        response: { 200: z.object({ language: LanguageCode }) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, ['staff']);
+      await setAccountLanguage(db, actor.id, request.body.language);
+      return { language: request.body.language };
     },
   );
 
@@ -328,17 +430,26 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
       },
     },
     async (request, reply) => {
-      if (!settings.oidc) throw new DomainError('OIDC_NOT_CONFIGURED');
-      const { url, state } = await beginCitizenLogin(db, settings.oidc, transport);
-      // Binds the sign-in to this browser: a callback URL sent to someone else fails on their browser.
-      reply.setCookie(OIDC_STATE_COOKIE, state, {
-        path: OIDC_STATE_PATH,
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: cookieSecurity(settings, request),
-        maxAge: 600,
-      });
-      return reply.redirect(url, 302);
+      // Demo: the site opened at another address than PUBLIC_URL (127.0.0.1 for localhost) moves there
+      // first, so that the state cookie set now is on the host OneID returns to (src/identity/README.md).
+      const moveTo = demoCanonicalLogin(request);
+      if (moveTo) return reply.redirect(moveTo, 302);
+      try {
+        if (!settings.oidc) throw new DomainError('OIDC_NOT_CONFIGURED');
+        const { url, state } = await beginCitizenLogin(db, settings.oidc, transport);
+        // Binds the sign-in to this browser: a callback URL sent to someone else fails on their browser.
+        reply.setCookie(OIDC_STATE_COOKIE, state, {
+          path: OIDC_STATE_PATH,
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: cookieSecurity(settings, request),
+          maxAge: 600,
+        });
+        return reply.redirect(url, 302);
+      } catch (error) {
+        if (sendSignInErrorPage(request, reply, error, '/citizen')) return reply;
+        throw error;
+      }
     },
   );
 
@@ -356,17 +467,24 @@ export const authRoutes: HttpPlugin = (app, ctx) => {
       },
     },
     async (request, reply) => {
-      if (!settings.oidc) throw new DomainError('OIDC_NOT_CONFIGURED');
       const { code, state, error } = request.query;
       const expectedState = request.cookies[OIDC_STATE_COOKIE];
       reply.clearCookie(OIDC_STATE_COOKIE, { path: OIDC_STATE_PATH });
-      if (error) throw new DomainError('OIDC_LOGIN_FAILED', { reason: error });
-      if (!code || !state) throw new DomainError('OIDC_LOGIN_FAILED', { reason: 'code and state required' });
-      if (!expectedState || !sameSecret(expectedState, state)) {
-        throw new DomainError('OIDC_LOGIN_FAILED', { reason: 'state does not belong to this browser' });
+      try {
+        if (!settings.oidc) throw new DomainError('OIDC_NOT_CONFIGURED');
+        if (error) throw new DomainError('OIDC_LOGIN_FAILED', { reason: error });
+        if (!code || !state)
+          throw new DomainError('OIDC_LOGIN_FAILED', { reason: 'code and state required' });
+        if (!expectedState || !sameSecret(expectedState, state)) {
+          throw new DomainError('OIDC_LOGIN_FAILED', { reason: 'state does not belong to this browser' });
+        }
+        const person = await completeCitizenLogin(db, settings.oidc, transport, { code, state });
+        await startSession(request, reply, { kind: 'citizen', personId: person.personId });
+      } catch (failure) {
+        // A browser lands here from OneID: a page in its language with "try again", never raw JSON.
+        if (sendSignInErrorPage(request, reply, failure, '/auth/citizen/login')) return reply;
+        throw failure;
       }
-      const person = await completeCitizenLogin(db, settings.oidc, transport, { code, state });
-      await startSession(request, reply, { kind: 'citizen', personId: person.personId });
       // Into the citizen portal, signed in.
       return reply.redirect('/citizen', 302);
     },

@@ -49,6 +49,20 @@ export async function listHeadsOfHouseholds(db: Kysely<DB>, limit: number): Prom
     .where('p.pinfl', 'is not', null)
     .where('p.merged_into', 'is', null)
     .where('p.death_date', 'is', null)
+    // Families with an offer first (the demo's first start made some), so that a demo shows one.
+    .orderBy(
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('decision as d')
+              .select('d.id')
+              .whereRef('d.household_id', '=', 'm.household_id')
+              .where('d.kind', '=', 'granted'),
+          )
+          .$castTo<boolean>(),
+      'desc',
+    )
     .orderBy('p.pinfl')
     .limit(limit)
     .execute();

@@ -676,3 +676,39 @@ export async function findCitizenByPinfl(
     .executeTakeFirst();
   return row?.pinfl ? { id: row.id, pinfl: row.pinfl } : undefined;
 }
+
+export type LanguageCode = 'uz-Latn' | 'uz-Cyrl' | 'ru' | 'en';
+
+/** The console language a staff member chose (migration 021); null until they choose one. */
+export async function setAccountLanguage(
+  db: Kysely<DB>,
+  accountId: string,
+  language: LanguageCode,
+): Promise<void> {
+  await db.updateTable('account').set({ preferred_language: language }).where('id', '=', accountId).execute();
+}
+
+/**
+ * The language a signed-in person keeps on their account, applied again at their next sign-in: a staff
+ * member's console language, a citizen's language (the one their messages are written in, as the
+ * session lookup reads their person row).
+ */
+export async function languageOf(
+  db: Kysely<DB>,
+  owner: { accountId: string } | { personId: string },
+): Promise<LanguageCode | null> {
+  if ('accountId' in owner) {
+    const row = await db
+      .selectFrom('account')
+      .select('preferred_language')
+      .where('id', '=', owner.accountId)
+      .executeTakeFirst();
+    return row?.preferred_language ?? null;
+  }
+  const row = await db
+    .selectFrom('person')
+    .select('preferred_language')
+    .where('id', '=', owner.personId)
+    .executeTakeFirst();
+  return row?.preferred_language ?? null;
+}

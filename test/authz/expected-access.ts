@@ -90,6 +90,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   },
   'POST /auth/logout': { expect: PUBLIC, request: () => ({ url: '/auth/logout' }) },
   'GET /auth/session': { expect: PUBLIC, request: get('/auth/session') },
+  'GET /auth/demo-accounts': { expect: PUBLIC, request: get('/auth/demo-accounts') },
   'GET /auth/citizen/login': { expect: PUBLIC, request: get('/auth/citizen/login') },
   'GET /auth/citizen/callback': { expect: PUBLIC, request: get('/auth/citizen/callback?code=x&state=y') },
   'POST /auth/token': {
@@ -115,6 +116,10 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   'POST /auth/totp/confirm': {
     expect: '--AAAAAAAA -------',
     request: () => ({ url: '/auth/totp/confirm', payload: { code: '000000' } }),
+  },
+  'PUT /auth/language': {
+    expect: '--AAAAAAAA -------',
+    request: () => ({ url: '/auth/language', payload: { language: 'ru' } }),
   },
 
   // The Social Registry.

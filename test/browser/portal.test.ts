@@ -256,6 +256,21 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
       .where('decision_id', '=', offerId)
       .execute();
     expect(answers).toEqual([{ response: 'accepted' }]);
+    // The choice is kept on the account (the next sign-in, in any browser, is in Russian); the tests that
+    // follow sign the same citizen in and read Uzbek, so the family's language goes back to Uzbek Latin.
+    const { db } = server.running.ctx.database;
+    const [first] = await listDemoCitizens(db, 1);
+    const kept = await db
+      .selectFrom('person')
+      .select('preferred_language')
+      .where('pinfl', '=', first?.pinfl ?? '')
+      .executeTakeFirstOrThrow();
+    expect(kept.preferred_language).toBe('ru');
+    await db
+      .updateTable('person')
+      .set({ preferred_language: 'uz-Latn' })
+      .where('pinfl', '=', first?.pinfl ?? '')
+      .execute();
     await page.close();
   });
 

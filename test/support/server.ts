@@ -34,7 +34,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestServer(options: { households: number }): Promise<TestServer> {
+export async function startTestServer(options: {
+  households: number;
+  /** PUBLIC_URL's host name instead of 127.0.0.1 (the first-start test browses 127.0.0.1 with 'localhost'). */
+  publicHost?: string;
+}): Promise<TestServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'himoya-test-'));
   const url = process.env.DATABASE_URL || undefined;
@@ -43,7 +47,7 @@ export async function startTestServer(options: { households: number }): Promise<
     // A known port, not 0, and the address the tests browse: the server's own address goes into sign-in
     // redirects (OneID), and cookies set on one host name are not sent to another.
     PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PUBLIC_URL: `http://${options.publicHost ?? '127.0.0.1'}:${port}`,
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     SEED_HOUSEHOLDS: String(options.households),

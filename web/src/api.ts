@@ -25,6 +25,8 @@ export interface Actor {
 export interface Session {
   actor: Actor;
   csrfToken?: string;
+  /** The language kept on the account, applied at sign-in (null: none chosen yet). */
+  language?: string | null;
 }
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
@@ -71,6 +73,12 @@ export async function staffLogin(username: string, password: string): Promise<Se
 export async function logout(): Promise<void> {
   await api('/auth/logout', { method: 'POST' });
   csrfToken = undefined;
+}
+
+/** Keeps the chosen language on the signed-in account, so the next sign-in (any browser) uses it too. */
+export async function saveLanguage(actor: Actor, language: string): Promise<void> {
+  if (actor.kind === 'staff') await api('/auth/language', { method: 'PUT', body: { language } });
+  else if (actor.kind === 'citizen') await api('/api/me/language', { method: 'PUT', body: { language } });
 }
 
 export function newId(): string {

@@ -2,12 +2,34 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
-import { loadSession, logout, type Session } from './api.ts';
+import { type Actor, loadSession, logout, type Session, saveLanguage } from './api.ts';
 import { Loading } from './ds/index.tsx';
-import { currentLanguage, LANGUAGES, setLanguage } from './i18n.ts';
+import { currentLanguage, isLanguage, LANGUAGES, setLanguage } from './i18n.ts';
 
 export function useSession() {
   return useQuery<Session>({ queryKey: ['session'], queryFn: loadSession, staleTime: 60_000 });
+}
+
+/** The signed-in person whose account language was applied in this page (once per sign-in). */
+let languageAppliedFor: string | undefined;
+
+const whoIs = (actor: Actor | undefined) =>
+  actor?.kind === 'staff'
+    ? `s:${actor.username}`
+    : actor?.kind === 'citizen'
+      ? `c:${actor.personId}`
+      : undefined;
+
+/** At sign-in, the language kept on the account (chosen earlier, on any browser) becomes the page's. */
+function useAccountLanguage(session: Session | undefined, onChanged: () => void) {
+  useEffect(() => {
+    const who = whoIs(session?.actor);
+    const remembered = session?.language;
+    if (!who || languageAppliedFor === who) return;
+    languageAppliedFor = who;
+    if (isLanguage(remembered) && remembered !== currentLanguage())
+      void setLanguage(remembered).then(onChanged);
+  }, [session, onChanged]);
 }
 
 type Preference = 'large-text' | 'high-contrast';
@@ -39,6 +61,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const actor = session.data?.actor;
   const signedIn = actor && actor.kind !== 'anonymous';
   const language = currentLanguage();
+  useAccountLanguage(session.data, () => void client.invalidateQueries());
 
   return (
     <>
@@ -86,6 +109,8 @@ export function Layout({ children }: { children: ReactNode }) {
                 aria-pressed={language === l.code}
                 onClick={async () => {
                   await setLanguage(l.code);
+                  // Kept on the account too, for the next sign-in; the page changes language either way.
+                  if (actor && signedIn) await saveLanguage(actor, l.code).catch(() => undefined);
                   // Data rendered by the server (explanations, error messages) come back in the new language.
                   await client.invalidateQueries();
                 }}

@@ -38,6 +38,7 @@ export interface Account {
   id: string;
   locked_until: Timestamp | null;
   password_hash: string;
+  preferred_language: "uz-Latn" | "uz-Cyrl" | "ru" | "en" | null;
   totp_enabled: Generated<boolean>;
   totp_last_step: number | null;
   totp_secret: string | null;

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Panel } from '../../ds/index.tsx';
+import { IfFound } from '../found.tsx';
 import { CitizenOnly } from '../guard.tsx';
 
 export default function AppealDone() {
@@ -9,7 +10,7 @@ export default function AppealDone() {
   return (
     <CitizenOnly>
       {() => (
-        <>
+        <IfFound path={`/api/appeals/${encodeURIComponent(id)}`}>
           <Panel title={t('appeals.doneTitle')}>
             {t('common.reference')}
             <strong data-testid="reference">{id}</strong>
@@ -18,7 +19,7 @@ export default function AppealDone() {
           <p>
             <Link to="/citizen/appeals">{t('appeals.link')}</Link>
           </p>
-        </>
+        </IfFound>
       )}
     </CitizenOnly>
   );

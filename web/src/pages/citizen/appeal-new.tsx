@@ -18,7 +18,9 @@ import {
 } from '../../ds/index.tsx';
 import { formatMonth, formatSoum } from '../../format.ts';
 import { currentLanguage, dataKey } from '../../i18n.ts';
+import { isBadLink } from '../found.tsx';
 import { CitizenOnly } from '../guard.tsx';
+import NotFound from '../not-found.tsx';
 import type { DecisionView } from './types.ts';
 
 function AppealForm() {
@@ -35,7 +37,8 @@ function AppealForm() {
   const [sending, setSending] = useState(false);
   const [id] = useState(newId);
   if (decision.isPending) return <Loading />;
-  if (decision.isError) return <ErrorMessage error={decision.error} />;
+  if (decision.isError)
+    return isBadLink(decision.error) ? <NotFound /> : <ErrorMessage error={decision.error} />;
   const d = decision.data;
 
   async function submit(event: FormEvent) {

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Panel } from '../../ds/index.tsx';
+import { IfFound } from '../found.tsx';
 import { CitizenOnly } from '../guard.tsx';
 
 export default function ApplyDone() {
@@ -9,7 +10,7 @@ export default function ApplyDone() {
   return (
     <CitizenOnly>
       {() => (
-        <>
+        <IfFound path={`/api/applications/${encodeURIComponent(id)}`}>
           <Panel title={t('apply.doneTitle')}>
             {t('common.reference')}
             <strong data-testid="reference">{id}</strong>
@@ -23,7 +24,7 @@ export default function ApplyDone() {
               <Link to="/citizen/applications">{t('apply.track')}</Link>
             </li>
           </ul>
-        </>
+        </IfFound>
       )}
     </CitizenOnly>
   );

@@ -16,6 +16,7 @@ import {
 import { formatDate, formatMonth, formatMonthFrom } from '../../format.ts';
 import { currentLanguage, dataKey } from '../../i18n.ts';
 import { CitizenOnly } from '../guard.tsx';
+import NotFound from '../not-found.tsx';
 import { OfferStatus, useOfferAmount, useOffers } from './offers.tsx';
 import type { DecisionView } from './types.ts';
 
@@ -35,7 +36,7 @@ function OfferPage() {
   if (offers.isPending) return <Loading />;
   if (offers.isError) return <ErrorMessage error={offers.error} />;
   const offer = offers.data.items.find((o) => String(o.decisionId) === decisionId);
-  if (!offer) return <ErrorMessage error={undefined} />;
+  if (!offer) return <NotFound />;
 
   async function respond(answer: 'accept' | 'decline') {
     setSending(true);

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Panel } from '../../ds/index.tsx';
+import { IfFound } from '../found.tsx';
 import { CitizenOnly } from '../guard.tsx';
 
 export default function ReportDone() {
@@ -9,7 +10,7 @@ export default function ReportDone() {
   return (
     <CitizenOnly>
       {() => (
-        <>
+        <IfFound path={`/api/change-requests/${encodeURIComponent(id)}`}>
           <Panel title={t('report.doneTitle')}>
             {t('common.reference')}
             <strong data-testid="reference">{id}</strong>
@@ -18,7 +19,7 @@ export default function ReportDone() {
           <p>
             <Link to="/citizen/household">{t('report.doneBack')}</Link>
           </p>
-        </>
+        </IfFound>
       )}
     </CitizenOnly>
   );

@@ -15,6 +15,7 @@ import {
   TextInput,
 } from '../../ds/index.tsx';
 import { CitizenOnly } from '../guard.tsx';
+import NotFound from '../not-found.tsx';
 import { useMe } from './home.tsx';
 import { useHousehold } from './household.tsx';
 import { memberName } from './types.ts';
@@ -36,7 +37,7 @@ function ReportForm() {
   if (me.isError) return <ErrorMessage error={me.error} />;
   if (household.isError) return <ErrorMessage error={household.error} />;
   const member = household.data.members.find((m) => m.personId === personId);
-  if (!member) return <ErrorMessage error={undefined} />;
+  if (!member) return <NotFound />;
 
   const hint =
     field === 'phone'

@@ -15,6 +15,8 @@ import {
   SummaryList,
   TextInput,
 } from '../../ds/index.tsx';
+import { isUnknownId } from '../found.tsx';
+import NotFound from '../not-found.tsx';
 import { type Account, AccountStatus } from './accounts.tsx';
 import { type Grant, GrantEditor, GrantText, grantBody } from './admin-parts.tsx';
 import { StaffOnly } from './guard.tsx';
@@ -64,7 +66,8 @@ function AccountPage() {
   }
 
   if (account.isPending) return <Loading />;
-  if (account.isError) return <ErrorMessage error={account.error} />;
+  if (account.isError)
+    return isUnknownId(account.error) ? <NotFound /> : <ErrorMessage error={account.error} />;
   const a = account.data;
   return (
     <>

@@ -15,6 +15,8 @@ import {
   SummaryList,
   Tag,
 } from '../../ds/index.tsx';
+import { isUnknownId } from '../found.tsx';
+import NotFound from '../not-found.tsx';
 import { SecretOnce, scopeKey, useAreaName } from './admin-parts.tsx';
 import { type ClientBody, ClientForm, type MachineClient } from './client-form.tsx';
 import { StaffOnly } from './guard.tsx';
@@ -65,7 +67,7 @@ function ClientPage() {
     });
 
   if (client.isPending) return <Loading />;
-  if (client.isError) return <ErrorMessage error={client.error} />;
+  if (client.isError) return isUnknownId(client.error) ? <NotFound /> : <ErrorMessage error={client.error} />;
   const c = client.data;
   return (
     <>

@@ -6,6 +6,8 @@ import { BackLink, ErrorMessage, Loading, PageTitle, SummaryList } from '../../d
 import { formatDate, formatMonth, formatNumber } from '../../format.ts';
 import { currentLanguage, dataKey } from '../../i18n.ts';
 import type { DecisionView } from '../citizen/types.ts';
+import { isUnknownId } from '../found.tsx';
+import NotFound from '../not-found.tsx';
 import { StaffOnly } from './guard.tsx';
 
 function DecisionPage() {
@@ -17,7 +19,8 @@ function DecisionPage() {
     queryFn: () => api(`/api/decisions/${id}?lang=${language}`),
   });
   if (decision.isPending) return <Loading />;
-  if (decision.isError) return <ErrorMessage error={decision.error} />;
+  if (decision.isError)
+    return isUnknownId(decision.error) ? <NotFound /> : <ErrorMessage error={decision.error} />;
   const d = decision.data;
   return (
     <>

@@ -1,7 +1,7 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Actor, staffLogin } from '../../api.ts';
+import { type Actor, api, staffLogin } from '../../api.ts';
 import {
   apiErrors,
   Button,
@@ -13,6 +13,50 @@ import {
   TextInput,
 } from '../../ds/index.tsx';
 import { useSession } from '../../layout.tsx';
+
+interface DemoAccounts {
+  password: string;
+  accounts: { username: string; role: string }[];
+}
+
+/** Demo mode: the demo accounts, as /login lists them, each a button that fills the form. */
+function DemoAccountList({ onPick }: { onPick: (username: string, password: string) => void }) {
+  const { t } = useTranslation(['staff', 'role']);
+  const demo = useQuery<DemoAccounts>({
+    queryKey: ['demo-accounts'],
+    queryFn: () => api('/auth/demo-accounts'),
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  if (!demo.data || demo.data.accounts.length === 0) return null;
+  const { password, accounts } = demo.data;
+  return (
+    <section aria-labelledby="demo-accounts" className="demo-accounts">
+      <h2 id="demo-accounts">{t('staff.demoHeading')}</h2>
+      <p>{t('staff.demoPassword', { password })}</p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('staff.demoUsername')}</th>
+            <th scope="col">{t('staff.demoRole')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {accounts.map((a) => (
+            <tr key={a.username}>
+              <td>
+                <button type="button" className="link-button" onClick={() => onPick(a.username, password)}>
+                  {t('staff.demoUse', { username: a.username })}
+                </button>
+              </td>
+              <td>{t(`role.${a.role}` as 'role.social_worker')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
 
 function SignIn() {
   const { t } = useTranslation(['common', 'staff']);
@@ -59,6 +103,13 @@ function SignIn() {
         />
         <Button>{t('staff.signIn')}</Button>
       </form>
+      <DemoAccountList
+        onPick={(name, secret) => {
+          setUsername(name);
+          setPassword(secret);
+          document.getElementById('password')?.focus();
+        }}
+      />
     </>
   );
 }

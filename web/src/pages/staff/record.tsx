@@ -19,6 +19,8 @@ import {
 import { formatDate, formatDateTime, formatMonth, formatNumber } from '../../format.ts';
 import { dataKey } from '../../i18n.ts';
 import type { DocumentView, HouseholdView } from '../citizen/types.ts';
+import { isUnknownId } from '../found.tsx';
+import NotFound from '../not-found.tsx';
 import { StaffOnly } from './guard.tsx';
 
 interface Decision {
@@ -85,7 +87,8 @@ function RecordPage() {
     const allowed = (household.error.details?.allowed as string[] | undefined) ?? ['casework'];
     return <PurposeForm allowed={allowed} onChoose={(p) => setParams({ purpose: p })} />;
   }
-  if (household.isError) return <ErrorMessage error={household.error} />;
+  if (household.isError)
+    return isUnknownId(household.error) ? <NotFound /> : <ErrorMessage error={household.error} />;
   const h = household.data;
   return (
     <>
