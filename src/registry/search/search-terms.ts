@@ -16,7 +16,7 @@ export interface SearchTerms {
   cadastre?: string;
   /** Digits and letters together, short: may be a vehicle plate (normalised in SQL by search_plate). */
   plate?: string;
-  /** Letters present: search names too. */
+  /** Letters and no digits: search names too (a name has no digits; a plate has both). */
   name: boolean;
 }
 
@@ -24,7 +24,7 @@ const PUNCTUATION = /[\s\-().+/]/g;
 
 export function readSearchTerms(raw: string): SearchTerms {
   const text = raw.trim();
-  const terms: SearchTerms = { text, name: /\p{L}/u.test(text) };
+  const terms: SearchTerms = { text, name: /\p{L}/u.test(text) && !/\p{N}/u.test(text) };
   const digits = text.replace(PUNCTUATION, '');
   if (/^\d{14}$/.test(digits)) terms.pinfl = digits;
   if (/^\d{9}$/.test(digits)) terms.phone = `+998${digits}`;

@@ -71,8 +71,10 @@ export async function searchHouseholds(
     if (words.length > 0) {
       const phrase = words.join(' ');
       // Folded words hold only a-z: nothing in them is a LIKE wildcard.
+      // One-letter words ("a" of "Karimov A") narrow nothing through the index; the phrase still ranks them.
+      const narrowing = words.filter((w) => w.length > 1);
       const contains = sql.join(
-        words.map((w) => sql`p.search_name like ${`%${w}%`}`),
+        (narrowing.length > 0 ? narrowing : words).map((w) => sql`p.search_name like ${`%${w}%`}`),
         sql` and `,
       );
       branches.push(sql`select m.household_id,
