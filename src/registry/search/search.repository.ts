@@ -27,8 +27,12 @@ export interface SearchFilters {
   includeDissolved?: boolean | undefined;
 }
 
-const member = (personColumn: string) =>
-  sql`join membership m on m.person_id = ${sql.ref(personColumn)} and m.valid_to is null`;
+/**
+ * Each reading contributes at most this many candidates, taken inside the actor's area and filters: a
+ * common name part ("ov", "karim") matches tens of thousands of people, and ranking them all would cost
+ * seconds for a page of 25. The total is then "at least" (capped at the sum of the caps).
+ */
+export const CANDIDATES_PER_READING = 500;
 
 export async function searchHouseholds(
   db: Kysely<DB>,
@@ -37,29 +41,47 @@ export async function searchHouseholds(
   page: PageQuery,
   scope: Scope,
 ) {
+  const dissolved = filters.includeDissolved ? sql`true` : sql`h.dissolved_on is null`;
+  const district = filters.districtCode ? sql`h.district_code = ${filters.districtCode}` : sql`true`;
+  const mahalla = filters.mahallaCode ? sql`h.mahalla_code = ${filters.mahallaCode}` : sql`true`;
+  const inArea = sql`${householdRowInScope(scope, 'h')} and ${dissolved} and ${district} and ${mahalla}`;
+  /** One reading: candidate households (the area applied before the cap), a rank and a score. */
+  const reading = (
+    from: RawBuilder<unknown>,
+    household: string,
+    where: RawBuilder<unknown>,
+    rank = sql`0`,
+    score = sql`1.0::real`,
+  ) =>
+    sql`(select ${sql.ref(household)} as household_id, ${rank} as rank, ${score} as score
+      from ${from} join household h on h.id = ${sql.ref(household)}
+      where ${where} and ${inArea} limit ${CANDIDATES_PER_READING})`;
+  const personMember = sql`person p join membership m on m.person_id = p.id and m.valid_to is null`;
+
   const branches: RawBuilder<unknown>[] = [];
-  if (terms.pinfl) {
-    branches.push(sql`select m.household_id, 0 as rank, 1.0::real as score
-      from person p ${member('p.id')} where p.pinfl = ${terms.pinfl}`);
-  }
-  if (terms.phone) {
-    branches.push(sql`select m.household_id, 0 as rank, 1.0::real as score
-      from person p ${member('p.id')} where p.phone = ${terms.phone}`);
-  }
+  if (terms.pinfl) branches.push(reading(personMember, 'm.household_id', sql`p.pinfl = ${terms.pinfl}`));
+  if (terms.phone) branches.push(reading(personMember, 'm.household_id', sql`p.phone = ${terms.phone}`));
   if (terms.plate) {
-    branches.push(sql`select m.household_id, 0 as rank, 1.0::real as score
-      from vehicle v ${member('v.owner_person_id')} where search_plate(v.plate) = search_plate(${terms.plate})`);
+    branches.push(
+      reading(
+        sql`vehicle v join membership m on m.person_id = v.owner_person_id and m.valid_to is null`,
+        'm.household_id',
+        sql`search_plate(v.plate) = search_plate(${terms.plate})`,
+      ),
+    );
   }
   if (terms.cadastre) {
-    branches.push(sql`select d.household_id, 0 as rank, 1.0::real as score
-      from dwelling d where upper(replace(d.cadastre_number, ' ', '')) = ${terms.cadastre}`);
+    branches.push(
+      reading(
+        sql`dwelling d`,
+        'd.household_id',
+        sql`upper(replace(d.cadastre_number, ' ', '')) = ${terms.cadastre}`,
+      ),
+    );
   }
   if (terms.reference) {
-    branches.push(sql`select h.id as household_id, 0 as rank, 1.0::real as score
-      from household h where h.reference = ${terms.reference}
-      union all
-      select a.household_id, 0 as rank, 1.0::real as score
-      from application a where a.reference = ${terms.reference}`);
+    branches.push(reading(sql`household r`, 'r.id', sql`r.reference = ${terms.reference}`));
+    branches.push(reading(sql`application a`, 'a.household_id', sql`a.reference = ${terms.reference}`));
   }
   if (terms.name) {
     const folded = await foldName(db, terms.text);
@@ -70,26 +92,34 @@ export async function searchHouseholds(
       .map((w) => w.slice(0, MAX_WORD));
     if (words.length > 0) {
       const phrase = words.join(' ');
-      // Folded words hold only a-z: nothing in them is a LIKE wildcard.
-      // One-letter words ("a" of "Karimov A") narrow nothing through the index; the phrase still ranks them.
+      // Folded words hold only a-z: nothing in them is a LIKE wildcard. One-letter words ("a" of
+      // "Karimov A") narrow nothing through the index; the phrase still ranks them.
       const narrowing = words.filter((w) => w.length > 1);
       const contains = sql.join(
         (narrowing.length > 0 ? narrowing : words).map((w) => sql`p.search_name like ${`%${w}%`}`),
         sql` and `,
       );
-      branches.push(sql`select m.household_id,
-          case when p.search_name = ${phrase} or p.search_name like ${`${phrase} %`} then 1
-               when ${contains} then 2 else 3 end as rank,
-          word_similarity(${phrase}, p.search_name) as score
-        from person p ${member('p.id')}
-        where p.merged_into is null and ((${contains}) or ${phrase} <% p.search_name)`);
+      const similarity = sql`word_similarity(${phrase}, p.search_name)`;
+      const live = sql`p.merged_into is null`;
+      // 1: the full name or its beginning; 2: every word inside the name; 3: only similar (misspelt).
+      const full = sql`(p.search_name = ${phrase} or p.search_name like ${`${phrase} %`})`;
+      branches.push(reading(personMember, 'm.household_id', sql`${live} and ${full}`, sql`1`, similarity));
+      branches.push(
+        reading(personMember, 'm.household_id', sql`${live} and ${contains}`, sql`2`, similarity),
+      );
+      branches.push(
+        reading(
+          personMember,
+          'm.household_id',
+          sql`${live} and ${phrase} <% p.search_name`,
+          sql`3`,
+          similarity,
+        ),
+      );
     }
   }
   if (branches.length === 0) return { rows: [], total: 0 };
 
-  const dissolved = filters.includeDissolved ? sql`true` : sql`h.dissolved_on is null`;
-  const district = filters.districtCode ? sql`h.district_code = ${filters.districtCode}` : sql`true`;
-  const mahalla = filters.mahallaCode ? sql`h.mahalla_code = ${filters.mahallaCode}` : sql`true`;
   const { rows } = await sql<SearchRow>`
     with candidate as (${sql.join(branches, sql` union all `)}),
     best as (
@@ -104,7 +134,7 @@ export async function searchHouseholds(
     join household h on h.id = best.household_id
     left join membership head on head.household_id = h.id and head.relationship = 'head' and head.valid_to is null
     left join person hp on hp.id = head.person_id
-    where ${householdRowInScope(scope, 'h')} and ${dissolved} and ${district} and ${mahalla}
+    where ${inArea}
     order by best.rank, best.score desc, h.reference
     limit ${page.pageSize} offset ${offsetOf(page)}`.execute(db);
   return { rows, total: Number(rows[0]?.total ?? 0) };
