@@ -30,9 +30,10 @@ export interface SearchFilters {
 /**
  * Each reading contributes at most this many candidates, taken inside the actor's area and filters: a
  * common name part ("ov", "karim") matches tens of thousands of people, and ranking them all would cost
- * seconds for a page of 25. The total is then "at least" (capped at the sum of the caps).
+ * seconds for a page of 25. The total is then "at least" (capped at the sum of the caps). Similar-only
+ * names (rank 3, misspellings) are looked for only when the other readings fill less than the page.
  */
-export const CANDIDATES_PER_READING = 500;
+export const CANDIDATES_PER_READING = 200;
 
 export async function searchHouseholds(
   db: Kysely<DB>,
@@ -40,6 +41,19 @@ export async function searchHouseholds(
   filters: SearchFilters,
   page: PageQuery,
   scope: Scope,
+) {
+  const exact = await searchOnce(db, terms, filters, page, scope, false);
+  if (!terms.name || exact.total >= page.pageSize) return exact;
+  return searchOnce(db, terms, filters, page, scope, true);
+}
+
+async function searchOnce(
+  db: Kysely<DB>,
+  terms: SearchTerms,
+  filters: SearchFilters,
+  page: PageQuery,
+  scope: Scope,
+  similar: boolean,
 ) {
   const dissolved = filters.includeDissolved ? sql`true` : sql`h.dissolved_on is null`;
   const district = filters.districtCode ? sql`h.district_code = ${filters.districtCode}` : sql`true`;
@@ -107,15 +121,10 @@ export async function searchHouseholds(
       branches.push(
         reading(personMember, 'm.household_id', sql`${live} and ${contains}`, sql`2`, similarity),
       );
-      branches.push(
-        reading(
-          personMember,
-          'm.household_id',
-          sql`${live} and ${phrase} <% p.search_name`,
-          sql`3`,
-          similarity,
-        ),
-      );
+      if (similar) {
+        const like = sql`${live} and ${phrase} <% p.search_name`;
+        branches.push(reading(personMember, 'm.household_id', like, sql`3`, similarity));
+      }
     }
   }
   if (branches.length === 0) return { rows: [], total: 0 };

@@ -42,6 +42,8 @@ $$;
 alter table person add column search_name text
   generated always as (search_fold(last_name || ' ' || first_name || ' ' || coalesce(patronymic, ''))) stored;
 create index person_search_name_trgm on person using gin (search_name gin_trgm_ops);
+-- From a matched person to their current household without the GiST exclusion index of membership.
+create index membership_current_person_idx on membership (person_id) include (household_id) where valid_to is null;
 create index person_phone_idx on person (phone) where phone is not null;
 create index vehicle_plate_search_idx on vehicle (search_plate(plate));
 create index dwelling_cadastre_search_idx on dwelling (upper(replace(cadastre_number, ' ', '')));
