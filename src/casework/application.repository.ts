@@ -8,6 +8,8 @@ import { offsetOf, type PageQuery } from '../platform/http/pagination.ts';
 
 export interface ApplicationRecord {
   id: string;
+  /** Short human reference, A-<year>-<number> (migration 022). */
+  reference: string;
   householdId: string;
   programme: ApplicationTable['programme'];
   channel: ApplicationTable['channel'];
@@ -32,6 +34,7 @@ function toRecord(r: Selectable<ApplicationTable>): ApplicationRecord {
   const mahallaOn = isoDate(r.mahalla_on);
   return {
     id: r.id,
+    reference: r.reference,
     householdId: r.household_id,
     programme: r.programme,
     channel: r.channel,

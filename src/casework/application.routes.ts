@@ -36,6 +36,7 @@ const OpinionBody = z.object({ supports: z.boolean(), on: IsoDate.optional() });
 const Outcome = z.object({ entitled: z.boolean(), category: z.string(), amount: z.number() });
 export const ApplicationView = z.object({
   id: z.uuid(),
+  reference: z.string().describe('Short human reference, A-<year>-<number>; shown instead of the id'),
   householdId: z.uuid(),
   programme: Programme,
   channel: z.string(),

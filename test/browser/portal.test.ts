@@ -293,7 +293,9 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
     await expectAccessible(page, 'citizen-apply-check');
     await tabTo(page, page.getByRole('button', { name: 'Arizani yuborish' }));
     await page.getByRole('heading', { name: 'Ariza yuborildi' }).waitFor();
-    const applicationId = (await page.getByTestId('reference').textContent()) ?? '';
+    // The citizen sees a short reference (A-2026-004213), never the id; the id is in the address.
+    expect(await page.getByTestId('reference').textContent()).toMatch(/^A-\d{4}-\d{6}$/);
+    const applicationId = new URL(page.url()).pathname.split('/').pop() ?? '';
     await expectAccessible(page, 'citizen-apply-sent');
 
     // Documents for the application: a wrong type is refused in the error summary, a PNG is uploaded.

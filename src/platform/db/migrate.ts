@@ -33,7 +33,7 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
 export async function migrate(database: Database, migrations = listMigrations()): Promise<number[]> {
   // Extensions are database-wide; a concurrent creator elsewhere may win the race, which is fine. They go
   // into `public` explicitly: created in a test's own schema, they would vanish when that schema is dropped.
-  for (const extension of ['btree_gist']) {
+  for (const extension of ['btree_gist', 'pg_trgm']) {
     try {
       await database.exec(`create extension if not exists ${extension} schema public`);
     } catch (error) {

@@ -113,6 +113,7 @@ export interface Application {
   programme: string;
   questionnaire_by: string | null;
   questionnaire_on: string | null;
+  reference: Generated<string>;
   status: Generated<"submitted" | "questionnaire_done" | "mahalla_opinion" | "decided">;
   submitted_by: string;
   submitted_on: string;
@@ -403,6 +404,7 @@ export interface Household {
   district_code: string;
   id: string;
   mahalla_code: string;
+  reference: Generated<string>;
   source: string;
   source_ref: string | null;
 }
@@ -611,6 +613,7 @@ export interface Person {
   phone: string | null;
   pinfl: string | null;
   preferred_language: Generated<"uz-Latn" | "uz-Cyrl" | "ru" | "en">;
+  search_name: Generated<string | null>;
   sex: "M" | "F";
   source: string;
   source_ref: string | null;

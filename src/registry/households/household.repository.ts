@@ -11,6 +11,8 @@ export interface HouseholdFilters {
   name?: string | undefined;
   pinfl?: string | undefined;
   includeDissolved?: boolean | undefined;
+  /** Free text: PINFL, phone, plate, cadastre number, reference or name (see ../search). */
+  q?: string | undefined;
 }
 
 export async function findHousehold(db: Kysely<DB>, id: string) {
@@ -66,6 +68,7 @@ export async function listHouseholds(
       .leftJoin('person as hp', 'hp.id', 'head.person_id')
       .select([
         'h.id',
+        'h.reference',
         'h.district_code',
         'h.mahalla_code',
         'h.address',

@@ -23,8 +23,11 @@ import * as households from './household.service.ts';
 
 const Source = z.string().describe('Where the fact came from (agency or social worker)');
 
+const Reference = z.string().describe('Short human reference, H-<year>-<number>; shown instead of the id');
+
 export const HouseholdListItem = z.object({
   id: z.uuid(),
+  reference: Reference,
   districtCode: z.string(),
   mahallaCode: z.string(),
   address: z.string(),
@@ -38,6 +41,7 @@ export const HouseholdListItem = z.object({
 
 export const HouseholdView = z.object({
   id: z.uuid(),
+  reference: Reference,
   districtCode: z.string(),
   mahallaCode: z.string(),
   address: z.string(),
@@ -144,6 +148,18 @@ const ListQuery = PageQuery.extend({
     .optional()
     .describe('Prefix of a current member’s last or first name'),
   pinfl: Pinfl.optional().describe('Households with this current member'),
+  q: z
+    .string()
+    .trim()
+    .min(2)
+    .max(100)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters')
+    .optional()
+    .describe(
+      'Anything that finds a household: PINFL, phone, vehicle plate, cadastre number, ' +
+        'H-/A- reference, or any part of a current member’s name in Latin or Cyrillic; ranked',
+    ),
   includeDissolved: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')

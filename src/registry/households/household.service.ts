@@ -6,6 +6,8 @@ import type { PageQuery } from '../../platform/http/pagination.ts';
 import { getMahalla } from '../../territory/territory.service.ts';
 import type { NewPersonInput } from '../persons/person.schemas.ts';
 import { createPerson, getPerson } from '../persons/person.service.ts';
+import { searchHouseholds } from '../search/search.repository.ts';
+import { readSearchTerms } from '../search/search-terms.ts';
 import * as repository from './household.repository.ts';
 
 export const today = () => new Date().toISOString().slice(0, 10);
@@ -20,10 +22,14 @@ export async function listHouseholds(
   page: PageQuery,
   scope: Scope,
 ) {
-  const { rows, total } = await repository.listHouseholds(db, filters, page, scope);
+  const { q, ...rest } = filters;
+  const { rows, total } = q
+    ? await searchHouseholds(db, readSearchTerms(q), rest, page, scope)
+    : await repository.listHouseholds(db, rest, page, scope);
   return {
     items: rows.map((r) => ({
       id: r.id,
+      reference: r.reference,
       districtCode: r.district_code,
       mahallaCode: r.mahalla_code,
       address: r.address,
@@ -56,6 +62,7 @@ export async function getHouseholdView(db: Kysely<DB>, id: string, date: string 
   );
   return {
     id: household.id,
+    reference: household.reference,
     districtCode: household.district_code,
     mahallaCode: household.mahalla_code,
     address: household.address,

@@ -79,6 +79,7 @@ function ApplicationsPage() {
             <Steps application={a} />
             <SummaryList
               rows={[
+                { key: t('common.reference'), value: <span data-testid="reference">{a.reference}</span> },
                 { key: t('applications.decisionMonth'), value: formatMonth(a.decisionMonth) },
                 {
                   key: t('applications.dueOn'),

@@ -14,6 +14,8 @@ export interface Member {
 
 export interface HouseholdView {
   id: string;
+  /** Short human reference (H-2026-000042), shown instead of the id. */
+  reference: string;
   address: string;
   source: string;
   members: Member[];
@@ -65,6 +67,8 @@ export const APPLICATION_STEPS: ApplicationStatus[] = [
 
 export interface Application {
   id: string;
+  /** Short human reference (A-2026-004213), shown instead of the id. */
+  reference: string;
   householdId: string;
   programme: Programme;
   channel: string;

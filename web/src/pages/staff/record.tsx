@@ -93,7 +93,7 @@ function RecordPage() {
   return (
     <>
       <BackLink to="/staff/households" />
-      <PageTitle caption={t('record.title')}>{h.address}</PageTitle>
+      <PageTitle caption={`${t('record.title')} · ${h.reference}`}>{h.address}</PageTitle>
       <p>
         <Link className="button button-primary" to={`/staff/households/${id}/override${suffix}`}>
           {t('record.propose')}

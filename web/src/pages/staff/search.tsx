@@ -18,6 +18,7 @@ import { StaffOnly } from './guard.tsx';
 
 interface Row {
   id: string;
+  reference: string;
   address: string;
   memberCount: number;
   head: { firstName: string | null; lastName: string | null } | null;
@@ -26,12 +27,12 @@ interface Row {
 function SearchPage() {
   const { t } = useTranslation(['search']);
   const [params, setParams] = useSearchParams();
-  const name = params.get('name') ?? '';
+  const name = params.get('q') ?? params.get('name') ?? '';
   const [value, setValue] = useState(name);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const results = useQuery<{ items: Row[]; total: number }>({
     queryKey: ['search', name],
-    queryFn: () => api(`/api/households?pageSize=25&name=${encodeURIComponent(name)}`),
+    queryFn: () => api(`/api/households?pageSize=25&q=${encodeURIComponent(name)}`),
     enabled: name.length >= 2,
   });
   function submit(event: FormEvent) {
@@ -41,7 +42,7 @@ function SearchPage() {
       return;
     }
     setErrors([]);
-    setParams({ name: value.trim() });
+    setParams({ q: value.trim() });
   }
   return (
     <>
@@ -70,8 +71,11 @@ function SearchPage() {
             {results.data.items.map((h) => (
               <li className="card" key={h.id}>
                 <Link to={`/staff/households/${h.id}`}>
-                  {h.head ? `${h.head.lastName ?? ''} ${h.head.firstName ?? ''}` : h.id}
+                  {h.head ? `${h.head.lastName ?? ''} ${h.head.firstName ?? ''}` : h.reference}
                 </Link>
+                <p>
+                  {t('search.reference')}: {h.reference}
+                </p>
                 <p>
                   {h.address} · {t('search.members')}: {formatNumber(h.memberCount)}
                 </p>

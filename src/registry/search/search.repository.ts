@@ -1,0 +1,172 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Scope } from '../../access/policies.ts';
+import { householdRowInScope } from '../../access/scope.sql.ts';
+import type { DB } from '../../platform/db/schema.ts';
+import { offsetOf, type PageQuery } from '../../platform/http/pagination.ts';
+import type { SearchTerms } from './search-terms.ts';
+
+/**
+ * The staff search: households whose current members, vehicles, dwellings, applications or own reference
+ * match the text. Every reading of the text gives candidate households with a rank (0 an exact identifier,
+ * 1 the full name or its beginning, 2 every typed word inside the name, 3 only similar) and a similarity;
+ * candidates outside the actor's areas are dropped in the same statement, before anything is counted.
+ *
+ * Indexes (migration 022): person.pinfl (unique), person_phone_idx, vehicle_plate_search_idx on
+ * search_plate(plate), dwelling_cadastre_search_idx, household/application reference (unique), and the
+ * GIN trigram index person_search_name_trgm on the folded name (person.search_name) for LIKE '%part%' and
+ * the word-similarity operator <%.
+ */
+
+/** Folded words longer than this are cut: a name part is never this long, and it bounds the work. */
+const MAX_WORD = 40;
+const MAX_WORDS = 6;
+
+export interface SearchFilters {
+  districtCode?: string | undefined;
+  mahallaCode?: string | undefined;
+  includeDissolved?: boolean | undefined;
+}
+
+/**
+ * Each reading contributes at most this many candidates, taken inside the actor's area and filters: a
+ * common name part ("ov", "karim") matches tens of thousands of people, and ranking them all would cost
+ * seconds for a page of 25. The total is then "at least" (capped at the sum of the caps). Similar-only
+ * names (rank 3, misspellings) are looked for only when the other readings fill less than the page.
+ */
+export const CANDIDATES_PER_READING = 200;
+
+export async function searchHouseholds(
+  db: Kysely<DB>,
+  terms: SearchTerms,
+  filters: SearchFilters,
+  page: PageQuery,
+  scope: Scope,
+) {
+  const exact = await searchOnce(db, terms, filters, page, scope, false);
+  if (!terms.name || exact.total >= page.pageSize) return exact;
+  return searchOnce(db, terms, filters, page, scope, true);
+}
+
+async function searchOnce(
+  db: Kysely<DB>,
+  terms: SearchTerms,
+  filters: SearchFilters,
+  page: PageQuery,
+  scope: Scope,
+  similar: boolean,
+) {
+  const dissolved = filters.includeDissolved ? sql`true` : sql`h.dissolved_on is null`;
+  const district = filters.districtCode ? sql`h.district_code = ${filters.districtCode}` : sql`true`;
+  const mahalla = filters.mahallaCode ? sql`h.mahalla_code = ${filters.mahallaCode}` : sql`true`;
+  const inArea = sql`${householdRowInScope(scope, 'h')} and ${dissolved} and ${district} and ${mahalla}`;
+  /** One reading: candidate households (the area applied before the cap), a rank and a score. */
+  const reading = (
+    from: RawBuilder<unknown>,
+    household: string,
+    where: RawBuilder<unknown>,
+    rank = sql`0`,
+    score = sql`1.0::real`,
+  ) =>
+    sql`(select ${sql.ref(household)} as household_id, ${rank} as rank, ${score} as score
+      from ${from} join household h on h.id = ${sql.ref(household)}
+      where ${where} and ${inArea} limit ${CANDIDATES_PER_READING})`;
+  const personMember = sql`person p join membership m on m.person_id = p.id and m.valid_to is null`;
+
+  const branches: RawBuilder<unknown>[] = [];
+  if (terms.pinfl) branches.push(reading(personMember, 'm.household_id', sql`p.pinfl = ${terms.pinfl}`));
+  if (terms.phone) branches.push(reading(personMember, 'm.household_id', sql`p.phone = ${terms.phone}`));
+  if (terms.plate) {
+    branches.push(
+      reading(
+        sql`vehicle v join membership m on m.person_id = v.owner_person_id and m.valid_to is null`,
+        'm.household_id',
+        sql`search_plate(v.plate) = search_plate(${terms.plate})`,
+      ),
+    );
+  }
+  if (terms.cadastre) {
+    branches.push(
+      reading(
+        sql`dwelling d`,
+        'd.household_id',
+        sql`upper(replace(d.cadastre_number, ' ', '')) = ${terms.cadastre}`,
+      ),
+    );
+  }
+  if (terms.reference) {
+    branches.push(reading(sql`household r`, 'r.id', sql`r.reference = ${terms.reference}`));
+    branches.push(reading(sql`application a`, 'a.household_id', sql`a.reference = ${terms.reference}`));
+  }
+  if (terms.name) {
+    const folded = await foldName(db, terms.text);
+    const words = folded
+      .split(' ')
+      .filter((w) => w.length > 0)
+      .slice(0, MAX_WORDS)
+      .map((w) => w.slice(0, MAX_WORD));
+    if (words.length > 0) {
+      const phrase = words.join(' ');
+      // Folded words hold only a-z: nothing in them is a LIKE wildcard. One-letter words ("a" of
+      // "Karimov A") narrow nothing through the index; the phrase still ranks them.
+      const narrowing = words.filter((w) => w.length > 1);
+      const contains = sql.join(
+        (narrowing.length > 0 ? narrowing : words).map((w) => sql`p.search_name like ${`%${w}%`}`),
+        sql` and `,
+      );
+      const similarity = sql`word_similarity(${phrase}, p.search_name)`;
+      const live = sql`p.merged_into is null`;
+      // 1: the full name or its beginning; 2: every word inside the name; 3: only similar (misspelt).
+      const full = sql`(p.search_name = ${phrase} or p.search_name like ${`${phrase} %`})`;
+      branches.push(reading(personMember, 'm.household_id', sql`${live} and ${full}`, sql`1`, similarity));
+      branches.push(
+        reading(personMember, 'm.household_id', sql`${live} and ${contains}`, sql`2`, similarity),
+      );
+      if (similar) {
+        const like = sql`${live} and ${phrase} <% p.search_name`;
+        branches.push(reading(personMember, 'm.household_id', like, sql`3`, similarity));
+      }
+    }
+  }
+  if (branches.length === 0) return { rows: [], total: 0 };
+
+  const { rows } = await sql<SearchRow>`
+    with candidate as (${sql.join(branches, sql` union all `)}),
+    best as (
+      select c.household_id, min(c.rank) as rank, max(c.score) as score
+      from candidate c group by c.household_id
+    )
+    select h.id, h.reference, h.district_code, h.mahalla_code, h.address, h.created_on, h.dissolved_on,
+      hp.id as head_id, hp.last_name as head_last_name, hp.first_name as head_first_name,
+      (select count(*) from membership c where c.household_id = h.id and c.valid_to is null) as member_count,
+      best.rank, count(*) over () as total
+    from best
+    join household h on h.id = best.household_id
+    left join membership head on head.household_id = h.id and head.relationship = 'head' and head.valid_to is null
+    left join person hp on hp.id = head.person_id
+    where ${inArea}
+    order by best.rank, best.score desc, h.reference
+    limit ${page.pageSize} offset ${offsetOf(page)}`.execute(db);
+  return { rows, total: Number(rows[0]?.total ?? 0) };
+}
+
+interface SearchRow {
+  id: string;
+  reference: string;
+  district_code: string;
+  mahalla_code: string;
+  address: string;
+  created_on: string;
+  dissolved_on: string | null;
+  head_id: string | null;
+  head_last_name: string | null;
+  head_first_name: string | null;
+  member_count: number | string;
+  rank: number;
+  total: number | string;
+}
+
+/** The text folded as names are (search_fold): one definition, in SQL, for both sides. */
+async function foldName(db: Kysely<DB>, text: string): Promise<string> {
+  const { rows } = await sql<{ folded: string | null }>`select search_fold(${text}) as folded`.execute(db);
+  return rows[0]?.folded ?? '';
+}
