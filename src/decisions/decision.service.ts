@@ -21,6 +21,7 @@ import {
   type PopulationColumns,
   type ProgrammeRegistry,
   parameterAt,
+  parametersUnder,
   parseMonth,
   REGISTRY,
   summariseDecision,
@@ -565,18 +566,22 @@ export async function getDecision(
       ? [programme.outcome.category, programme.outcome.share]
       : [programme.outcome.amount];
   const parameterSet = defaultParameters();
-  const parameters = Object.values(trace.parameters).map((p) => {
+  const parameters = parametersUnder(trace, outputs).flatMap((name) => {
+    const p = trace.parameters[name];
+    if (!p) return [];
     const known = parameterSet.has(p.name) ? parameterSet.definition(p.name) : undefined;
-    return {
-      name: p.name,
-      label: known?.label[worded] !== undefined ? script(known.label[worded]) : '',
-      value: p.value,
-      unit: p.unit,
-      from: p.from,
-      reference: p.reference,
-      // "Unverified" is a staff mark: citizens are not shown it.
-      unverified: audience === 'staff' && p.unverified,
-    };
+    return [
+      {
+        name: p.name,
+        label: known?.label[worded] !== undefined ? script(known.label[worded]) : '',
+        value: p.value,
+        unit: p.unit,
+        from: p.from,
+        reference: p.reference,
+        // "Unverified" is a staff mark: citizens are not shown it.
+        unverified: audience === 'staff' && p.unverified,
+      },
+    ];
   });
   // Health data in a trace (a member's disability group) is for disability staff only: the inputs are
   // named but their values withheld, in the trace returned and in its explanation and summary.

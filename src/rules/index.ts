@@ -194,6 +194,7 @@ export {
   decidingTests,
   type FactSource,
   INPUT_SOURCES,
+  parametersUnder,
   type ReportFact,
   reportPath,
   type SummaryDecision,

@@ -198,6 +198,22 @@ export function decidingTests(trace: Trace, root: string, negative: boolean, max
     .map((f) => f.node);
 }
 
+/** The rule values used under some variables of a trace (a decision's programme outcome), first found first. */
+export function parametersUnder(trace: Trace, roots: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const found = new Set<string>();
+  const walk = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const node = trace.variables[name];
+    if (!node) return;
+    for (const p of node.parameters) found.add(p);
+    for (const v of node.variables) walk(v);
+  };
+  for (const root of roots) walk(root);
+  return [...found];
+}
+
 /** Inputs reached from a variable (itself and everything under it), first found first. */
 function inputsUnder(trace: Trace, name: string, seen = new Set<string>()): string[] {
   if (seen.has(name)) return [];
