@@ -44,6 +44,8 @@ async function expectPhoneExplanation(page: Page, name: string): Promise<void> {
   expect(await page.getByTestId('explanation').isVisible()).toBe(false);
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   expect(height, `${name}: page height`).toBeLessThan(1500);
+  // The text a person sees (innerText leaves out the folded trace, which is checked unfolded below).
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is asserted
   const text = await page.evaluate(() => document.body.innerText);
   expect(text).not.toMatch(UUID);
   expect(text).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
