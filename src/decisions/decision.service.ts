@@ -531,12 +531,12 @@ export async function getDecision(
   if (!decision) throw new DomainError('DECISION_NOT_FOUND', { id });
   const programme = describedIn(registry, decision.programme);
   const { trace } = decision;
-  const fixed = (reason: string) => ({
+  const fixed = (explanation: string, reason = explanation) => ({
     ...decision,
     trace,
     parameters: [],
     summary: summariseDecision(null, programme, decision, language, { variables, reason }),
-    explanation: reason,
+    explanation,
     language,
     healthWithheld: false,
   });
@@ -557,6 +557,8 @@ export async function getDecision(
           legalBasis: trace.legalBasis,
         }),
       ),
+      // The summary names no officer (who decided is on the staff side); it gives the reason.
+      script(translate('rules', 'summary.override', worded, { reason: trace.reason.replace(/\.$/, '') })),
     );
   }
   if (!isTrace(trace)) throw new Error(`Decision ${id} holds no readable trace`);

@@ -31,6 +31,7 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
 /** The three sentences are in the first screen, the trace is folded, the page is short, no id is shown. */
 async function expectPhoneExplanation(page: Page, name: string): Promise<void> {
   await page.getByTestId('summary-fix').waitFor();
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}-first-screen.png` });
   for (const id of ['summary-what', 'summary-why', 'summary-fix']) {
     const box = await page.getByTestId(id).boundingBox();
     expect(box, `${name}: ${id}`).not.toBeNull();
