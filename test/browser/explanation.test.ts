@@ -15,7 +15,8 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 const { path: chromiumPath } = browserAvailability();
 const SCREENSHOTS = 'test-results/screenshots';
-const PHONE = { width: 375, height: 667 };
+/** A 375 px wide phone with a 812 px tall screen (iPhone X/11 Pro/12 mini/13 mini). */
+const PHONE = { width: 375, height: 812 };
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const LANGUAGES = ['uz-Latn', 'uz-Cyrl', 'ru', 'en'] as const;
 
