@@ -34,7 +34,7 @@ export function DecisionExplanation({
         <p data-testid="summary-why">{s.why}</p>
         <p data-testid="summary-fix">{s.fix}</p>
         {links.length > 0 ? (
-          <ul className="task-list">
+          <ul className="report-links">
             {links.map((f) => (
               <li key={f.report}>
                 <Link to={f.report ?? ''}>{f.reportLabel}</Link>
