@@ -69,10 +69,29 @@ export const DecisionDetail = Decision.extend({
   healthWithheld: z
     .boolean()
     .describe('True when the trace holds health data this reader may not see: named, values withheld'),
-  explanation: z.string().describe('The trace in plain language'),
+  summary: z
+    .object({
+      what: z
+        .string()
+        .describe('What the family gets: programme, amount a month or category, from which month'),
+      why: z.string().describe('The one or two facts that decided it, with their values and source agency'),
+      fix: z.string().describe('What to do if a fact is wrong'),
+      facts: z.array(
+        z.object({
+          fact: z.string().nullable().describe('The fact to contest (income, vehicle, dwelling, ...)'),
+          source: z.string().nullable().describe('The agency the fact comes from'),
+          text: z.string(),
+          reportLabel: z.string().nullable(),
+          report: z.string().nullable().describe('Portal path of the report-a-mistake form for this fact'),
+        }),
+      ),
+    })
+    .describe('The three plain sentences a decision opens with'),
+  explanation: z.string().describe('The trace in plain language (the programme of the decision only)'),
   parameters: z.array(
     z.object({
       name: z.string(),
+      label: z.string().describe('The rule value in words, in the language asked'),
       value: z.union([z.number(), z.boolean()]),
       unit: z.string(),
       from: z.string().describe('Date the value took effect'),
@@ -340,6 +359,7 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
         (await mayOnHousehold(request, db, 'health.read', householdId, place));
       const detail = await decisions.getDecision(db, request.params.id, request.query.lang, {
         withholdHealth: !health,
+        audience: request.actor.kind === 'citizen' ? 'citizen' : 'staff',
       });
       await auditFromRequest(
         db,

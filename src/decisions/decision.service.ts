@@ -21,8 +21,10 @@ import {
   type PopulationColumns,
   type ProgrammeRegistry,
   parameterAt,
+  parametersUnder,
   parseMonth,
   REGISTRY,
+  summariseDecision,
   type Trace,
   type TraceLanguage,
   uzbekCyrillicOf,
@@ -518,32 +520,36 @@ export async function getDecision(
   db: Kysely<DB>,
   id: number,
   language: ExplanationLanguage,
-  options: { withholdHealth?: boolean; registry?: ProgrammeRegistry } = {},
+  options: { withholdHealth?: boolean; registry?: ProgrammeRegistry; audience?: 'citizen' | 'staff' } = {},
 ) {
-  const { variables } = options.registry ?? REGISTRY;
+  const registry = options.registry ?? REGISTRY;
+  const { variables } = registry;
+  const audience = options.audience ?? 'citizen';
   const worded: TraceLanguage = language === 'uz-Cyrl' ? 'uz-Latn' : language;
   const script = (text: string) => (language === 'uz-Cyrl' ? uzbekCyrillicOf(text) : text);
   const decision = await repo.findDecision(db, id);
   if (!decision) throw new DomainError('DECISION_NOT_FOUND', { id });
+  const programme = describedIn(registry, decision.programme);
   const { trace } = decision;
+  const fixed = (explanation: string, reason = explanation) => ({
+    ...decision,
+    trace,
+    parameters: [],
+    summary: summariseDecision(null, programme, decision, language, { variables, reason }),
+    explanation,
+    language,
+    healthWithheld: false,
+  });
   if (isAbsenceNote(trace)) {
-    return {
-      ...decision,
-      trace,
-      parameters: [],
-      explanation: script(
+    return fixed(
+      script(
         translate('rules', 'decision.absent', worded, { date: formatDate(trace.referenceDate, worded) }),
       ),
-      language,
-      healthWithheld: false,
-    };
+    );
   }
   if (isOverrideNote(trace)) {
-    return {
-      ...decision,
-      trace,
-      parameters: [],
-      explanation: script(
+    return fixed(
+      script(
         translate('rules', 'decision.override', worded, {
           requestedBy: trace.requestedBy,
           approvedBy: trace.approvedBy,
@@ -551,32 +557,54 @@ export async function getDecision(
           legalBasis: trace.legalBasis,
         }),
       ),
-      language,
-      healthWithheld: false,
-    };
+      // The summary names no officer (who decided is on the staff side); it gives the reason.
+      script(translate('rules', 'summary.override', worded, { reason: trace.reason.replace(/\.$/, '') })),
+    );
   }
   if (!isTrace(trace)) throw new Error(`Decision ${id} holds no readable trace`);
-  const parameters = Object.values(trace.parameters).map((p) => ({
-    name: p.name,
-    value: p.value,
-    unit: p.unit,
-    from: p.from,
-    reference: p.reference,
-    unverified: p.unverified,
-  }));
+  // Only the decision's programme is explained: its outcome variables and what they were worked out from.
+  const outputs =
+    programme.outcome.kind === 'category'
+      ? [programme.outcome.category, programme.outcome.share]
+      : [programme.outcome.amount];
+  const parameterSet = defaultParameters();
+  const parameters = parametersUnder(trace, outputs).flatMap((name) => {
+    const p = trace.parameters[name];
+    if (!p) return [];
+    const known = parameterSet.has(p.name) ? parameterSet.definition(p.name) : undefined;
+    return [
+      {
+        name: p.name,
+        label: known?.label[worded] !== undefined ? script(known.label[worded]) : '',
+        value: p.value,
+        unit: p.unit,
+        from: p.from,
+        reference: p.reference,
+        // "Unverified" is a staff mark: citizens are not shown it.
+        unverified: audience === 'staff' && p.unverified,
+      },
+    ];
+  });
   // Health data in a trace (a member's disability group) is for disability staff only: the inputs are
-  // named but their values withheld, in the trace returned and in its explanation.
-  if (options.withholdHealth) {
-    const shown = withheldTrace(trace, HEALTH_INPUTS);
-    const explanation = describe(trace, language, { hiddenInputs: HEALTH_INPUTS, variables });
-    return { ...decision, trace: shown, parameters, explanation, language, healthWithheld: true };
-  }
+  // named but their values withheld, in the trace returned and in its explanation and summary.
+  const hiddenInputs = options.withholdHealth ? HEALTH_INPUTS : undefined;
+  const summary = summariseDecision(trace, programme, decision, language, {
+    variables,
+    ...(hiddenInputs ? { hiddenInputs } : {}),
+  });
+  const explanation = describe(trace, language, {
+    variables,
+    outputs,
+    audience,
+    ...(hiddenInputs ? { hiddenInputs } : {}),
+  });
   return {
     ...decision,
-    trace,
+    trace: hiddenInputs ? withheldTrace(trace, hiddenInputs) : trace,
     parameters,
-    explanation: describe(trace, language, { variables }),
+    summary,
+    explanation,
     language,
-    healthWithheld: false,
+    healthWithheld: hiddenInputs !== undefined,
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { signInCitizen } from '../../test/support/auth.ts';
 import { defaultParameters, uzbekCyrillicOf } from '../rules/index.ts';
 import { seedPopulation } from '../synthetic/seed.ts';
 import { evaluateMonth } from './decision.service.ts';
@@ -158,7 +159,10 @@ describe('decisions over a seeded registry', () => {
       expect(detail.trace.format).toBe('himoya.trace/1');
       const traced = Object.keys(detail.trace.parameters);
       expect(traced.length).toBeGreaterThan(5);
-      expect(detail.parameters.map((p) => p.name).sort()).toEqual(traced.sort());
+      expect(detail.explanation).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+      // The decision's programme only: its rule values are among the trace's, and each is in its explanation.
+      expect(detail.parameters.length).toBeGreaterThan(0);
+      for (const p of detail.parameters) expect(traced).toContain(p.name);
       for (const p of detail.parameters) {
         expect(p.value).toBe(detail.trace.parameters[p.name]?.value);
         expect(p.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -181,9 +185,76 @@ describe('decisions over a seeded registry', () => {
     }>();
     expect(cyrillic.language).toBe('uz-Cyrl');
     expect(cyrillic.explanation).toBe(uzbekCyrillicOf(latin.explanation));
-    expect(cyrillic.explanation).toContain(latin.householdId);
+    // No identifier is told: not the household's id, nor a person's.
+    expect(cyrillic.explanation).not.toContain(latin.householdId);
     expect(cyrillic.explanation).toMatch(/Оила|оила/);
     expect(cyrillic.explanation).not.toMatch(/\b(oila|va|so'm)\b/i);
+  });
+
+  it('a decision opens with three plain sentences in 4 languages; "unverified" is for staff only', async () => {
+    const list = await t.api({
+      method: 'GET',
+      url: `/api/decisions?programme=child_allowance&month=${MONTH}&kind=granted&pageSize=1`,
+    });
+    const decision = list.json<{ items: { id: number; householdId: string }[] }>().items[0];
+    if (!decision) throw new Error('no granted child allowance');
+    const member = await t.database.db
+      .selectFrom('membership')
+      .select('person_id')
+      .where('household_id', '=', decision.householdId)
+      .where('valid_to', 'is', null)
+      .executeTakeFirstOrThrow();
+    const citizen = await signInCitizen(t.database.db, t.config, member.person_id);
+    type Detail = {
+      summary: { what: string; why: string; fix: string; facts: { text: string; report: string | null }[] };
+      explanation: string;
+      parameters: { unverified: boolean }[];
+    };
+    const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+    const SOURCES: Record<string, RegExp> = {
+      en: /according to the /,
+      ru: /по данным /,
+      'uz-Latn': /ma’lumotiga ko‘ra/,
+      'uz-Cyrl': /маълумотига кўра/,
+    };
+    for (const lang of ['uz-Latn', 'uz-Cyrl', 'ru', 'en'] as const) {
+      const staff = (
+        await t.api({ method: 'GET', url: `/api/decisions/${decision.id}?lang=${lang}` })
+      ).json<Detail>();
+      const own = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/decisions/${decision.id}?lang=${lang}`,
+          headers: citizen.headers,
+        })
+      ).json<Detail>();
+      for (const detail of [staff, own]) {
+        const { what, why, fix } = detail.summary;
+        for (const text of [what, why, fix, detail.explanation]) {
+          expect(text, lang).not.toMatch(UUID);
+          expect(text, lang).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+          expect(text, lang).not.toMatch(/\b(social_registry|child_allowance|exclusion|common)\.[a-z_]+/);
+          expect(text, lang).not.toMatch(/\b(true|false|boolean|count)\b/);
+        }
+        expect(why, lang).toMatch(SOURCES[lang] ?? /never/);
+        expect(detail.summary.facts.length).toBeGreaterThan(0);
+      }
+      expect(own.summary.facts.some((f) => f.report?.startsWith('/citizen/household/report?fact='))).toBe(
+        true,
+      );
+      // The citizen is never told a rule value is unverified; staff are, once per value.
+      const word = {
+        en: 'unverified',
+        ru: 'не подтверждено',
+        'uz-Latn': 'tasdiqlanmagan',
+        'uz-Cyrl': 'тасдиқланмаган',
+      }[lang];
+      expect(own.explanation).not.toContain(word);
+      expect(own.parameters.every((p) => !p.unverified)).toBe(true);
+      const unverified = staff.parameters.filter((p) => p.unverified).length;
+      expect(unverified).toBeGreaterThan(0);
+      expect(staff.explanation.split(word).length - 1).toBe(unverified);
+    }
   });
 
   it('an income change, re-evaluated incrementally, ends or changes the entitlement', async () => {

@@ -86,7 +86,13 @@ describe('trace', () => {
     expect(en).toContain('Child allowance (per month): 360,000 so‘m');
     expect(en).toContain('Minimum consumption expenditure (MCE) = 715,000 so‘m');
     expect(en).toContain('in force from 1 January 2026');
-    expect(en).toContain('unverified: The brief gives 1,271,000');
+    // Reviewers' notes stay in the parameter files; "unverified" is a staff mark, once per rule value.
+    expect(en).not.toContain('The brief gives');
+    expect(en).not.toContain('unverified');
+    const staff = describeTrace(trace, 'en', { audience: 'staff' });
+    expect(staff).toContain('Minimum wage = 1,271,000 so‘m');
+    expect(staff.match(/Minimum wage = [^\n]*unverified/g)).toHaveLength(1);
+    expect(staff).not.toContain('The brief gives');
     expect(ru).toContain('Категория в Социальном реестре: бедная семья');
     expect(ru).toContain('Пособие на детей (в месяц): 360\u202f000 сум');
     expect(ru).toContain('Минимальные потребительские расходы на 2026 год');

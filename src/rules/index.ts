@@ -1,3 +1,4 @@
+import type { ProgrammeDescription } from '../programs/description.ts';
 import { defaultParameters, PROGRAMMES, VARIABLES } from '../programs/index.ts';
 import { uzbekCyrillicOf } from '../shared/transliterate.ts';
 import type { Month } from './dates.ts';
@@ -7,6 +8,7 @@ import type { TraceLanguage } from './messages.ts';
 import type { ParameterInForce, ParameterSet } from './parameters.ts';
 import type { PopulationColumns } from './population.ts';
 import { renderTrace } from './render.ts';
+import { type DecisionSummary, type SummaryDecision, summarise, summaryWithReason } from './summary.ts';
 import type { AnyVariable, Programme } from './variables.ts';
 
 /**
@@ -64,14 +66,56 @@ export function describe(
     hiddenInputs?: ReadonlySet<string>;
     /** The variables whose labels word the trace (defaults to the reviewed programmes'). */
     variables?: ReadonlyMap<string, AnyVariable>;
+    /** Only these results (a decision's programme outcome); all by default. */
+    outputs?: readonly string[];
+    /** Staff see which rule values are unverified; citizens do not (default). */
+    audience?: 'citizen' | 'staff';
   } = {},
 ): string {
   const text = renderTrace(trace, language === 'uz-Cyrl' ? 'uz-Latn' : language, {
     variables: options.variables ?? VARIABLES,
     parameters: options.parameters ?? defaultParameters(),
     ...(options.hiddenInputs ? { hiddenInputs: options.hiddenInputs } : {}),
+    ...(options.outputs ? { outputs: options.outputs } : {}),
+    ...(options.audience ? { audience: options.audience } : {}),
   });
   return language === 'uz-Cyrl' ? uzbekCyrillicOf(text) : text;
+}
+
+/** The three sentences of a decision (what, why, what if wrong) in any of the four languages. */
+export function summariseDecision(
+  trace: Trace | null,
+  programme: ProgrammeDescription,
+  decision: SummaryDecision,
+  language: ExplanationLanguage,
+  options: {
+    hiddenInputs?: ReadonlySet<string>;
+    variables?: ReadonlyMap<string, AnyVariable>;
+    /** A fixed reason instead of facts from a trace (an absence note, a manual override). */
+    reason?: string;
+  } = {},
+): DecisionSummary {
+  const worded: TraceLanguage = language === 'uz-Cyrl' ? 'uz-Latn' : language;
+  const variables = options.variables ?? VARIABLES;
+  const summary =
+    trace === null || options.reason !== undefined
+      ? summaryWithReason(programme, decision, worded, variables, options.reason ?? '')
+      : summarise(trace, programme, decision, worded, {
+          variables,
+          ...(options.hiddenInputs ? { hiddenInputs: options.hiddenInputs } : {}),
+        });
+  if (language !== 'uz-Cyrl') return summary;
+  const cyr = (text: string) => uzbekCyrillicOf(text);
+  return {
+    what: cyr(summary.what),
+    why: options.reason !== undefined ? summary.why : cyr(summary.why),
+    fix: cyr(summary.fix),
+    facts: summary.facts.map((f) => ({
+      ...f,
+      text: cyr(f.text),
+      reportLabel: f.reportLabel === null ? null : cyr(f.reportLabel),
+    })),
+  };
 }
 
 export { uzbekCyrillicOf } from '../shared/transliterate.ts';
@@ -145,6 +189,17 @@ export {
   type PersonColumns,
   type PopulationColumns,
 } from './population.ts';
+export {
+  type DecisionSummary,
+  decidingTests,
+  type FactSource,
+  INPUT_SOURCES,
+  parametersUnder,
+  type ReportFact,
+  reportPath,
+  type SummaryDecision,
+  type SummaryFact,
+} from './summary.ts';
 export {
   type AnyVariable,
   type ArrayOf,

@@ -77,6 +77,8 @@ const PHRASE_KEYS = [
   'article',
   'months',
   'dayOfMonth',
+  'monthTitle',
+  'rule',
 ] as const;
 type PhraseKey = (typeof PHRASE_KEYS)[number];
 

@@ -1,4 +1,4 @@
-import { formatDate, formatNumber, formatSoum } from '../shared/format.ts';
+import { formatDate, formatMonth, formatNumber, formatSoum } from '../shared/format.ts';
 import { civilFromDays, NO_DAY } from './dates.ts';
 import { CODE_LABELS, DISABILITY, EMPLOYMENT, nameOf, ROLE, SECTOR, SEX } from './entities.ts';
 import type { Trace, TraceInput, TraceParameter, TraceVariable } from './explain.ts';
@@ -10,7 +10,10 @@ import type { AnyVariable, ValueUnit } from './variables.ts';
 /**
  * Renders a trace as plain text in Uzbek (Latin), Russian or English: the results first, then for each
  * one the tree of what it was worked out from, each rule value with its act and date in force, and the
- * data of the household. A variable reached twice is expanded once.
+ * data of the household. A variable or rule value reached twice is written out once. No internal
+ * identifier is printed (household and person ids, district codes, variable and parameter names): people
+ * are told by their role, values by their label. "Unverified" rule values are a staff mark (once per
+ * value); reviewers' notes stay in the parameter files.
  */
 
 export interface RenderCatalogue {
@@ -18,6 +21,10 @@ export interface RenderCatalogue {
   readonly parameters: ParameterSet;
   /** Inputs whose values this reader may not see (health data): named, but their values withheld. */
   readonly hiddenInputs?: ReadonlySet<string>;
+  /** The results to explain (a decision's programme outcome); all the trace's outputs by default. */
+  readonly outputs?: readonly string[];
+  /** 'staff' see which rule values are not yet verified; citizens do not (default 'citizen'). */
+  readonly audience?: 'citizen' | 'staff';
 }
 
 export function renderTrace(trace: Trace, language: TraceLanguage, catalogue: RenderCatalogue): string {
@@ -28,7 +35,7 @@ export function renderTrace(trace: Trace, language: TraceLanguage, catalogue: Re
 class Renderer {
   private readonly lines: string[] = [];
   private readonly expanded = new Set<string>();
-  private readonly notesShown = new Set<string>();
+  private readonly parametersShown = new Set<string>();
 
   constructor(
     private readonly trace: Trace,
@@ -39,24 +46,21 @@ class Renderer {
   render(): string {
     const t = this.trace;
     const L = this.language;
-    const id = t.household.id ?? `#${t.household.index}`;
     this.lines.push(
-      `${PHRASES.household[L]} ${id}, ${PHRASES.district[L]} ${t.household.district}; ${PHRASES.month[L]} ${t.month} ` +
-        `(${PHRASES.situationOn[L]} ${this.date(t.referenceDate)})`,
+      `${PHRASES.monthTitle[L]}: ${formatMonth(t.month, L)} (${PHRASES.situationOn[L]} ${this.date(t.referenceDate)})`,
     );
-    const members = t.members.map(
-      (m, i) => `${i + 1}. ${CODE_LABELS.role[m.role][L]}${m.id ? ` (${m.id})` : ''}`,
-    );
+    const members = t.members.map((m, i) => `${i + 1}. ${CODE_LABELS.role[m.role][L]}`);
     this.lines.push(`${PHRASES.members[L]}: ${members.join('; ')}`);
     this.lines.push('');
+    const outputs = (this.catalogue.outputs ?? Object.keys(t.outputs)).filter((n) => t.variables[n]);
     this.lines.push(`${PHRASES.result[L]}:`);
-    for (const name of Object.keys(t.outputs)) {
+    for (const name of outputs) {
       const node = t.variables[name];
       if (node) this.lines.push(`  ${this.variableLabel(name)}: ${this.variableValue(node)}`);
     }
     this.lines.push('');
     this.lines.push(`${PHRASES.why[L]}:`);
-    for (const name of Object.keys(t.outputs)) this.variable(name, 1);
+    for (const name of outputs) this.variable(name, 1);
     return this.lines.join('\n');
   }
 
@@ -84,13 +88,15 @@ class Renderer {
       if (parameter) this.lines.push(`${pad}  (${PHRASES.parameter[L]}) ${this.parameter(parameter)}`);
     }
     for (const i of node.inputs) {
+      // Internal keys (the district code, the household a person belongs to) are not data people read.
+      if (i === 'household.district' || i === 'person.household') continue;
       const input = this.trace.inputs[i];
       if (input) this.lines.push(`${pad}  (${PHRASES.input[L]}) ${this.input(input)}`);
     }
   }
 
   private variableLabel(name: string): string {
-    return this.catalogue.variables.get(name)?.label[this.language] ?? name;
+    return this.catalogue.variables.get(name)?.label[this.language] ?? PHRASES.rule[this.language];
   }
 
   private variableValue(node: TraceVariable): string {
@@ -132,7 +138,9 @@ class Renderer {
     const known = this.catalogue.parameters.has(p.name)
       ? this.catalogue.parameters.definition(p.name)
       : undefined;
-    const label = known?.label[L] ?? p.name;
+    const label = known?.label[L] ?? PHRASES.parameter[L];
+    if (this.parametersShown.has(p.name)) return `${label} (${PHRASES.shownAbove[L]})`;
+    this.parametersShown.add(p.name);
     const ref = p.reference;
     const act = [
       ref.act[L],
@@ -142,12 +150,9 @@ class Renderer {
     ]
       .filter((x) => x !== undefined)
       .join(', ');
-    // Review notes are written in English for staff; each is printed once, then only the marker.
-    const note = p.note !== undefined && L === 'en' && !this.notesShown.has(p.note) ? p.note : undefined;
-    if (note !== undefined) this.notesShown.add(note);
-    const unverified = p.unverified
-      ? `; ${PHRASES.unverified[L]}${note !== undefined ? `: ${note}` : ''}`
-      : '';
+    // Staff are told once per rule value that it still awaits review; citizens and notes never.
+    const unverified =
+      p.unverified && this.catalogue.audience === 'staff' ? `; ${PHRASES.unverified[L]}` : '';
     return `${label} = ${this.parameterValue(p.value, p.unit)} — ${act}; ${PHRASES.inForceFrom[L]} ${this.date(p.from)}${unverified}`;
   }
 
@@ -176,7 +181,7 @@ class Renderer {
     const [entity, column] = input.name.split('.') as [string, string];
     const labels: Readonly<Record<string, LocalisedText>> =
       entity === 'person' ? INPUT_LABELS.person : INPUT_LABELS.household;
-    const label = labels[column]?.[this.language] ?? input.name;
+    const label = labels[column]?.[this.language] ?? PHRASES.input[this.language];
     if (this.catalogue.hiddenInputs?.has(input.name))
       return `${label}: ${PHRASES.healthHidden[this.language]}`;
     const format = (v: number) =>

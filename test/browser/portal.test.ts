@@ -242,9 +242,11 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
     await page.getByRole('heading', { name: 'Мои пособия и предложения' }).waitFor();
     await expectAccessible(page, 'citizen-benefits');
     await tabTo(page, page.locator(`a[href$="/${offerId}"]`));
-    await page.getByRole('heading', { name: 'Почему вам это предложено' }).waitFor();
+    // Three plain sentences first (what, why, what to do if a fact is wrong); the full trace folded below.
+    await page.getByTestId('summary-why').waitFor();
+    expect(((await page.getByTestId('summary-why').textContent()) ?? '').length).toBeGreaterThan(20);
     const explanation = page.getByTestId('explanation');
-    await explanation.waitFor();
+    await explanation.waitFor({ state: 'attached' });
     expect(((await explanation.textContent()) ?? '').length).toBeGreaterThan(40);
     await expectAccessible(page, 'citizen-offer');
     await tabTo(page, page.getByRole('button', { name: 'Принять предложение' }));

@@ -23,6 +23,7 @@ const ApplyDone = lazy(() => import('./pages/citizen/apply-done.tsx'));
 const Applications = lazy(() => import('./pages/citizen/applications.tsx'));
 const Documents = lazy(() => import('./pages/citizen/documents.tsx'));
 const Decisions = lazy(() => import('./pages/citizen/decisions.tsx'));
+const CitizenDecision = lazy(() => import('./pages/citizen/decision.tsx'));
 const Appeals = lazy(() => import('./pages/citizen/appeals.tsx'));
 const AppealNew = lazy(() => import('./pages/citizen/appeal-new.tsx'));
 const AppealDone = lazy(() => import('./pages/citizen/appeal-done.tsx'));
@@ -76,6 +77,7 @@ function render(root: HTMLElement): void {
               <Route path="/citizen/applications" element={<Applications />} />
               <Route path="/citizen/documents" element={<Documents />} />
               <Route path="/citizen/decisions" element={<Decisions />} />
+              <Route path="/citizen/decisions/:id" element={<CitizenDecision />} />
               <Route path="/citizen/appeals" element={<Appeals />} />
               <Route path="/citizen/appeals/new/:decisionId" element={<AppealNew />} />
               <Route path="/citizen/appeals/sent/:id" element={<AppealDone />} />

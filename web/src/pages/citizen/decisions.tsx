@@ -56,6 +56,12 @@ function DecisionsPage() {
               </p>
               <ul className="task-list">
                 <li>
+                  <Link to={`/citizen/decisions/${d.id}`}>
+                    {t('decisions.why')}
+                    <span className="visually-hidden">: {name}</span>
+                  </Link>
+                </li>
+                <li>
                   <Link to={`/citizen/appeals/new/${d.id}`}>
                     {t('decisions.appeal')}
                     <span className="visually-hidden">: {name}</span>

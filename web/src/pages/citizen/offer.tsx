@@ -13,16 +13,16 @@ import {
   Loading,
   PageTitle,
 } from '../../ds/index.tsx';
-import { formatDate, formatMonth, formatMonthFrom } from '../../format.ts';
+import { formatDate } from '../../format.ts';
 import { currentLanguage, dataKey } from '../../i18n.ts';
 import { CitizenOnly } from '../guard.tsx';
 import NotFound from '../not-found.tsx';
-import { OfferStatus, useOfferAmount, useOffers } from './offers.tsx';
+import { DecisionExplanation } from './explanation.tsx';
+import { OfferStatus, useOffers } from './offers.tsx';
 import type { DecisionView } from './types.ts';
 
 function OfferPage() {
   const { t } = useTranslation(['common', 'decisions', 'offers', 'programmes']);
-  const amountOf = useOfferAmount();
   const { decisionId = '' } = useParams();
   const client = useQueryClient();
   const offers = useOffers();
@@ -52,6 +52,18 @@ function OfferPage() {
     }
   }
 
+  const answer =
+    offer.response === null ? (
+      <div className="actions">
+        <Button type="button" onClick={() => respond('accept')} disabled={sending}>
+          {t('offers.accept')}
+        </Button>
+        <Button type="button" variant="secondary" onClick={() => respond('decline')} disabled={sending}>
+          {t('offers.decline')}
+        </Button>
+      </div>
+    ) : null;
+
   return (
     <>
       <BackLink to="/citizen/benefits" />
@@ -69,28 +81,15 @@ function OfferPage() {
           </p>
         ) : null}
       </div>
-      <p className="lead">
-        {amountOf(offer)} ·{' '}
-        {t('offers.from', { month: formatMonth(offer.month), monthFrom: formatMonthFrom(offer.month) })}
-      </p>
-      <h2>{t('offers.why')}</h2>
       {decision.isPending ? <Loading /> : null}
       {decision.isError ? <ErrorMessage error={decision.error} /> : null}
       {decision.data ? (
-        <div className="explanation" lang={decision.data.language ?? language} data-testid="explanation">
-          {decision.data.explanation}
-        </div>
-      ) : null}
-      {offer.response === null ? (
-        <div className="actions" style={{ marginTop: '2rem' }}>
-          <Button type="button" onClick={() => respond('accept')} disabled={sending}>
-            {t('offers.accept')}
-          </Button>
-          <Button type="button" variant="secondary" onClick={() => respond('decline')} disabled={sending}>
-            {t('offers.decline')}
-          </Button>
-        </div>
-      ) : null}
+        <DecisionExplanation decision={decision.data} audience="citizen">
+          {answer}
+        </DecisionExplanation>
+      ) : (
+        answer
+      )}
       <p>
         <Link to={`/citizen/appeals/new/${decisionId}`}>{t('decisions.appeal')}</Link>
       </p>

@@ -48,9 +48,34 @@ export interface DecisionView {
   kind: 'granted' | 'amount_changed' | 'ended';
   categoryAfter: string;
   amountAfter: number;
+  /** The three plain sentences the decision opens with (server: src/rules/summary.ts). */
+  summary: DecisionSummary;
+  /** The full trace in plain language (shown folded). */
   explanation: string;
   language?: string;
-  parameters: { name: string; value: number | boolean; unit: string; from: string }[];
+  parameters: {
+    name: string;
+    label: string;
+    value: number | boolean;
+    unit: string;
+    from: string;
+    /** Only ever true for staff. */
+    unverified: boolean;
+  }[];
+}
+
+export interface DecisionSummary {
+  what: string;
+  why: string;
+  fix: string;
+  facts: {
+    fact: string | null;
+    source: string | null;
+    text: string;
+    reportLabel: string | null;
+    /** Portal path of the report-a-mistake form for this fact. */
+    report: string | null;
+  }[];
 }
 
 export function memberName(m: { firstName: string; lastName: string }): string {

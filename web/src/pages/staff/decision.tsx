@@ -2,14 +2,19 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api } from '../../api.ts';
-import { BackLink, ErrorMessage, Loading, PageTitle, SummaryList } from '../../ds/index.tsx';
-import { formatDate, formatMonth, formatNumber } from '../../format.ts';
+import { BackLink, ErrorMessage, Loading, PageTitle } from '../../ds/index.tsx';
+import { formatMonth } from '../../format.ts';
 import { currentLanguage, dataKey } from '../../i18n.ts';
+import { DecisionExplanation } from '../citizen/explanation.tsx';
 import type { DecisionView } from '../citizen/types.ts';
 import { isUnknownId } from '../found.tsx';
 import NotFound from '../not-found.tsx';
 import { StaffOnly } from './guard.tsx';
 
+/**
+ * A decision as an officer reads it: the family's three sentences, then the folded trace, where the
+ * server marks each unverified rule value once.
+ */
 function DecisionPage() {
   const { t } = useTranslation(['programmes', 'record']);
   const { id = '' } = useParams();
@@ -28,17 +33,7 @@ function DecisionPage() {
       <PageTitle caption={t(dataKey('record.kind', d.kind))}>
         {t(dataKey('programmes', d.programme))}, {formatMonth(d.month)}
       </PageTitle>
-      <h2>{t('record.explanation')}</h2>
-      <div className="explanation" lang={d.language ?? language}>
-        {d.explanation}
-      </div>
-      <h2>{t('record.parameters')}</h2>
-      <SummaryList
-        rows={d.parameters.map((p) => ({
-          key: p.name,
-          value: `${typeof p.value === 'number' ? formatNumber(p.value) : String(p.value)} ${p.unit} (${formatDate(p.from)})`,
-        }))}
-      />
+      <DecisionExplanation decision={d} audience="staff" />
     </>
   );
 }
