@@ -1,3 +1,4 @@
+import { KHOREZM_OFFSET_MS } from './khorezm-clock.ts';
 import { MONTH_NAMES, RUSSIAN_MONTHS_NOMINATIVE } from './months.ts';
 
 /**
@@ -154,7 +155,6 @@ export function formatMonthRange(from: string, to: string, language: Language): 
 export function formatDateTime(value: string | Date, language: Language): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return String(value);
-  const tashkent = new Date(date.getTime() + 5 * 60 * 60 * 1000);
-  const iso = tashkent.toISOString();
+  const iso = new Date(date.getTime() + KHOREZM_OFFSET_MS).toISOString();
   return `${formatDate(iso.slice(0, 10), language)}, ${iso.slice(11, 16)}`;
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Scope } from '../../access/policies.ts';
 import type { DB, PersonRow } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { khorezmToday } from '../../shared/khorezm-clock.ts';
 import { nameKey } from '../name-key.ts';
 import { checkPinflAgainst } from '../pinfl.ts';
 import * as repository from './person.repository.ts';
@@ -35,7 +36,8 @@ export async function createPerson(
   input: NewPersonInput,
   sourceRef?: string,
 ): Promise<PersonRow> {
-  if (input.birthDate > new Date().toISOString().slice(0, 10)) {
+  // The Khorezm calendar decides what "in the future" means (it is a day ahead of UTC each evening).
+  if (input.birthDate > khorezmToday()) {
     throw new DomainError('VALIDATION_FAILED', { field: 'birthDate', reason: 'birth date is in the future' });
   }
   if (input.pinfl) {
