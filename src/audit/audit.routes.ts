@@ -18,9 +18,12 @@ const AccessLogItem = z.object({
   area: z.string().nullable(),
   purpose: z.string().nullable().describe("Null when the record was in the official's worklist"),
   purposeLabel: z.string().nullable().describe('The purpose in the language of Accept-Language'),
+  who: z.string().describe('Who, in the asked language: role and area, or what kind of system'),
   action: z.string(),
+  actionLabel: z.string().describe('What was done, in the asked language'),
   resourceType: z.string(),
   fields: z.array(z.string()).describe('The sections read or written'),
+  fieldLabels: z.array(z.string()).describe('The sections in the asked language'),
 });
 
 const ComplaintView = z.object({

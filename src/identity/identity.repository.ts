@@ -676,3 +676,39 @@ export async function findCitizenByPinfl(
     .executeTakeFirst();
   return row?.pinfl ? { id: row.id, pinfl: row.pinfl } : undefined;
 }
+
+/** Display names and first grant of staff accounts, by username (who proposed, reviewed or read something). */
+export async function staffByUsernames(
+  db: Kysely<DB>,
+  usernames: readonly string[],
+): Promise<Map<string, { displayName: string; grant: RoleGrant | null }>> {
+  const found = new Map<string, { displayName: string; grant: RoleGrant | null }>();
+  const unique = [...new Set(usernames)];
+  if (unique.length === 0) return found;
+  const accounts = await db
+    .selectFrom('account')
+    .select(['id', 'username', 'display_name'])
+    .where('username', 'in', unique)
+    .execute();
+  if (accounts.length === 0) return found;
+  const grants = await db
+    .selectFrom('role_grant')
+    .select(['account_id', 'role', 'area_kind', 'area_code', 'organisation'])
+    .where(
+      'account_id',
+      'in',
+      accounts.map((a) => a.id),
+    )
+    .orderBy('id')
+    .execute();
+  for (const a of accounts) {
+    const g = grants.find((x) => x.account_id === a.id);
+    found.set(a.username, {
+      displayName: a.display_name,
+      grant: g
+        ? { role: g.role, area: areaOf(g.area_kind, g.area_code), organisation: g.organisation }
+        : null,
+    });
+  }
+  return found;
+}
