@@ -1,3 +1,4 @@
+import { codeLabel } from '../labels.ts';
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -334,8 +335,8 @@ export function ErrorMessage({ error }: { error: unknown }) {
 }
 
 export function Source({ source }: { source: string }) {
-  const { t } = useTranslation(['common']);
-  return <span className="source">{t('common.source', { source })}</span>;
+  const { t } = useTranslation(['common', 'codes']);
+  return <span className="source">{t('common.source', { source: codeLabel('source', source) })}</span>;
 }
 
 /** Maps an API error to the error summary: the message of the catalogue, already in our language. */
