@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ownHouseholdIds } from '../access/access.plugin.ts';
+import { ActorDisplaySchema, describeActors, viewerOf } from '../identity/actor-display.ts';
 import { languageFromHeader } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
@@ -60,6 +61,7 @@ const AuditEntry = z.object({
   subjectHouseholdIds: z.array(z.string()),
   fields: z.array(z.string()),
   requestId: z.string().nullable(),
+  actorDisplay: ActorDisplaySchema.nullable().optional(),
   prevHash: z.string(),
   hash: z.string(),
 });
@@ -212,7 +214,14 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
           },
           { grant },
         );
-        return { ...result, page, pageSize };
+        // Who acted, by name and role for the auditor: never the stored id alone.
+        const actorKey = (e: (typeof result.items)[number]) =>
+          e.actorKind === 'staff' || e.actorKind === 'citizen' || e.actorKind === 'machine'
+            ? `${e.actorKind}:${e.actorId ?? ''}`
+            : (e.actorKind ?? 'system');
+        const displays = await describeActors(trx, result.items.map(actorKey), viewerOf(request));
+        const items = result.items.map((e) => ({ ...e, actorDisplay: displays.get(actorKey(e)) ?? null }));
+        return { ...result, items, page, pageSize };
       });
     },
   );

@@ -1,7 +1,10 @@
+import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { Area } from '../access/actor.ts';
 import { translateDynamic } from '../i18n/index.ts';
 import type { DB } from '../platform/db/schema.ts';
+import { languageFromHeader } from '../platform/errors.ts';
 import type { Language } from '../shared/format.ts';
 import { placesOfAreas } from '../territory/territory.service.ts';
 import { staffByUsernames } from './identity.repository.ts';
@@ -101,4 +104,42 @@ function splitOnce(id: string): [string, string] {
 export async function describeActor(db: Kysely<DB>, actor: string, viewer: Viewer): Promise<ActorDisplay> {
   const map = await describeActors(db, [actor], viewer);
   return map.get(actor) as ActorDisplay;
+}
+
+/** The API shape of an ActorDisplay (routes that show who did something add it next to the stored id). */
+export const ActorDisplaySchema = z
+  .object({
+    kind: z.enum(['staff', 'citizen', 'machine', 'system', 'anonymous']),
+    name: z.string().optional().describe("The official's display name: for staff viewers only"),
+    role: z.string().describe('The role in the asked language, or what kind of actor'),
+    area: z.string().nullable().describe("The role's area in the asked language"),
+    text: z.string().describe('One line to show: name (staff viewers) and role, area'),
+  })
+  .describe('Who did it, as a person reads it (never an id)');
+
+/** Who is looking: staff see names, a citizen sees roles (and "You" for their own steps). */
+export function viewerOf(request: FastifyRequest): Viewer {
+  const language = languageFromHeader(request.headers['accept-language']);
+  const actor = request.actor as FastifyRequest['actor'] | undefined;
+  if (actor?.kind === 'citizen') return { language, kind: 'citizen', personId: actor.personId };
+  return { language, kind: 'staff' };
+}
+
+/** Adds `<field>Display` next to each named actor field of each item, resolved in one go. */
+export async function withActorDisplays<T extends object, K extends keyof T & string>(
+  db: Kysely<DB>,
+  viewer: Viewer,
+  items: readonly T[],
+  fields: readonly K[],
+): Promise<(T & Partial<Record<`${K}Display`, ActorDisplay | null>>)[]> {
+  const ids = items.flatMap((item) => fields.map((f) => item[f] as unknown as string | null));
+  const displays = await describeActors(db, ids, viewer);
+  return items.map((item) => {
+    const extra: Record<string, ActorDisplay | null> = {};
+    for (const f of fields) {
+      const id = item[f] as unknown as string | null;
+      extra[`${f}Display`] = id ? (displays.get(id) ?? null) : null;
+    }
+    return { ...item, ...extra } as T & Partial<Record<`${K}Display`, ActorDisplay | null>>;
+  });
 }

@@ -1,8 +1,8 @@
-import { codeLabel } from '../labels.ts';
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../api.ts';
+import { codeLabel } from '../labels.ts';
 
 /**
  * The design system: a few components in the spirit of the GOV.UK Design System. One thing per page,
