@@ -126,6 +126,21 @@ describe("citizens' access log, complaints and the auditor's view", () => {
     expect(body.items[0]?.purposeLabel).toBe('Оценка инвалидности');
   });
 
+  it('writes who, what and which sections in the asked language, never the codes', async () => {
+    const reply = await get('/api/me/access-log', citizen(me), { 'accept-language': 'en' });
+    const item =
+      reply.json<Page<AccessItem & { who: string; actionLabel: string; fieldLabels: string[] }>>().items[1];
+    expect(item?.who).toMatch(/^Social worker/);
+    expect(item?.actionLabel).toBe('Viewed');
+    expect(item?.fieldLabels).toEqual(['disability', 'income']);
+    const ru = await get('/api/me/access-log', citizen(me), { 'accept-language': 'ru' });
+    const ruItem =
+      ru.json<Page<AccessItem & { who: string; actionLabel: string; fieldLabels: string[] }>>().items[1];
+    expect(ruItem?.who).toMatch(/^Социальный работник/);
+    expect(ruItem?.actionLabel).toBe('Просмотр');
+    expect(ruItem?.fieldLabels).toEqual(['инвалидность', 'доходы']);
+  });
+
   it('refuses the access log to nobody (401) and to officials and machines (403)', async () => {
     expect((await get('/api/me/access-log')).json<ErrorReply>().error.code).toBe('UNAUTHENTICATED');
     expect((await get('/api/me/access-log')).statusCode).toBe(401);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ownHouseholdIds } from '../access/access.plugin.ts';
+import { ActorDisplaySchema, describeActors, viewerOf } from '../identity/actor-display.ts';
 import { languageFromHeader } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
@@ -18,9 +19,12 @@ const AccessLogItem = z.object({
   area: z.string().nullable(),
   purpose: z.string().nullable().describe("Null when the record was in the official's worklist"),
   purposeLabel: z.string().nullable().describe('The purpose in the language of Accept-Language'),
+  who: z.string().describe('Who, in the asked language: role and area, or what kind of system'),
   action: z.string(),
+  actionLabel: z.string().describe('What was done, in the asked language'),
   resourceType: z.string(),
   fields: z.array(z.string()).describe('The sections read or written'),
+  fieldLabels: z.array(z.string()).describe('The sections in the asked language'),
 });
 
 const ComplaintView = z.object({
@@ -57,6 +61,7 @@ const AuditEntry = z.object({
   subjectHouseholdIds: z.array(z.string()),
   fields: z.array(z.string()),
   requestId: z.string().nullable(),
+  actorDisplay: ActorDisplaySchema.nullable().optional(),
   prevHash: z.string(),
   hash: z.string(),
 });
@@ -209,7 +214,14 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
           },
           { grant },
         );
-        return { ...result, page, pageSize };
+        // Who acted, by name and role for the auditor: never the stored id alone.
+        const actorKey = (e: (typeof result.items)[number]) =>
+          e.actorKind === 'staff' || e.actorKind === 'citizen' || e.actorKind === 'machine'
+            ? `${e.actorKind}:${e.actorId ?? ''}`
+            : (e.actorKind ?? 'system');
+        const displays = await describeActors(trx, result.items.map(actorKey), viewerOf(request));
+        const items = result.items.map((e) => ({ ...e, actorDisplay: displays.get(actorKey(e)) ?? null }));
+        return { ...result, items, page, pageSize };
       });
     },
   );

@@ -2,9 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Actor, RoleGrant } from '../access/actor.ts';
 import { PURPOSES, type Purpose, purposeLabel } from '../access/purposes.ts';
+import { hasMessage, translateDynamic } from '../i18n/index.ts';
+import { roleLabel } from '../identity/actor-display.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError, type Language } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
+import { type AreaPlace, placesOfAreas } from '../territory/territory.service.ts';
 import { type ChainedEntry, entryHash, GENESIS_HASH } from './audit.chain.ts';
 import * as repo from './audit.repository.ts';
 import type { AuditActorKind } from './audit.tables.ts';
@@ -290,10 +293,16 @@ export interface AccessLogItem {
   area: string | null;
   purpose: string | null;
   purposeLabel: string | null;
+  /** Who, as the citizen reads it: role and area in the asked language ("Social worker, Xiva district"). */
+  who: string;
   action: string;
+  /** What was done, in the asked language ("Viewed"). */
+  actionLabel: string;
   resourceType: string;
   /** The sections read or written. */
   fields: string[];
+  /** The sections in the asked language, each once ("income, dwelling"). */
+  fieldLabels: string[];
 }
 
 /**
@@ -308,11 +317,42 @@ export async function accessLogForPerson(
   language: Language = 'uz-Latn',
 ): Promise<{ items: AccessLogItem[]; total: number }> {
   const { items, total } = await repo.listAccessesTo(db, personId, householdIds, page);
-  return { items: items.map((e) => toAccessLogItem(e, language)), total };
+  const areas = items.flatMap((e): { kind: 'region' | 'district' | 'mahalla'; code: string }[] => {
+    const [kind, code] = (e.area ?? '').split(':');
+    return (kind === 'region' || kind === 'district' || kind === 'mahalla') && code ? [{ kind, code }] : [];
+  });
+  const places = await placesOfAreas(db, areas);
+  return { items: items.map((e) => toAccessLogItem(e, language, places)), total };
 }
 
-function toAccessLogItem(e: repo.StoredEntry, language: Language): AccessLogItem {
+/** The people namespace's label of a code, or its `other` label when the code has none. */
+function peopleLabel(group: 'action' | 'section', code: string, language: Language): string {
+  const base = code.includes('.') ? code.slice(code.lastIndexOf('.') + 1) : code;
+  for (const key of [`${group}.${code}`, `${group}.${base}`]) {
+    if (hasMessage('people', key, language)) return translateDynamic('people', key, language);
+  }
+  return translateDynamic('people', `${group}.other`, language);
+}
+
+function whoOf(e: repo.StoredEntry, language: Language, places: Map<string, AreaPlace>): string {
+  if (e.actorKind === 'staff') {
+    const area = e.area ? places.get(e.area)?.names[language] : undefined;
+    const role = roleLabel(e.role, language);
+    return area ? `${role}, ${area}` : role;
+  }
+  return translateDynamic('people', `kind.${e.actorKind}`, language);
+}
+
+function toAccessLogItem(
+  e: repo.StoredEntry,
+  language: Language,
+  places: Map<string, AreaPlace>,
+): AccessLogItem {
+  const fieldLabels = [...new Set(e.fields.map((f) => peopleLabel('section', f, language)))];
   return {
+    who: whoOf(e, language, places),
+    actionLabel: peopleLabel('action', e.action, language),
+    fieldLabels,
     seq: e.seq,
     at: e.at,
     accessorKind: e.actorKind,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Action } from '../access/policies.ts';
 import { authorizeHouseholdGrant } from '../access/record-grant.ts';
 import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
+import { ActorDisplaySchema, viewerOf, withActorDisplays } from '../identity/actor-display.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
@@ -65,6 +66,8 @@ export const OverrideView = z.object({
   status: Status,
   requestedBy: z.string(),
   reviewedBy: z.string().nullable(),
+  requestedByDisplay: ActorDisplaySchema.nullable().optional(),
+  reviewedByDisplay: ActorDisplaySchema.nullable().optional(),
   reviewNote: z.string().nullable(),
   decisionId: z.number().int().nullable().describe('The decision the approval wrote'),
   createdAt: z.date(),
@@ -226,7 +229,13 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
         },
         { grant },
       );
-      return override;
+      const [shown] = await withActorDisplays(
+        db,
+        viewerOf(request),
+        [override],
+        ['requestedBy', 'reviewedBy'],
+      );
+      return shown ?? override;
     },
   );
 
@@ -251,7 +260,11 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
         subjectHouseholdIds: uniqueHouseholds(result.items),
         fields: ['list'],
       });
-      return { ...result, page, pageSize };
+      const items = await withActorDisplays(db, viewerOf(request), result.items, [
+        'requestedBy',
+        'reviewedBy',
+      ]);
+      return { ...result, items, page, pageSize };
     },
   );
 };

@@ -14,6 +14,10 @@ import notificationsEn from './notifications/en.json' with { type: 'json' };
 import notificationsRu from './notifications/ru.json' with { type: 'json' };
 import notificationsCyrl from './notifications/uz-Cyrl.json' with { type: 'json' };
 import notificationsLatn from './notifications/uz-Latn.json' with { type: 'json' };
+import peopleEn from './people/en.json' with { type: 'json' };
+import peopleRu from './people/ru.json' with { type: 'json' };
+import peopleCyrl from './people/uz-Cyrl.json' with { type: 'json' };
+import peopleLatn from './people/uz-Latn.json' with { type: 'json' };
 import rulesEn from './rules/en.json' with { type: 'json' };
 import rulesRu from './rules/ru.json' with { type: 'json' };
 import rulesCyrl from './rules/uz-Cyrl.json' with { type: 'json' };
@@ -48,6 +52,7 @@ const FILES = {
     en: notificationsEn,
     cyrillicExceptions: notificationsCyrl,
   },
+  people: { 'uz-Latn': peopleLatn, ru: peopleRu, en: peopleEn, cyrillicExceptions: peopleCyrl },
   rules: { 'uz-Latn': rulesLatn, ru: rulesRu, en: rulesEn, cyrillicExceptions: rulesCyrl },
 } satisfies Record<string, NamespaceFiles>;
 

@@ -712,3 +712,53 @@ export async function languageOf(
     .executeTakeFirst();
   return row?.preferred_language ?? null;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Display names and first grant of staff accounts, by username or account id (who proposed, reviewed or
+ * read something); the map holds each account under the key it was asked by.
+ */
+export async function staffByUsernames(
+  db: Kysely<DB>,
+  keys: readonly string[],
+): Promise<Map<string, { displayName: string; grant: RoleGrant | null }>> {
+  const found = new Map<string, { displayName: string; grant: RoleGrant | null }>();
+  const unique = [...new Set(keys)];
+  if (unique.length === 0) return found;
+  const ids = unique.filter((k) => UUID.test(k));
+  const names = unique.filter((k) => !UUID.test(k));
+  const accounts = await db
+    .selectFrom('account')
+    .select(['id', 'username', 'display_name'])
+    .where((eb) =>
+      eb.or([
+        ...(names.length > 0 ? [eb('username', 'in', names)] : []),
+        ...(ids.length > 0 ? [eb('id', 'in', ids)] : []),
+      ]),
+    )
+    .execute();
+  if (accounts.length === 0) return found;
+  const grants = await db
+    .selectFrom('role_grant')
+    .select(['account_id', 'role', 'area_kind', 'area_code', 'organisation'])
+    .where(
+      'account_id',
+      'in',
+      accounts.map((a) => a.id),
+    )
+    .orderBy('id')
+    .execute();
+  for (const a of accounts) {
+    const g = grants.find((x) => x.account_id === a.id);
+    const value = {
+      displayName: a.display_name,
+      grant: g
+        ? { role: g.role, area: areaOf(g.area_kind, g.area_code), organisation: g.organisation }
+        : null,
+    };
+    found.set(a.username, value);
+    found.set(a.id, value);
+  }
+  return found;
+}

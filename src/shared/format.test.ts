@@ -8,6 +8,7 @@ import {
   formatNumber,
   formatShortDate,
   formatSoum,
+  formatSoumPerMonth,
 } from './format.ts';
 import { IMPOSSIBLE_CYRILLIC } from './transliterate.ts';
 
@@ -28,6 +29,13 @@ describe('numbers and so‘m', () => {
     expect(formatSoum(600_000.4, 'uz-Cyrl')).toBe(`600${NNBSP}000 сўм`);
     expect(formatSoum(380_000, 'ru')).toBe(`380${NNBSP}000 сум`);
     expect(formatSoum(1_583_000, 'en')).toBe('1,583,000 so‘m');
+  });
+
+  it('writes a monthly rate with its period', () => {
+    expect(formatSoumPerMonth(1_583_000, 'en')).toBe('1,583,000 so‘m a month');
+    expect(formatSoumPerMonth(1_583_000, 'uz-Latn')).toBe(`oyiga 1${NNBSP}583${NNBSP}000 so‘m`);
+    expect(formatSoumPerMonth(380_000, 'uz-Cyrl')).toBe(`ойига 380${NNBSP}000 сўм`);
+    expect(formatSoumPerMonth(380_000, 'ru')).toBe(`380${NNBSP}000 сум в месяц`);
   });
 });
 

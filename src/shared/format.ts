@@ -158,3 +158,18 @@ export function formatDateTime(value: string | Date, language: Language): string
   const iso = new Date(date.getTime() + KHOREZM_OFFSET_MS).toISOString();
   return `${formatDate(iso.slice(0, 10), language)}, ${iso.slice(11, 16)}`;
 }
+
+const PER_MONTH: Readonly<Record<Language, (amount: string) => string>> = {
+  'uz-Latn': (amount) => `oyiga ${amount}`,
+  'uz-Cyrl': (amount) => `ойига ${amount}`,
+  ru: (amount) => `${amount} в месяц`,
+  en: (amount) => `${amount} a month`,
+};
+
+/**
+ * A monthly rate (an allowance, an income): the amount with so'm and its period, "1 583 000 so‘m a month",
+ * "oyiga 1 583 000 so‘m", "1 583 000 сум в месяц". A one-time amount (a balance) is `formatSoum`.
+ */
+export function formatSoumPerMonth(value: number, language: Language): string {
+  return PER_MONTH[language](formatSoum(value, language));
+}

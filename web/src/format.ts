@@ -30,3 +30,8 @@ export function formatMonthFrom(value: string): string {
 export function formatDateTime(value: string): string {
   return shared.formatDateTime(value, currentLanguage());
 }
+
+/** A monthly rate with so'm and its period: "1 583 000 so‘m a month". */
+export function formatSoumPerMonth(value: number): string {
+  return shared.formatSoumPerMonth(value, currentLanguage());
+}

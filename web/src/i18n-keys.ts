@@ -11,6 +11,7 @@ import type applyMessages from './i18n/apply/en.json';
 import type auditMessages from './i18n/audit/en.json';
 import type casesMessages from './i18n/cases/en.json';
 import type citizenMessages from './i18n/citizen/en.json';
+import type codesMessages from './i18n/codes/en.json';
 import type commonMessages from './i18n/common/en.json';
 import type decisionsMessages from './i18n/decisions/en.json';
 import type documentsMessages from './i18n/documents/en.json';
@@ -45,6 +46,7 @@ declare module 'i18next' {
       audit: typeof auditMessages;
       cases: typeof casesMessages;
       citizen: typeof citizenMessages;
+      codes: typeof codesMessages;
       common: typeof commonMessages;
       decisions: typeof decisionsMessages;
       documents: typeof documentsMessages;
@@ -79,6 +81,7 @@ export const WEB_NAMESPACES = [
   'audit',
   'cases',
   'citizen',
+  'codes',
   'common',
   'decisions',
   'documents',

@@ -120,7 +120,28 @@ export function initI18n(): Promise<unknown> {
 }
 
 /** The groups whose keys end in a code the API sends (a programme id, a relationship, a category). */
-type DataKeyPrefix = 'programmes' | 'household.rel' | 'override.cat' | 'record.kind' | 'role' | 'scope';
+type DataKeyPrefix =
+  | 'programmes'
+  | 'household.rel'
+  | 'override.cat'
+  | 'record.kind'
+  | 'role'
+  | 'scope'
+  | 'appeals.status'
+  | 'codes.employment'
+  | 'codes.education'
+  | 'codes.income'
+  | 'codes.source'
+  | 'codes.dwelling'
+  | 'codes.appStatus'
+  | 'codes.overrideStatus'
+  | 'codes.changeStatus'
+  | 'codes.changeType'
+  | 'codes.dupStatus'
+  | 'codes.purpose'
+  | 'codes.action'
+  | 'codes.actorKind'
+  | 'codes.resource';
 
 /**
  * The key of a label for a code that comes with the data: the group is checked here, the code cannot be

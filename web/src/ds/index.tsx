@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../api.ts';
+import { codeLabel } from '../labels.ts';
 
 /**
  * The design system: a few components in the spirit of the GOV.UK Design System. One thing per page,
@@ -334,8 +335,8 @@ export function ErrorMessage({ error }: { error: unknown }) {
 }
 
 export function Source({ source }: { source: string }) {
-  const { t } = useTranslation(['common']);
-  return <span className="source">{t('common.source', { source })}</span>;
+  const { t } = useTranslation(['common', 'codes']);
+  return <span className="source">{t('common.source', { source: codeLabel('source', source) })}</span>;
 }
 
 /** Maps an API error to the error summary: the message of the catalogue, already in our language. */

@@ -12,8 +12,10 @@ interface Entry {
   role: string | null;
   organisation: string | null;
   purposeLabel: string | null;
-  action: string;
-  fields: string[];
+  /** Role and area, in our language (the server's labels): never a name or an account id. */
+  who: string;
+  actionLabel: string;
+  fieldLabels: string[];
 }
 
 function AccessLogPage() {
@@ -46,9 +48,9 @@ function AccessLogPage() {
               {log.data.items.map((e) => (
                 <tr key={e.seq}>
                   <td>{formatDateTime(e.at)}</td>
-                  <td>{e.organisation ?? e.role ?? e.accessorKind}</td>
+                  <td>{e.who}</td>
                   <td>
-                    {e.action} {e.fields.length > 0 ? `(${e.fields.join(', ')})` : ''}
+                    {e.actionLabel} {e.fieldLabels.length > 0 ? `(${e.fieldLabels.join(', ')})` : ''}
                   </td>
                   <td>{e.purposeLabel ?? t('accessLog.inWorklist')}</td>
                 </tr>

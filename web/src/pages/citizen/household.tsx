@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, Source, SummaryList } from '../../ds/index.tsx';
-import { formatDate, formatNumber, formatSoum } from '../../format.ts';
+import { formatDate, formatNumber, formatSoum, formatSoumPerMonth } from '../../format.ts';
 import { dataKey } from '../../i18n.ts';
+import { codeLabel } from '../../labels.ts';
 import { CitizenOnly } from '../guard.tsx';
 import { useMe } from './home.tsx';
 import { type HouseholdView, memberName } from './types.ts';
@@ -18,7 +19,7 @@ export function useHousehold(id: string | null | undefined) {
 }
 
 function HouseholdPage() {
-  const { t } = useTranslation(['citizen', 'common', 'household']);
+  const { t } = useTranslation(['citizen', 'common', 'household', 'codes']);
   const me = useMe();
   const household = useHousehold(me.data?.householdId);
   if (me.isPending) return <Loading />;
@@ -70,8 +71,8 @@ function HouseholdPage() {
                 ),
               },
               { key: t('household.pinfl'), value: m.pinfl ?? '—' },
-              { key: t('household.employment'), value: m.employment },
-              { key: t('household.education'), value: m.education },
+              { key: t('household.employment'), value: codeLabel('employment', m.employment) },
+              { key: t('household.education'), value: codeLabel('education', m.education) },
             ]}
           />
           <Link to={`/citizen/household/report/${m.personId}`}>
@@ -86,10 +87,10 @@ function HouseholdPage() {
       ) : (
         <SummaryList
           rows={h.facts.incomes.map((f) => ({
-            key: `${nameOf(f.personId)} · ${f.kind}`,
+            key: `${nameOf(f.personId)} · ${codeLabel('income', f.kind)}`,
             value: (
               <span>
-                {formatSoum(f.monthlyAmount)} <Source source={f.source} />
+                {formatSoumPerMonth(f.monthlyAmount)} <Source source={f.source} />
               </span>
             ),
           }))}
@@ -101,7 +102,7 @@ function HouseholdPage() {
       ) : (
         <SummaryList
           rows={h.facts.dwellings.map((f) => ({
-            key: `${f.kind} · ${f.cadastreNumber}`,
+            key: `${codeLabel('dwelling', f.kind)} · ${f.cadastreNumber}`,
             value: (
               <>
                 {formatNumber(f.areaM2)} m² <Source source={f.source} />

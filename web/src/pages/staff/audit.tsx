@@ -15,6 +15,8 @@ import {
   TextInput,
 } from '../../ds/index.tsx';
 import { formatDateTime, formatNumber } from '../../format.ts';
+import { codeLabel } from '../../labels.ts';
+import type { ActorDisplay } from '../actor.ts';
 import { StaffOnly } from './guard.tsx';
 
 interface Verify {
@@ -35,6 +37,7 @@ interface Entry {
   resourceType: string;
   resourceId: string | null;
   hash: string;
+  actorDisplay?: ActorDisplay | null;
 }
 
 const FILTERS = ['actorId', 'action', 'householdId', 'from', 'to'] as const;
@@ -53,7 +56,7 @@ function query(filters: Filters): string {
 }
 
 function AuditPage() {
-  const { t } = useTranslation(['audit', 'staff']);
+  const { t } = useTranslation(['audit', 'staff', 'codes']);
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -167,16 +170,10 @@ function AuditPage() {
                   <tr key={e.seq}>
                     <td className="nowrap">{e.seq}</td>
                     <td>{formatDateTime(e.at)}</td>
-                    <td>
-                      <code>{e.actorId ?? e.actorKind}</code>
-                      {e.role ? ` (${e.role})` : ''}
-                    </td>
-                    <td className="nowrap">{e.action}</td>
-                    <td>
-                      {e.resourceType}
-                      {e.resourceId ? ` ${e.resourceId.slice(0, 8)}` : ''}
-                    </td>
-                    <td>{e.purpose ?? '—'}</td>
+                    <td>{e.actorDisplay?.text ?? codeLabel('actorKind', e.actorKind)}</td>
+                    <td className="nowrap">{codeLabel('action', e.action)}</td>
+                    <td>{codeLabel('resource', e.resourceType)}</td>
+                    <td>{e.purpose ? codeLabel('purpose', e.purpose) : '—'}</td>
                   </tr>
                 ))}
               </tbody>

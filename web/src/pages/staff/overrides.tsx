@@ -13,8 +13,9 @@ import {
   Loading,
   PageTitle,
 } from '../../ds/index.tsx';
-import { formatMonth, formatNumber } from '../../format.ts';
+import { formatMonth, formatSoumPerMonth } from '../../format.ts';
 import { dataKey } from '../../i18n.ts';
+import type { ActorDisplay } from '../actor.ts';
 import { StaffOnly } from './guard.tsx';
 
 interface Override {
@@ -27,6 +28,7 @@ interface Override {
   reason: string;
   legalBasis: string;
   requestedBy: string;
+  requestedByDisplay?: ActorDisplay | null;
 }
 
 function OverridesPage() {
@@ -75,7 +77,7 @@ function OverridesPage() {
             </h2>
             <p>
               {o.category ? t(dataKey('override.cat', o.category)) : ''}{' '}
-              {o.amount !== null ? formatNumber(o.amount) : ''}
+              {o.amount !== null ? formatSoumPerMonth(o.amount) : ''}
             </p>
             <p>
               <strong>{t('override.reason')}:</strong> {o.reason}
@@ -83,7 +85,7 @@ function OverridesPage() {
             <p>
               <strong>{t('override.legalBasis')}:</strong> {o.legalBasis}
             </p>
-            <p>{t('override.proposedBy', { who: o.requestedBy })}</p>
+            <p>{t('override.proposedBy', { who: o.requestedByDisplay?.text ?? '—' })}</p>
             <p>
               <Link to={`/staff/households/${o.householdId}`}>{t('record.title')}</Link>
             </p>

@@ -16,8 +16,9 @@ import {
   Source,
   SummaryList,
 } from '../../ds/index.tsx';
-import { formatDate, formatDateTime, formatMonth, formatNumber } from '../../format.ts';
+import { formatDate, formatDateTime, formatMonth, formatNumber, formatSoumPerMonth } from '../../format.ts';
 import { dataKey } from '../../i18n.ts';
+import { useCodeLabel } from '../../labels.ts';
 import type { DocumentView, HouseholdView } from '../citizen/types.ts';
 import { isUnknownId } from '../found.tsx';
 import NotFound from '../not-found.tsx';
@@ -35,6 +36,7 @@ interface Decision {
 /** Opening a record outside the worklist asks for a purpose; the server records it in the audit log. */
 function PurposeForm({ allowed, onChoose }: { allowed: string[]; onChoose: (purpose: string) => void }) {
   const { t } = useTranslation(['documents', 'household', 'override', 'programmes', 'record', 'staffDocs']);
+  const label = useCodeLabel();
   const [purpose, setPurpose] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
   function submit(event: FormEvent) {
@@ -54,7 +56,7 @@ function PurposeForm({ allowed, onChoose }: { allowed: string[]; onChoose: (purp
           value={purpose}
           onChange={setPurpose}
           error={errors[0]?.message}
-          options={allowed.map((p) => ({ value: p, label: p.replaceAll('_', ' ') }))}
+          options={allowed.map((p) => ({ value: p, label: label('purpose', p) }))}
         />
         <Button>{t('record.open')}</Button>
       </form>
@@ -82,6 +84,8 @@ function RecordPage() {
     queryFn: () => api(`/api/households/${id}/documents`),
     enabled: household.isSuccess,
   });
+  const decisionName = (d: Decision): string =>
+    `${t(dataKey('programmes', d.programme))}, ${formatMonth(d.month)}`;
   if (household.isPending) return <Loading />;
   if (household.error instanceof ApiError && household.error.code === 'PURPOSE_REQUIRED') {
     const allowed = (household.error.details?.allowed as string[] | undefined) ?? ['casework'];
@@ -124,9 +128,9 @@ function RecordPage() {
               {t(dataKey('record.kind', d.kind))} ·{' '}
               {isCategoryProgramme(d.programme)
                 ? t(dataKey('override.cat', d.categoryAfter))
-                : formatNumber(d.amountAfter)}
+                : formatSoumPerMonth(d.amountAfter)}
             </p>
-            <Link to={`/staff/decisions/${d.id}`}>{t('record.viewDecision', { id: d.id })}</Link>
+            <Link to={`/staff/decisions/${d.id}`}>{t('record.viewDecision', { what: decisionName(d) })}</Link>
           </li>
         ))}
       </ul>

@@ -5,6 +5,7 @@ import { ApiError, api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle } from '../../ds/index.tsx';
 import { formatDate } from '../../format.ts';
 import { dataKey } from '../../i18n.ts';
+import { type CodeGroup, codeLabel } from '../../labels.ts';
 import { StaffOnly } from './guard.tsx';
 
 interface Row {
@@ -24,13 +25,14 @@ const LISTS = {
   'change-requests': {
     title: 'staff.changeRequests',
     url: '/api/change-requests?status=pending&pageSize=50',
+    status: 'changeStatus',
   },
-  applications: { title: 'staff.applications', url: '/api/applications?pageSize=50' },
-  appeals: { title: 'staff.appeals', url: '/api/appeals?pageSize=50' },
-} as const satisfies Record<string, { title: string; url: string }>;
+  applications: { title: 'staff.applications', url: '/api/applications?pageSize=50', status: 'appStatus' },
+  appeals: { title: 'staff.appeals', url: '/api/appeals?pageSize=50', status: 'appeals' },
+} as const satisfies Record<string, { title: string; url: string; status: CodeGroup | 'appeals' }>;
 
 function WorklistPage() {
-  const { t } = useTranslation(['common', 'programmes', 'record', 'staff']);
+  const { t } = useTranslation(['common', 'programmes', 'record', 'staff', 'codes', 'appeals']);
   const { list = '' } = useParams();
   const spec = list in LISTS ? LISTS[list as keyof typeof LISTS] : undefined;
   const rows = useQuery<{ items: Row[]; total: number }>({
@@ -68,7 +70,14 @@ function WorklistPage() {
                     {r.dueOn ? ` → ${formatDate(r.dueOn)}` : ''}
                   </td>
                   <td>
-                    {r.status} {r.type ?? (r.programme ? t(dataKey('programmes', r.programme)) : '')}
+                    {spec.status === 'appeals'
+                      ? t(dataKey('appeals.status', r.status))
+                      : codeLabel(spec.status, r.status)}{' '}
+                    {r.type
+                      ? codeLabel('changeType', r.type)
+                      : r.programme
+                        ? t(dataKey('programmes', r.programme))
+                        : ''}
                     {r.overdue ? ' ⚠' : ''}
                   </td>
                   <td>
