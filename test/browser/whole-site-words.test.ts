@@ -216,7 +216,7 @@ describe.skipIf(!chromiumPath)('every page in people’s words, in the four lang
   });
 
   it('shows no id, code, actor string or other language’s word on any citizen or staff page', async () => {
-    const { householdId, decisionId, staffHouseholdId } = await arrange(server);
+    const { householdId, decisionId, staffHouseholdId, staffDecisionId } = await arrange(server);
     const base = server.baseUrl;
     // Reading the record as the district officer writes access-log entries the citizen then sees.
     const visits: { account: 'citizen' | string; pages: [string, string][] }[] = [
