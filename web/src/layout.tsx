@@ -10,8 +10,12 @@ export function useSession() {
   return useQuery<Session>({ queryKey: ['session'], queryFn: loadSession, staleTime: 60_000 });
 }
 
-/** The signed-in person whose account language was applied in this page (once per sign-in). */
-let languageAppliedFor: string | undefined;
+/**
+ * The signed-in person whose account language was applied in this tab: once per sign-in, kept in the tab's
+ * session storage so that loading another page does not undo a language chosen since.
+ */
+const APPLIED_KEY = 'himoya.language-applied-for';
+const appliedFor = (): string | null => sessionStorage.getItem(APPLIED_KEY);
 
 const whoIs = (actor: Actor | undefined) =>
   actor?.kind === 'staff'
@@ -25,8 +29,8 @@ function useAccountLanguage(session: Session | undefined, onChanged: () => void)
   useEffect(() => {
     const who = whoIs(session?.actor);
     const remembered = session?.language;
-    if (!who || languageAppliedFor === who) return;
-    languageAppliedFor = who;
+    if (!who || appliedFor() === who) return;
+    sessionStorage.setItem(APPLIED_KEY, who);
     if (isLanguage(remembered) && remembered !== currentLanguage())
       void setLanguage(remembered).then(onChanged);
   }, [session, onChanged]);
