@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from '../support/accessibility.ts';
 import { browserAvailability, CHROMIUM_FLAGS } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const { path: chromiumPath } = browserAvailability();
-const SCREENSHOTS = 'test-results/screenshots';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /** The staff console's "messages that could not be delivered": words, not codes, and a second chance. */
@@ -18,7 +16,6 @@ describe.skipIf(!chromiumPath)('dead letters in the staff console', () => {
   beforeAll(async () => {
     server = await startTestServer({ households: 20 });
     browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
-    mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -66,11 +63,7 @@ describe.skipIf(!chromiumPath)('dead letters in the staff console', () => {
     expect(text).not.toMatch(UUID);
     expect(text).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
     expect(text).not.toContain('+998901234567');
-    const axe = await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-      .analyze();
-    expect(axe.violations.map((v) => v.id)).toEqual([]);
-    await page.screenshot({ path: `${SCREENSHOTS}/dead-letters.png`, fullPage: true });
+    await expectAccessible(page, 'dead-letters');
 
     await cards.filter({ hasText: '4567' }).getByRole('button', { name: 'Qayta yuborish' }).click();
     await expect

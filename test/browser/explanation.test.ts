@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateMonth } from '../../src/decisions/decision.service.ts';
+import { expectAccessible, SCREENSHOTS } from '../support/accessibility.ts';
 import { signInCitizen, signInStaff } from '../support/auth.ts';
 import { browserAvailability, CHROMIUM_FLAGS } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -14,20 +13,10 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  */
 
 const { path: chromiumPath } = browserAvailability();
-const SCREENSHOTS = 'test-results/screenshots';
 /** A 375 px wide phone with a 812 px tall screen (iPhone X/11 Pro/12 mini/13 mini). */
 const PHONE = { width: 375, height: 812 };
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const LANGUAGES = ['uz-Latn', 'uz-Cyrl', 'ru', 'en'] as const;
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(found, `axe on ${name} (${page.url()})`).toEqual([]);
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
 
 /** The three sentences are in the first screen, the trace is folded, the page is short, no id is shown. */
 async function expectPhoneExplanation(page: Page, name: string): Promise<void> {
@@ -71,7 +60,6 @@ describe.skipIf(!chromiumPath)('a decision explained on a phone', () => {
   beforeAll(async () => {
     server = await startTestServer({ households: 200 });
     browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const { db } = server.running.ctx.database;
     const month = new Date().toISOString().slice(0, 7);
     await evaluateMonth(db, month, { trigger: 'manual' });

@@ -1,22 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDemoCitizens } from '../../src/identity/demo-idp.service.ts';
+import { expectAccessible } from '../support/accessibility.ts';
 import { browserAvailability, CHROMIUM_FLAGS } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const { path: chromiumPath } = browserAvailability();
-const SCREENSHOTS = 'test-results/screenshots';
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(found, `axe on ${name} (${page.url()})`).toEqual([]);
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
 
 /**
  * A fresh demo start as `npm start` makes it (small seed), browsed at 127.0.0.1 while PUBLIC_URL says
@@ -31,7 +20,6 @@ describe.skipIf(!chromiumPath)('first start of the demo, in a real browser', () 
     server = await startTestServer({ households: 60, publicHost: 'localhost' });
     origin = server.baseUrl.replace('localhost', '127.0.0.1');
     browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
-    mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordMahallaOpinion, recordQuestionnaire } from '../../src/casework/application.service.ts';
@@ -8,42 +6,12 @@ import { approveOverride, createOverride } from '../../src/casework/override.ser
 import { evaluateHousehold } from '../../src/decisions/decision.service.ts';
 import { listDemoCitizens } from '../../src/identity/demo-idp.service.ts';
 import { createStaffAccount } from '../../src/identity/staff.service.ts';
+import { expectAccessible } from '../support/accessibility.ts';
 import { browserAvailability, CHROMIUM_FLAGS } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { staffClient } from '../support/staff-client.ts';
 
 const { path: chromiumPath } = browserAvailability();
-const SCREENSHOTS = 'test-results/screenshots';
-
-/** Zero WCAG 2.1 A/AA violations on the page as it is now. */
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(found, `axe on ${name} (${page.url()})`).toEqual([]);
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
-
-/** A JSON client signed in as a demo staff account, for arranging data. */
-async function staffClient(baseUrl: string, username: string) {
-  const login = await fetch(`${baseUrl}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'himoya-demo' }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return async <T>(path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = (await response.json()) as T;
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(data)}`);
-    return data;
-  };
-}
 
 /** A granted decision for the household of the first citizen the demo OneID page lists; its id. */
 async function arrangeOffer(server: TestServer): Promise<number> {
@@ -121,7 +89,6 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
   beforeAll(async () => {
     server = await startTestServer({ households: 200 });
     browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
-    mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
