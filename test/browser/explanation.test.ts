@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approveOverride, createOverride } from '../../src/casework/override.service.ts';
 import { evaluateMonth } from '../../src/decisions/decision.service.ts';
 import { expectAccessible, SCREENSHOTS } from '../support/accessibility.ts';
 import { signInCitizen, signInStaff } from '../support/auth.ts';
@@ -118,5 +120,52 @@ describe.skipIf(!chromiumPath)('a decision explained on a phone', () => {
     await officer.goto(`${server.baseUrl}/staff/decisions/${decisionId}`);
     await expectPhoneExplanation(officer, 'explain-decision-staff');
     await officer.context().close();
+  });
+  it('the decisions page marks the decision in force, the offer still waiting, and one an override replaced', async () => {
+    const { db } = server.running.ctx.database;
+    const granted = await db
+      .selectFrom('decision')
+      .select(['household_id', 'month'])
+      .where('id', '=', decisionId)
+      .executeTakeFirstOrThrow();
+    // The account's language (Uzbek) is the one the page takes at sign-in.
+    const page = await phone(citizenCookie, 'uz-Latn');
+    await page.goto(`${server.baseUrl}/citizen/decisions`);
+    const offered = page.locator(`[data-testid="decision"][data-current="yes"]`).filter({
+      has: page.locator(`a[href="/citizen/decisions/${decisionId}"]`),
+    });
+    // Not "Granted" while the offer page says it waits for the family's answer.
+    await expect.poll(() => offered.textContent()).toContain('Javobingiz kutilmoqda');
+    expect(await offered.locator(`a[href="/citizen/benefits/${decisionId}"]`).count()).toBe(1);
+    await expectAccessible(page, 'citizen-decisions-waiting');
+
+    // An officer's override, approved by a second officer, replaces it for the same month.
+    const override = {
+      id: randomUUID(),
+      householdId: granted.household_id,
+      programme: 'child_allowance' as const,
+      month: granted.month,
+      amount: 450_000,
+      reason: 'A third child was born; the civil registry record has not arrived yet',
+      legalBasis: 'Child allowance regulation, discretion of the district department',
+    };
+    await createOverride(db, override, 'staff:district');
+    const approved = await db
+      .transaction()
+      .execute((trx) => approveOverride(trx, override.id, 'staff:admin'));
+    await page.reload();
+    const replaced = page.locator(`[data-testid="decision"][data-current="no"]`).filter({
+      has: page.locator(`a[href="/citizen/decisions/${decisionId}"]`),
+    });
+    await expect.poll(() => replaced.textContent()).toContain('Keyingi qaror bilan almashtirilgan');
+    // Only a decision in force can be appealed or answered.
+    expect(await replaced.locator('a[href^="/citizen/appeals/new/"]').count()).toBe(0);
+    const now = page.locator(`[data-testid="decision"][data-current="yes"]`).filter({
+      has: page.locator(`a[href="/citizen/decisions/${approved.decisionId}"]`),
+    });
+    expect(await now.count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Avvalgi qarorlar' }).count()).toBe(1);
+    await expectAccessible(page, 'citizen-decisions-replaced');
+    await page.context().close();
   });
 });
