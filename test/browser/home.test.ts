@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  recordMahallaOpinion,
+  recordQuestionnaire,
+  submitApplication,
+} from '../../src/casework/application.service.ts';
 import { approveOverride, createOverride } from '../../src/casework/override.service.ts';
 import { listDemoCitizens } from '../../src/identity/demo-idp.service.ts';
 import { expectAccessible } from '../support/accessibility.ts';
@@ -28,8 +33,8 @@ const EXPECTED: Record<string, string[]> = {
   auditor: [],
 };
 
-/** A fresh offer (an approved override, no answer yet) for the first demo citizen's household. */
-async function arrangeWaitingOffer(server: TestServer): Promise<void> {
+/** The household of the first citizen the demo OneID page lists (the one the tests sign in as). */
+async function firstCitizenHousehold(server: TestServer): Promise<string> {
   const { db } = server.running.ctx.database;
   const [first] = await listDemoCitizens(db, 1);
   if (!first) throw new Error('no demo citizen');
@@ -40,21 +45,65 @@ async function arrangeWaitingOffer(server: TestServer): Promise<void> {
     .where('p.pinfl', '=', first.pinfl)
     .where('m.valid_to', 'is', null)
     .executeTakeFirstOrThrow();
-  const id = randomUUID();
-  await createOverride(
-    db,
-    {
-      id,
-      householdId: home.household_id,
-      programme: 'material_assistance',
-      month: new Date().toISOString().slice(0, 7),
-      amount: 380_000,
-      reason: 'The family lost its income after a flood',
-      legalBasis: 'Material assistance regulation, discretion of the district department',
-    },
-    'staff:district',
-  );
-  await db.transaction().execute((trx) => approveOverride(trx, id, 'staff:admin'));
+  return home.household_id;
+}
+
+const override = (householdId: string, id: string) => ({
+  id,
+  householdId,
+  programme: 'material_assistance' as const,
+  month: new Date().toISOString().slice(0, 7),
+  amount: 380_000,
+  reason: 'The family lost its income after a flood',
+  legalBasis: 'Material assistance regulation, discretion of the district department',
+});
+
+/**
+ * For that family: an offer without an answer (an approved override) and an application awaiting its final
+ * assessment (so with a due date). In worker1's mahalla (inside the district account's district too): a
+ * pending override and another open application. And a dead letter for the administrators.
+ */
+async function arrange(server: TestServer): Promise<void> {
+  const { db } = server.running.ctx.database;
+  const householdId = await firstCitizenHousehold(server);
+  const approved = randomUUID();
+  await createOverride(db, override(householdId, approved), 'staff:district');
+  await db.transaction().execute((trx) => approveOverride(trx, approved, 'staff:admin'));
+  const worker = await staffClient(server.baseUrl, 'worker1');
+  const inMahalla = (await worker<{ items: { id: string }[] }>('/api/households?pageSize=1')).items[0];
+  if (!inMahalla) throw new Error("no household in worker1's mahalla");
+  await createOverride(db, { ...override(inMahalla.id, randomUUID()), amount: 250_000 }, 'staff:district');
+  const today = new Date().toISOString().slice(0, 10);
+  for (const household of [householdId, inMahalla.id]) {
+    const { application } = await submitApplication(
+      db,
+      {
+        id: randomUUID(),
+        householdId: household,
+        programme: 'social_registry',
+        channel: 'centre',
+        submittedOn: today,
+      },
+      'staff:worker1',
+    );
+    await recordQuestionnaire(db, application.id, 'staff:worker1', today);
+    await recordMahallaOpinion(db, application.id, true, 'staff:worker1', today);
+  }
+  await db
+    .insertInto('outbox_message')
+    .values({
+      id: randomUUID(),
+      kind: 'test_parked_sms',
+      payload: '{}',
+      target: '+998901234567',
+      idempotency_key: `home:${randomUUID()}`,
+      status: 'dead',
+      attempts: 10,
+      last_error: 'HTTP 503',
+      dead_reason: 'refused',
+      dead_at: new Date(),
+    })
+    .execute();
 }
 
 async function signInCitizen(page: Page, baseUrl: string): Promise<void> {
@@ -74,6 +123,7 @@ describe.skipIf(!chromiumPath)('the homes say what to do next', () => {
   beforeAll(async () => {
     server = await startTestServer({ households: 60 });
     browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
+    await arrange(server);
   });
   afterAll(async () => {
     await browser?.close();
@@ -81,7 +131,6 @@ describe.skipIf(!chromiumPath)('the homes say what to do next', () => {
   });
 
   it('a citizen with an offer waiting sees the card with its number and one action to the offers', async () => {
-    await arrangeWaitingOffer(server);
     const page = await (await browser.newContext()).newPage();
     await signInCitizen(page, server.baseUrl);
     // The number the card must say: the family's offers without an answer, as the API gives them.
@@ -98,6 +147,11 @@ describe.skipIf(!chromiumPath)('the homes say what to do next', () => {
     const actions = card.getByRole('link');
     expect(await actions.count()).toBe(1);
     expect(await page.getByTestId('nothing-waits').count()).toBe(0);
+    // The application awaiting its final assessment: its own card, with the due date.
+    const applications = page.getByTestId('next-applications');
+    expect(await applications.getByRole('heading').textContent()).toBe('1 ta ariza ko‘rib chiqilmoqda');
+    expect(await applications.textContent()).toContain('Eng yaqin javob muddati:');
+    expect(await applications.getByRole('link').count()).toBe(1);
     // Everything else stays, below, one line each.
     await page.getByRole('heading', { name: 'Boshqa hamma narsa' }).waitFor();
     expect(await page.getByRole('link', { name: 'Ma’lumotlarimni kim ko‘rdi' }).count()).toBe(1);
@@ -132,6 +186,7 @@ describe.skipIf(!chromiumPath)('the homes say what to do next', () => {
       expect(shown).toEqual(EXPECTED[username]);
       if (shown.length === 0) await page.getByTestId('no-worklists').waitFor();
 
+      const counted: number[] = [];
       for (const [id, list] of Object.entries(LIST_OF)) {
         const status = await api(list).then(
           () => 200,
@@ -141,10 +196,17 @@ describe.skipIf(!chromiumPath)('the homes say what to do next', () => {
         if (!shown.includes(id)) continue;
         // The count beside the link is the list's total for this role.
         const { total } = await api<{ total: number }>(list);
+        counted.push(total);
         const item = page.getByTestId(`worklist-${id}`);
         expect(await item.getByTestId('worklist-count').getAttribute('data-count')).toBe(String(total));
         expect(await item.getByTestId('worklist-count').textContent()).toContain(`${total} ta yozuv`);
       }
+      // The arranged items (a pending override, an open application, a dead letter) are counted where seen.
+      if (username !== 'auditor')
+        expect(
+          counted.some((n) => n > 0),
+          username,
+        ).toBe(true);
       await expectAccessible(page, `home-staff-${username}`);
       await page.close();
     });
