@@ -166,6 +166,28 @@ describe.skipIf(!chromiumPath)('the homes say what to do next', () => {
     await card.getByRole('link', { name: 'Ответить на предложения' }).click();
     await page.waitForURL(/\/citizen\/benefits$/);
     await page.getByRole('heading', { level: 1 }).waitFor();
+
+    // Opening the messages marks them read: back home, the card of new messages is gone.
+    await page.goto(`${server.baseUrl}/citizen`);
+    const messages = page.getByTestId('next-messages');
+    await messages.waitFor();
+    await messages.getByRole('link', { name: 'Прочитать сообщения' }).click();
+    await page.waitForURL(/\/citizen\/notifications$/);
+    await expect
+      .poll(() =>
+        page.evaluate(async () => {
+          const reply = await fetch('/api/me/notifications?pageSize=1');
+          return ((await reply.json()) as { unread: number }).unread;
+        }),
+      )
+      .toBe(0);
+    await page
+      .getByRole('link', { name: /Назад|На главную/ })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: 'Что вас ждёт' }).waitFor();
+    await page.getByTestId('next-offers').waitFor();
+    expect(await messages.count()).toBe(0);
     await page.close();
   });
 
