@@ -158,18 +158,34 @@ export const OPEN_STATUSES: readonly AppealStatus[] = ['submitted', 'under_revie
 
 export interface AppealFilters {
   status?: AppealStatus | undefined;
+  /** Only appeals still open (submitted or under review): a worklist. */
+  open?: boolean | undefined;
   /** Open appeals whose due date is before this date. */
   overdueOn?: string | undefined;
 }
 
-/** Appeals about the households in `scope`; the count is narrowed the same way. */
-export async function listAppeals(db: Kysely<DB>, filters: AppealFilters, page: PageQuery, scope: Scope) {
+/** Appeals about the households in `scope` matching the filters: the one WHERE clause of list and count. */
+function scopedAppeals(db: Kysely<DB>, filters: AppealFilters, scope: Scope) {
   let query = db.selectFrom('appeal').where(householdIdInScope(scope, 'appeal.household_id'));
   if (filters.status) query = query.where('status', '=', filters.status);
+  if (filters.open) query = query.where('status', 'in', OPEN_STATUSES);
   if (filters.overdueOn) {
     query = query.where('status', 'in', OPEN_STATUSES).where('due_on', '<', filters.overdueOn);
   }
-  const [rows, count] = await Promise.all([
+  return query;
+}
+
+export async function countAppeals(db: Kysely<DB>, filters: AppealFilters, scope: Scope): Promise<number> {
+  const count = await scopedAppeals(db, filters, scope)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(count.n);
+}
+
+/** Appeals about the households in `scope`; the count is narrowed the same way. */
+export async function listAppeals(db: Kysely<DB>, filters: AppealFilters, page: PageQuery, scope: Scope) {
+  const query = scopedAppeals(db, filters, scope);
+  const [rows, total] = await Promise.all([
     query
       .select(columns)
       .orderBy('due_on')
@@ -177,7 +193,7 @@ export async function listAppeals(db: Kysely<DB>, filters: AppealFilters, page: 
       .limit(page.pageSize)
       .offset(offsetOf(page))
       .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    countAppeals(db, filters, scope),
   ]);
-  return { items: rows.map(toRecord), total: Number(count.n) };
+  return { items: rows.map(toRecord), total };
 }

@@ -4,7 +4,7 @@ import { authorizeHouseholdGrant } from '../access/record-grant.ts';
 import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import { decisionHousehold } from '../decisions/decision.service.ts';
 import { actorOf } from '../platform/http/actor.ts';
-import { PageQuery, pageOf } from '../platform/http/pagination.ts';
+import { CountAnswer, PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { CivilDate } from '../shared/date-schemas.ts';
 import * as appeals from './appeal.service.ts';
@@ -73,13 +73,16 @@ export type AppealView = z.infer<typeof AppealView>;
 /** Who reads appeals: the officers who decide them and those who submitted them (a citizen: their own). */
 const READERS: readonly Action[] = ['appeals.decide', 'appeals.submit'];
 
-const AppealFilter = PageQuery.extend({
+const Flag = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((v) => v === 'true');
+const AppealFilterFields = z.object({
   status: Status.optional(),
-  overdue: z
-    .enum(['true', 'false'])
-    .optional()
-    .transform((v) => v === 'true'),
+  open: Flag.describe('`true`: only appeals still open (submitted or under review)'),
+  overdue: Flag,
 });
+const AppealFilter = PageQuery.extend(AppealFilterFields.shape);
 
 export const appealRoutes: HttpPlugin = (app, { database }) => {
   const { db } = database;
@@ -185,6 +188,23 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
   );
 
   app.get(
+    '/api/appeals/count',
+    {
+      config: { access: { anyOf: READERS } },
+      schema: {
+        tags: TAGS,
+        summary: 'How many appeals the list would show (same filters, same areas)',
+        querystring: AppealFilterFields,
+        response: { 200: CountAnswer },
+      },
+    },
+    async (request) => {
+      const scope = await scopeForAny(request, db, READERS);
+      return { total: await appeals.countAppeals(db, request.query, scope) };
+    },
+  );
+
+  app.get(
     '/api/appeals/:id',
     {
       config: { access: { anyOf: READERS } },
@@ -227,9 +247,9 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
       },
     },
     async (request) => {
-      const { page, pageSize, status, overdue } = request.query;
+      const { page, pageSize, status, open, overdue } = request.query;
       const scope = await scopeForAny(request, db, READERS);
-      const result = await appeals.listAppeals(db, { status, overdue }, { page, pageSize }, scope);
+      const result = await appeals.listAppeals(db, { status, open, overdue }, { page, pageSize }, scope);
       await auditFromRequest(db, request, {
         action: 'search',
         resourceType: 'appeal',

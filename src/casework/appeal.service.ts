@@ -148,16 +148,31 @@ export async function transitionAppeal(
   return getAppeal(trx, id);
 }
 
+export interface AppealListFilters {
+  status?: AppealStatus | undefined;
+  open?: boolean | undefined;
+  overdue?: boolean | undefined;
+}
+
+/** How many appeals the list would show (same filters, same scope). */
+export function countAppeals(db: Kysely<DB>, filters: AppealListFilters, scope: Scope, on = today()) {
+  return repo.countAppeals(
+    db,
+    { status: filters.status, open: filters.open, overdueOn: filters.overdue ? on : undefined },
+    scope,
+  );
+}
+
 export async function listAppeals(
   db: Kysely<DB>,
-  filters: { status?: AppealStatus | undefined; overdue?: boolean | undefined },
+  filters: AppealListFilters,
   page: PageQuery,
   scope: Scope,
   on = today(),
 ) {
   const { items, total } = await repo.listAppeals(
     db,
-    { status: filters.status, overdueOn: filters.overdue ? on : undefined },
+    { status: filters.status, open: filters.open, overdueOn: filters.overdue ? on : undefined },
     page,
     scope,
   );

@@ -114,18 +114,44 @@ export async function advance(
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function listApplications(
-  db: Kysely<DB>,
-  filters: { status?: ApplicationStatus | undefined; overdueOn?: string | undefined },
-  page: PageQuery,
-  scope: Scope,
-) {
+export interface ApplicationFilters {
+  status?: ApplicationStatus | undefined;
+  /** Only applications not decided yet: a worklist. */
+  open?: boolean | undefined;
+  /** Awaiting the final assessment past this due date. */
+  overdueOn?: string | undefined;
+}
+
+/** Applications of the households in `scope` matching the filters: the one WHERE clause of list and count. */
+function scopedApplications(db: Kysely<DB>, filters: ApplicationFilters, scope: Scope) {
   let query = db.selectFrom('application').where(householdIdInScope(scope, 'application.household_id'));
   if (filters.status) query = query.where('status', '=', filters.status);
+  if (filters.open) query = query.where('status', '<>', 'decided');
   if (filters.overdueOn) {
     query = query.where('status', '=', 'mahalla_opinion').where('due_on', '<', filters.overdueOn);
   }
-  const [rows, count] = await Promise.all([
+  return query;
+}
+
+export async function countApplications(
+  db: Kysely<DB>,
+  filters: ApplicationFilters,
+  scope: Scope,
+): Promise<number> {
+  const count = await scopedApplications(db, filters, scope)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(count.n);
+}
+
+export async function listApplications(
+  db: Kysely<DB>,
+  filters: ApplicationFilters,
+  page: PageQuery,
+  scope: Scope,
+) {
+  const query = scopedApplications(db, filters, scope);
+  const [rows, total] = await Promise.all([
     query
       .selectAll()
       .orderBy('submitted_on')
@@ -133,7 +159,7 @@ export async function listApplications(
       .limit(page.pageSize)
       .offset(offsetOf(page))
       .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    countApplications(db, filters, scope),
   ]);
-  return { items: rows.map(toRecord), total: Number(count.n) };
+  return { items: rows.map(toRecord), total };
 }

@@ -6,7 +6,7 @@ import { authorizeHouseholdGrant } from '../access/record-grant.ts';
 import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { actorOf } from '../platform/http/actor.ts';
-import { PageQuery, pageOf } from '../platform/http/pagination.ts';
+import { CountAnswer, PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { ProgrammeId } from '../programs/programme.schema.ts';
 import { CivilDate } from '../shared/date-schemas.ts';
@@ -96,13 +96,16 @@ async function takeStep(
   return inTransaction ? db.transaction().execute(audited) : audited(db);
 }
 
-const ApplicationFilter = PageQuery.extend({
+const Flag = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((v) => v === 'true');
+const ApplicationFilterFields = z.object({
   status: Status.optional(),
-  overdue: z
-    .enum(['true', 'false'])
-    .optional()
-    .transform((v) => v === 'true'),
+  open: Flag.describe('`true`: only applications not decided yet'),
+  overdue: Flag,
 });
+const ApplicationFilter = PageQuery.extend(ApplicationFilterFields.shape);
 
 export const applicationRoutes: HttpPlugin = (app, { database }) => {
   const { db } = database;
@@ -211,6 +214,23 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
   );
 
   app.get(
+    '/api/applications/count',
+    {
+      config: { access: { anyOf: READERS } },
+      schema: {
+        tags: TAGS,
+        summary: 'How many applications the list would show (same filters, same areas)',
+        querystring: ApplicationFilterFields,
+        response: { 200: CountAnswer },
+      },
+    },
+    async (request) => {
+      const scope = await scopeForAny(request, db, READERS);
+      return { total: await applications.countApplications(db, request.query, scope) };
+    },
+  );
+
+  app.get(
     '/api/applications/:id',
     {
       config: { access: { anyOf: READERS } },
@@ -248,9 +268,14 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
       },
     },
     async (request) => {
-      const { page, pageSize, status, overdue } = request.query;
+      const { page, pageSize, status, open, overdue } = request.query;
       const scope = await scopeForAny(request, db, READERS);
-      const result = await applications.listApplications(db, { status, overdue }, { page, pageSize }, scope);
+      const result = await applications.listApplications(
+        db,
+        { status, open, overdue },
+        { page, pageSize },
+        scope,
+      );
       await auditFromRequest(db, request, {
         action: 'search',
         resourceType: 'application',

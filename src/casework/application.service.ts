@@ -173,16 +173,36 @@ export async function decideApplication(db: Kysely<DB>, id: string, on = today()
   return getApplication(db, id, on);
 }
 
+export interface ApplicationListFilters {
+  status?: ApplicationStatus | undefined;
+  open?: boolean | undefined;
+  overdue?: boolean | undefined;
+}
+
+/** How many applications the list would show (same filters, same scope). */
+export function countApplications(
+  db: Kysely<DB>,
+  filters: ApplicationListFilters,
+  scope: Scope,
+  on = today(),
+) {
+  return repo.countApplications(
+    db,
+    { status: filters.status, open: filters.open, overdueOn: filters.overdue ? on : undefined },
+    scope,
+  );
+}
+
 export async function listApplications(
   db: Kysely<DB>,
-  filters: { status?: ApplicationStatus | undefined; overdue?: boolean | undefined },
+  filters: ApplicationListFilters,
   page: PageQuery,
   scope: Scope,
   on = today(),
 ) {
   const { items, total } = await repo.listApplications(
     db,
-    { status: filters.status, overdueOn: filters.overdue ? on : undefined },
+    { status: filters.status, open: filters.open, overdueOn: filters.overdue ? on : undefined },
     page,
     scope,
   );

@@ -148,14 +148,27 @@ export interface OverrideFilters {
   householdId?: string | undefined;
 }
 
-/** Overrides of the households in `scope`; the count is narrowed the same way. */
-export async function listOverrides(db: Kysely<DB>, filters: OverrideFilters, page: PageQuery, scope: Scope) {
+/** Overrides of the households in `scope` matching the filters: the one WHERE clause of list and count. */
+function scopedOverrides(db: Kysely<DB>, filters: OverrideFilters, scope: Scope) {
   let query = db
     .selectFrom('override_request')
     .where(householdIdInScope(scope, 'override_request.household_id'));
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.householdId) query = query.where('household_id', '=', filters.householdId);
-  const [rows, count] = await Promise.all([
+  return query;
+}
+
+export async function countOverrides(db: Kysely<DB>, filters: OverrideFilters, scope: Scope): Promise<number> {
+  const count = await scopedOverrides(db, filters, scope)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(count.n);
+}
+
+/** Overrides of the households in `scope`; the count is narrowed the same way. */
+export async function listOverrides(db: Kysely<DB>, filters: OverrideFilters, page: PageQuery, scope: Scope) {
+  const query = scopedOverrides(db, filters, scope);
+  const [rows, total] = await Promise.all([
     query
       .select(columns)
       .orderBy('created_at')
@@ -163,7 +176,7 @@ export async function listOverrides(db: Kysely<DB>, filters: OverrideFilters, pa
       .limit(page.pageSize)
       .offset(offsetOf(page))
       .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    countOverrides(db, filters, scope),
   ]);
-  return { items: rows.map(toRecord), total: Number(count.n) };
+  return { items: rows.map(toRecord), total };
 }

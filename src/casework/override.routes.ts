@@ -4,7 +4,7 @@ import { authorizeHouseholdGrant } from '../access/record-grant.ts';
 import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import { ActorDisplaySchema, viewerOf, withActorDisplays } from '../identity/actor-display.ts';
 import { actorOf } from '../platform/http/actor.ts';
-import { PageQuery, pageOf } from '../platform/http/pagination.ts';
+import { CountAnswer, PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { ProgrammeId } from '../programs/programme.schema.ts';
 import { CalendarMonth } from '../shared/date-schemas.ts';
@@ -78,10 +78,11 @@ export type OverrideView = z.infer<typeof OverrideView>;
 /** Who reads overrides: the officers who propose them and those who approve them. */
 const READERS: readonly Action[] = ['overrides.propose', 'overrides.approve'];
 
-const OverrideFilter = PageQuery.extend({
+const OverrideFilterFields = z.object({
   status: Status.optional(),
   householdId: z.uuid().optional(),
 });
+const OverrideFilter = PageQuery.extend(OverrideFilterFields.shape);
 
 export const overrideRoutes: HttpPlugin = (app, { database }) => {
   const { db } = database;
@@ -205,6 +206,23 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
         );
         return o;
       });
+    },
+  );
+
+  app.get(
+    '/api/overrides/count',
+    {
+      config: { access: { anyOf: READERS } },
+      schema: {
+        tags: TAGS,
+        summary: 'How many overrides the list would show (same filters, same areas)',
+        querystring: OverrideFilterFields,
+        response: { 200: CountAnswer },
+      },
+    },
+    async (request) => {
+      const scope = await scopeForAny(request, db, READERS);
+      return { total: await overrides.countOverrides(db, request.query, scope) };
     },
   );
 

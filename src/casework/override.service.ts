@@ -237,6 +237,15 @@ export async function rejectOverride(
   return getOverride(trx, id);
 }
 
+/** How many overrides the list would show (same filters, same scope). */
+export function countOverrides(
+  db: Kysely<DB>,
+  filters: { status?: OverrideStatus | undefined; householdId?: string | undefined },
+  scope: Scope,
+) {
+  return repo.countOverrides(db, filters, scope);
+}
+
 export function listOverrides(
   db: Kysely<DB>,
   filters: { status?: OverrideStatus | undefined; householdId?: string | undefined },

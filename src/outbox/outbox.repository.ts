@@ -161,15 +161,26 @@ const toDeadLetter = (r: Row): DeadLetter => ({
   deadAt: new Date(r.dead_at ?? r.updated_at),
 });
 
+function deadLetters(db: Kysely<DB>, filter: { kind?: string | undefined }) {
+  const base = db.selectFrom('outbox_message').where('status', '=', 'dead');
+  return filter.kind ? base.where('kind', '=', filter.kind) : base;
+}
+
+export async function countDeadLetters(db: Kysely<DB>, filter: { kind?: string | undefined }) {
+  const count = await deadLetters(db, filter)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(count.n);
+}
+
 /** Dead letters, the latest given up first. */
 export async function listDeadLetters(
   db: Kysely<DB>,
   filter: { kind?: string | undefined },
   page: PageQuery,
 ): Promise<{ items: DeadLetter[]; total: number }> {
-  let base = db.selectFrom('outbox_message').where('status', '=', 'dead');
-  if (filter.kind) base = base.where('kind', '=', filter.kind);
-  const [rows, count] = await Promise.all([
+  const base = deadLetters(db, filter);
+  const [rows, total] = await Promise.all([
     base
       .selectAll()
       .orderBy('dead_at', 'desc')
@@ -177,9 +188,9 @@ export async function listDeadLetters(
       .limit(page.pageSize)
       .offset(offsetOf(page))
       .execute(),
-    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    countDeadLetters(db, filter),
   ]);
-  return { items: rows.map(toDeadLetter), total: Number(count.n) };
+  return { items: rows.map(toDeadLetter), total };
 }
 
 export async function findMessage(db: Kysely<DB>, id: string) {

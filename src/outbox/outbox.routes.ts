@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { auditFromRequest } from '../audit/audit.service.ts';
-import { PageQuery, pageOf } from '../platform/http/pagination.ts';
+import { CountAnswer, PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { DEAD_REASONS } from './outbox.handlers.ts';
-import { listDeadLetters, retryDeadLetter } from './outbox.service.ts';
+import { countDeadLetters, listDeadLetters, retryDeadLetter } from './outbox.service.ts';
 
 const TAGS = ['outbox'];
 const Kind = z.string().regex(/^[a-z][a-z0-9_]{1,40}$/);
@@ -34,6 +34,20 @@ export function maskTarget(target: string): string {
 /** Dead letters of the outbox, for staff who hold `outbox.read`, and a second chance (`outbox.retry`). */
 export const outboxRoutes: HttpPlugin = (app, { database }) => {
   const { db } = database;
+
+  app.get(
+    '/api/outbox/dead-letters/count',
+    {
+      config: { access: { action: 'outbox.read' } },
+      schema: {
+        tags: TAGS,
+        summary: 'How many messages the outbox gave up (the dead-letter list, same filter)',
+        querystring: z.object({ kind: Kind.optional() }),
+        response: { 200: CountAnswer },
+      },
+    },
+    async (request) => ({ total: await countDeadLetters(db, request.query) }),
+  );
 
   app.get(
     '/api/outbox/dead-letters',

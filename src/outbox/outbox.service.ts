@@ -154,6 +154,11 @@ export function nextDueAt(db: Kysely<DB>, kinds?: readonly string[]): Promise<Da
 
 // --- Dead letters, for staff ---
 
+/** How many dead letters the list would show: the administrators' worklist count. */
+export function countDeadLetters(db: Kysely<DB>, filter: { kind?: string | undefined }) {
+  return repo.countDeadLetters(db, filter);
+}
+
 export function listDeadLetters(db: Kysely<DB>, filter: { kind?: string | undefined }, page: PageQuery) {
   return repo.listDeadLetters(db, filter, page);
 }

@@ -234,6 +234,10 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     }),
   },
   'GET /api/change-requests': { expect: '-AAA---A-- -------', request: get('/api/change-requests') },
+  'GET /api/change-requests/count': {
+    expect: '-AAA---A-- -------',
+    request: get('/api/change-requests/count?status=pending'),
+  },
   'GET /api/change-requests/:id': {
     expect: '-III---I-- -------',
     request: (t) => ({ url: `/api/change-requests/${t.changeRequestId}` }),
@@ -250,6 +254,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     }),
   },
   'GET /api/duplicates': { expect: '---A---A-- -------', request: get('/api/duplicates') },
+  'GET /api/duplicates/count': { expect: '---A---A-- -------', request: get('/api/duplicates/count') },
   // The scan reads the whole registry: region-wide reviewers only.
   'POST /api/duplicates/scan': {
     expect: '-------A-- -------',
@@ -327,6 +332,10 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     }),
   },
   'GET /api/overrides': { expect: '---A---A-- -------', request: get('/api/overrides') },
+  'GET /api/overrides/count': {
+    expect: '---A---A-- -------',
+    request: get('/api/overrides/count?status=pending'),
+  },
   'GET /api/overrides/:id': {
     expect: '---I---I-- -------',
     request: (t) => ({ url: `/api/overrides/${t.pendingOverrideId}` }),
@@ -354,6 +363,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     }),
   },
   'GET /api/appeals': { expect: '-A-A---A-- -------', request: get('/api/appeals') },
+  'GET /api/appeals/count': { expect: '-A-A---A-- -------', request: get('/api/appeals/count?open=true') },
   'GET /api/appeals/:id': {
     expect: '-I-I---I-- -------',
     request: (t) => ({ url: `/api/appeals/${t.appealId}` }),
@@ -389,6 +399,10 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     }),
   },
   'GET /api/applications': { expect: '-AAA---A-- -------', request: get('/api/applications') },
+  'GET /api/applications/count': {
+    expect: '-AAA---A-- -------',
+    request: get('/api/applications/count?open=true'),
+  },
   'GET /api/applications/:id': {
     expect: '-III---I-- -------',
     request: (t) => ({ url: `/api/applications/${t.applicationId}` }),
@@ -641,6 +655,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   // The outbox's dead letters (src/outbox): operations data, not a household's record, so not narrowed to
   // an area; phones are masked. No body: the one identifier is the message's, in the URL.
   'GET /api/outbox/dead-letters': { expect: ADMIN_ONLY, request: get('/api/outbox/dead-letters?kind=sms') },
+  'GET /api/outbox/dead-letters/count': { expect: ADMIN_ONLY, request: get('/api/outbox/dead-letters/count') },
   'POST /api/outbox/dead-letters/:id/retry': {
     expect: ADMIN_ONLY,
     request: () => ({ url: `/api/outbox/dead-letters/${id()}/retry` }),

@@ -16,6 +16,7 @@ import type commonMessages from './i18n/common/en.json';
 import type decisionsMessages from './i18n/decisions/en.json';
 import type documentsMessages from './i18n/documents/en.json';
 import type duplicatesMessages from './i18n/duplicates/en.json';
+import type homeMessages from './i18n/home/en.json';
 import type householdMessages from './i18n/household/en.json';
 import type layoutMessages from './i18n/layout/en.json';
 import type notificationsMessages from './i18n/notifications/en.json';
@@ -51,6 +52,7 @@ declare module 'i18next' {
       decisions: typeof decisionsMessages;
       documents: typeof documentsMessages;
       duplicates: typeof duplicatesMessages;
+      home: typeof homeMessages;
       household: typeof householdMessages;
       layout: typeof layoutMessages;
       notifications: typeof notificationsMessages;
@@ -86,6 +88,7 @@ export const WEB_NAMESPACES = [
   'decisions',
   'documents',
   'duplicates',
+  'home',
   'household',
   'layout',
   'notifications',

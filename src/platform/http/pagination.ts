@@ -24,3 +24,11 @@ export interface Page<T> {
 }
 
 export const offsetOf = (q: PageQuery) => (q.page - 1) * q.pageSize;
+
+/**
+ * The answer of a list's `/count` companion: how many items the same filters and the same area scoping
+ * find, without reading (or auditing) any of them. Worklists on the staff home show it.
+ */
+export const CountAnswer = z.object({
+  total: z.number().int().describe('Items matching the filters within your areas'),
+});

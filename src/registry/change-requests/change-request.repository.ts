@@ -547,12 +547,8 @@ export async function decideChangeRequest(
   return toView(row);
 }
 
-export async function listChangeRequests(
-  db: Kysely<DB>,
-  filter: ChangeRequestFilter,
-  window: { limit: number; offset: number },
-  scope: Scope,
-): Promise<{ items: ChangeRequestView[]; total: number }> {
+/** The change requests matching `filter` within `scope`: the one WHERE clause of the list and its count. */
+function scopedChangeRequests(db: Kysely<DB>, filter: ChangeRequestFilter, scope: Scope) {
   // Within the actor's areas: by the household named, or (a personal-data correction) by the person's.
   let query = db
     .selectFrom('change_request')
@@ -577,7 +573,28 @@ export async function listChangeRequests(
       ]),
     );
   }
-  const counted = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return query;
+}
+
+export async function countChangeRequests(
+  db: Kysely<DB>,
+  filter: ChangeRequestFilter,
+  scope: Scope,
+): Promise<number> {
+  const counted = await scopedChangeRequests(db, filter, scope)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(counted.n);
+}
+
+export async function listChangeRequests(
+  db: Kysely<DB>,
+  filter: ChangeRequestFilter,
+  window: { limit: number; offset: number },
+  scope: Scope,
+): Promise<{ items: ChangeRequestView[]; total: number }> {
+  const query = scopedChangeRequests(db, filter, scope);
+  const total = await countChangeRequests(db, filter, scope);
   const rows = await query
     .select([...changeRequestColumns])
     .orderBy('submitted_at', 'desc')
@@ -585,5 +602,5 @@ export async function listChangeRequests(
     .limit(window.limit)
     .offset(window.offset)
     .execute();
-  return { items: rows.map(toView), total: Number(counted.n) };
+  return { items: rows.map(toView), total };
 }

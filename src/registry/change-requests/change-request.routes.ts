@@ -13,7 +13,7 @@ import { auditFromRequest, uniqueHouseholds } from '../../audit/audit.service.ts
 import type { DB } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
-import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
+import { CountAnswer, PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
 import {
   ChangeRequestFilter,
@@ -175,6 +175,23 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         fields: ['rejected'],
       });
       return rejected;
+    },
+  );
+
+  app.get(
+    '/api/change-requests/count',
+    {
+      config: { access: { action: 'change_requests.submit' } },
+      schema: {
+        tags: TAGS,
+        summary: 'How many change requests the list would show (same filters, same areas)',
+        querystring: ChangeRequestFilter,
+        response: { 200: CountAnswer },
+      },
+    },
+    async (request) => {
+      const scope = await scopeFor(request, db, 'change_requests.submit');
+      return { total: await changeRequests.countChangeRequests(db, request.query, scope) };
     },
   );
 

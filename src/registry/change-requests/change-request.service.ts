@@ -141,6 +141,11 @@ export async function findChangeRequest(db: Kysely<DB>, id: string): Promise<Cha
   return (await repository.findChangeRequest(db, id))?.view;
 }
 
+/** How many change requests match, within the same scope as the list (a worklist's count). */
+export function countChangeRequests(db: Kysely<DB>, filter: ChangeRequestFilter, scope: Scope): Promise<number> {
+  return repository.countChangeRequests(db, filter, scope);
+}
+
 export async function listChangeRequests(
   db: Kysely<DB>,
   filter: ChangeRequestFilter,

@@ -37,34 +37,49 @@ export async function insertCandidates(db: Kysely<DB>): Promise<number> {
   return Number(result.rows[0]?.n ?? 0);
 }
 
+export interface CandidateFilters {
+  status?: DuplicateStatus | undefined;
+  mahallaCode?: string | undefined;
+}
+
+/** Pairs with a person in `scope` matching the filters: the one WHERE clause of the queue and its count. */
+function scopedCandidates(db: Kysely<DB>, filters: CandidateFilters, scope: Scope) {
+  let q = db
+    .selectFrom('duplicate_candidate as d')
+    .where((eb) => eb.or([personIdInScope(scope, 'd.person_a'), personIdInScope(scope, 'd.person_b')]));
+  if (filters.status) q = q.where('d.status', '=', filters.status);
+  if (filters.mahallaCode) {
+    const code = filters.mahallaCode;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('membership as m')
+          .innerJoin('household as h', 'h.id', 'm.household_id')
+          .select(sql`1`.as('one'))
+          .whereRef('m.person_id', '=', 'd.person_a')
+          .where('m.valid_to', 'is', null)
+          .where('h.mahalla_code', '=', code),
+      ),
+    );
+  }
+  return q;
+}
+
+export async function countCandidates(db: Kysely<DB>, filters: CandidateFilters, scope: Scope) {
+  const count = await scopedCandidates(db, filters, scope)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(count.n);
+}
+
 export async function listCandidates(
   db: Kysely<DB>,
-  filters: { status?: DuplicateStatus | undefined; mahallaCode?: string | undefined },
+  filters: CandidateFilters,
   limit: number,
   offset: number,
   scope: Scope,
 ) {
-  const base = () => {
-    let q = db
-      .selectFrom('duplicate_candidate as d')
-      .where((eb) => eb.or([personIdInScope(scope, 'd.person_a'), personIdInScope(scope, 'd.person_b')]));
-    if (filters.status) q = q.where('d.status', '=', filters.status);
-    if (filters.mahallaCode) {
-      const code = filters.mahallaCode;
-      q = q.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('membership as m')
-            .innerJoin('household as h', 'h.id', 'm.household_id')
-            .select(sql`1`.as('one'))
-            .whereRef('m.person_id', '=', 'd.person_a')
-            .where('m.valid_to', 'is', null)
-            .where('h.mahalla_code', '=', code),
-        ),
-      );
-    }
-    return q;
-  };
-  const [rows, count] = await Promise.all([
+  const base = () => scopedCandidates(db, filters, scope);
+  const [rows, total] = await Promise.all([
     base()
       .innerJoin('person as a', 'a.id', 'd.person_a')
       .innerJoin('person as b', 'b.id', 'd.person_b')
@@ -97,11 +112,9 @@ export async function listCandidates(
       .limit(limit)
       .offset(offset)
       .execute(),
-    base()
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow(),
+    countCandidates(db, filters, scope),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total };
 }
 
 export async function findCandidatePersons(db: Kysely<DB>, id: number) {

@@ -4,10 +4,11 @@ import { findGoverningHouseholdOfPerson } from '../../access/access.service.ts';
 import { auditFromRequest } from '../../audit/audit.service.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
-import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
+import { CountAnswer, PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
 import { today } from '../households/household.service.ts';
 import {
+  countCandidates,
   DUPLICATE_SCAN_JOB,
   getCandidatePersons,
   listCandidates,
@@ -36,8 +37,33 @@ const Candidate = z.object({
   personB: Side,
 });
 
+const QueueFilter = z.object({
+  status: z.enum(['pending', 'duplicate', 'distinct']).default('pending'),
+  mahallaCode: z
+    .string()
+    .regex(/^[0-9]{10}$/)
+    .optional(),
+});
+
 export const duplicateRoutes: HttpPlugin = (app, { database, jobs }) => {
   const { db } = database;
+  app.get(
+    '/api/duplicates/count',
+    {
+      config: { access: { action: 'duplicates.review' } },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'How many pairs the review queue would show (same filters, same areas)',
+        querystring: QueueFilter,
+        response: { 200: CountAnswer },
+      },
+    },
+    async (request) => {
+      const scope = await scopeFor(request, db, 'duplicates.review');
+      return { total: await countCandidates(db, request.query, scope) };
+    },
+  );
+
   app.get(
     '/api/duplicates',
     {
@@ -45,13 +71,7 @@ export const duplicateRoutes: HttpPlugin = (app, { database, jobs }) => {
       schema: {
         tags: ['duplicates'],
         summary: 'The duplicate review queue (pairs with a person in your areas)',
-        querystring: PageQuery.extend({
-          status: z.enum(['pending', 'duplicate', 'distinct']).default('pending'),
-          mahallaCode: z
-            .string()
-            .regex(/^[0-9]{10}$/)
-            .optional(),
-        }),
+        querystring: PageQuery.extend(QueueFilter.shape),
         response: { 200: pageOf(Candidate) },
       },
     },

@@ -11,6 +11,11 @@ export async function scanDuplicates(db: Kysely<DB>): Promise<{ newCandidates: n
   return { newCandidates: await repository.insertCandidates(db) };
 }
 
+/** How many pairs the queue would show (same filters, same scope). */
+export function countCandidates(db: Kysely<DB>, filters: repository.CandidateFilters, scope: Scope) {
+  return repository.countCandidates(db, filters, scope);
+}
+
 export async function listCandidates(
   db: Kysely<DB>,
   filters: { status?: DuplicateStatus | undefined; mahallaCode?: string | undefined },

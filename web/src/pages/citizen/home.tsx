@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { PageTitle } from '../../ds/index.tsx';
 import { CitizenOnly } from '../guard.tsx';
+import { NextSteps } from './next-steps.tsx';
 
 export interface Me {
   personId: string;
@@ -27,9 +28,11 @@ function Home() {
     'citizen',
     'decisions',
     'documents',
+    'home',
   ]);
   const me = useMe();
   const name = me.data ? `${me.data.firstName} ${me.data.lastName}` : '';
+  // Everything the portal offers, below what waits: one line each, the hint as the link's description.
   const links = [
     ['/citizen/household', 'citizen.household', 'citizen.householdHint'],
     ['/citizen/benefits', 'citizen.benefits', 'citizen.benefitsHint'],
@@ -45,15 +48,17 @@ function Home() {
   return (
     <>
       <PageTitle>{t('citizen.homeTitle', { name })}</PageTitle>
-      <p className="lead">{t('citizen.homeLead')}</p>
-      <ul className="task-list">
-        {links.map(([to, label, hint]) => (
-          <li key={to}>
-            <Link to={to}>{t(label)}</Link>
-            <p className="hint">{t(hint)}</p>
-          </li>
-        ))}
-      </ul>
+      <NextSteps />
+      <section aria-labelledby="everything-else">
+        <h2 id="everything-else">{t('home.everythingElse')}</h2>
+        <ul className="compact-list">
+          {links.map(([to, label, hint]) => (
+            <li key={to}>
+              <Link to={to}>{t(label)}</Link> <span className="hint">{t(hint)}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
     </>
   );
 }

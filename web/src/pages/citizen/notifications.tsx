@@ -1,9 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, Tag } from '../../ds/index.tsx';
 import { formatDateTime } from '../../format.ts';
 import { CitizenOnly } from '../guard.tsx';
+import { UNREAD_MESSAGES_KEY } from './next-steps.tsx';
 
 interface Notification {
   id: string;
@@ -19,6 +21,20 @@ function NotificationsPage() {
     queryKey: ['notifications'],
     queryFn: () => api('/api/me/notifications?pageSize=50'),
   });
+  const client = useQueryClient();
+  // Opening the page is reading the messages shown: they are marked read (the home's count goes down),
+  // while this view keeps its "new" marks until the page is opened again.
+  const unreadIds = list.data?.items.filter((n) => !n.readAt).map((n) => n.id) ?? [];
+  const unreadKey = unreadIds.join(',');
+  useEffect(() => {
+    if (!unreadKey) return;
+    const ids = unreadKey.split(',');
+    Promise.all(ids.map((id) => api(`/api/me/notifications/${id}/read`, { method: 'POST' }))).then(
+      () => client.invalidateQueries({ queryKey: UNREAD_MESSAGES_KEY }),
+      // Not marked this time: they stay new on the home, and are marked when the page is opened again.
+      () => undefined,
+    );
+  }, [unreadKey, client]);
   return (
     <>
       <BackLink to="/citizen" />

@@ -5,6 +5,7 @@ import { type Actor, api } from '../../api.ts';
 import { PageTitle } from '../../ds/index.tsx';
 import { formatNumber } from '../../format.ts';
 import { StaffOnly } from './guard.tsx';
+import { Worklists } from './worklists.tsx';
 
 /** Whether one of the actor's grants has one of the roles (the server checks again). */
 export function hasRole(actor: Actor, roles: string[]): boolean {
@@ -12,19 +13,13 @@ export function hasRole(actor: Actor, roles: string[]): boolean {
 }
 
 function Home({ actor }: { actor: Actor }) {
-  const { t } = useTranslation(['admin', 'audit', 'duplicates', 'outbox', 'staff']);
+  const { t } = useTranslation(['admin', 'audit', 'home', 'staff']);
   const summary = useQuery<{ households: number; persons: number; mahallas: number }>({
     queryKey: ['registry-summary'],
     queryFn: () => api('/api/registry/summary'),
   });
-  const links = [
-    ['/staff/overrides', 'staff.overrides'] as const,
-    ['/staff/worklists/change-requests', 'staff.changeRequests'] as const,
-    ['/staff/worklists/applications', 'staff.applications'] as const,
-    ['/staff/worklists/appeals', 'staff.appeals'] as const,
-    ...(hasRole(actor, ['district_officer', 'regional_admin'])
-      ? ([['/staff/duplicates', 'duplicates.link']] as const)
-      : []),
+  // Tools without a worklist. The worklists above decide their own visibility by the server's answer.
+  const tools = [
     ...(hasRole(actor, ['auditor', 'regional_admin']) ? ([['/staff/audit', 'audit.link']] as const) : []),
     // Administration: regional administrators only.
     ...(hasRole(actor, ['regional_admin'])
@@ -32,7 +27,6 @@ function Home({ actor }: { actor: Actor }) {
           ['/staff/accounts', 'admin.accountsLink'],
           ['/staff/clients', 'admin.clientsLink'],
           ['/staff/admin-requests', 'admin.requestsLink'],
-          ['/staff/dead-letters', 'outbox.link'],
         ] as const)
       : []),
   ];
@@ -54,13 +48,19 @@ function Home({ actor }: { actor: Actor }) {
         </Link>
       </p>
       <h2>{t('staff.worklists')}</h2>
-      <ul className="task-list">
-        {links.map(([to, label]) => (
-          <li key={to}>
-            <Link to={to}>{t(label)}</Link>
-          </li>
-        ))}
-      </ul>
+      <Worklists />
+      {tools.length > 0 ? (
+        <>
+          <h2>{t('home.otherTools')}</h2>
+          <ul className="compact-list">
+            {tools.map(([to, label]) => (
+              <li key={to}>
+                <Link to={to}>{t(label)}</Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </>
   );
 }

@@ -27,8 +27,13 @@ const LISTS = {
     url: '/api/change-requests?status=pending&pageSize=50',
     status: 'changeStatus',
   },
-  applications: { title: 'staff.applications', url: '/api/applications?pageSize=50', status: 'appStatus' },
-  appeals: { title: 'staff.appeals', url: '/api/appeals?pageSize=50', status: 'appeals' },
+  // Open ones only, as the home counts them: a worklist holds what still needs a step.
+  applications: {
+    title: 'staff.applications',
+    url: '/api/applications?open=true&pageSize=50',
+    status: 'appStatus',
+  },
+  appeals: { title: 'staff.appeals', url: '/api/appeals?open=true&pageSize=50', status: 'appeals' },
 } as const satisfies Record<string, { title: string; url: string; status: CodeGroup | 'appeals' }>;
 
 function WorklistPage() {
