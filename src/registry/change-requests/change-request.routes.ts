@@ -22,6 +22,8 @@ import {
   SubmitChangeRequest,
 } from './change-request.schemas.ts';
 import * as changeRequests from './change-request.service.ts';
+import { ContestFact } from './fact-contest.schemas.ts';
+import { submitFactContest } from './fact-contest.service.ts';
 
 const TAGS = ['change-requests'];
 const IdParams = z.object({ id: z.uuid() });
@@ -115,6 +117,44 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
           subjectHouseholdIds: subjects,
           subjectPersonIds: stored.personId ? [stored.personId] : [],
           fields: [stored.type],
+        });
+      }
+      return reply.status(created ? 201 : 200).send(stored);
+    },
+  );
+
+  app.post(
+    '/api/change-requests/fact-contests',
+    {
+      config: { access: { action: 'change_requests.submit' } },
+      schema: {
+        tags: TAGS,
+        summary: 'Report a mistake in a fact shown (income, vehicle, dwelling, employment, ...)',
+        description:
+          "Stored as a pending change request of type contest_fact in the worklist of the household's " +
+          'district, with the agency the fact comes from. A citizen contests facts of their own household ' +
+          'only (403 otherwise). An unknown fact is 422 FACT_UNKNOWN; a member not in the household 422 ' +
+          'PERSON_NOT_MEMBER; a decision or document not of the household 404. A retry with the same id ' +
+          'and content returns the stored request (200); the same id with other content is 409.',
+        body: ContestFact,
+        response: { 200: ChangeRequestView, 201: ChangeRequestView },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      // The household named in the body is authorised before anything is read or written for it; by the
+      // household alone (a citizen's own person id must not open another family's household), the member
+      // is then checked to belong to it by the service.
+      await authorizeHousehold(request, db, 'change_requests.submit', body.householdId);
+      const { request: stored, created } = await submitFactContest(db, body, actorOf(request));
+      if (created) {
+        await auditFromRequest(db, request, {
+          action: 'create',
+          resourceType: 'change_request',
+          resourceId: stored.id,
+          subjectHouseholdIds: [body.householdId],
+          subjectPersonIds: stored.personId ? [stored.personId] : [],
+          fields: [stored.type, stored.contest?.fact ?? ''],
         });
       }
       return reply.status(created ? 201 : 200).send(stored);
