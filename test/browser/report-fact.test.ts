@@ -25,6 +25,7 @@ describe.skipIf(!chromiumPath)('report a mistake in a fact that decided', () => 
   let browser: Browser;
   let decisionId = 0;
   let citizenCookie = '';
+  let citizenId = '';
   let officerCookie = '';
 
   beforeAll(async () => {
@@ -68,6 +69,7 @@ describe.skipIf(!chromiumPath)('report a mistake in a fact that decided', () => 
       .select('district_code')
       .where('id', '=', householdId)
       .executeTakeFirstOrThrow();
+    citizenId = member.person_id;
     citizenCookie = (await signInCitizen(db, config, member.person_id)).headers.cookie ?? '';
     officerCookie =
       (
@@ -100,6 +102,12 @@ describe.skipIf(!chromiumPath)('report a mistake in a fact that decided', () => 
 
   it('a citizen follows the fix link of an explanation, contests the income and sees the done page', async () => {
     for (const language of ['uz-Latn', 'ru'] as const) {
+      // The account's language wins over the browser's at sign-in: the family reads this one.
+      await server.running.ctx.database.db
+        .updateTable('person')
+        .set({ preferred_language: language })
+        .where('id', '=', citizenId)
+        .execute();
       const page = await open(citizenCookie, language);
       await page.goto(`${server.baseUrl}/citizen/decisions/${decisionId}`);
       await page.getByTestId('summary-fix').waitFor();
