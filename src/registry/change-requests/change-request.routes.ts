@@ -2,13 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import {
+  actorIn,
   authorizeHousehold,
   authorizeMahalla,
   authorizePersonJoining,
   scopeFor,
 } from '../../access/access.plugin.ts';
 import { findGoverningHouseholdOfPerson } from '../../access/access.service.ts';
-import type { Action } from '../../access/policies.ts';
+import { type Action, mayEver } from '../../access/policies.ts';
 import { auditFromRequest, uniqueHouseholds } from '../../audit/audit.service.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -26,6 +27,15 @@ import { ContestFact } from './fact-contest.schemas.ts';
 import { submitFactContest } from './fact-contest.service.ts';
 
 const TAGS = ['change-requests'];
+
+/**
+ * A contested disability is health data: its comment and the value shown stay with those who may read
+ * health data (the family itself, the medical commission's roles); the officer forwarding it sees the rest.
+ */
+function present(request: FastifyRequest, view: ChangeRequestView): ChangeRequestView {
+  if (view.contest?.fact !== 'disability' || mayEver(actorIn(request), 'health.read')) return view;
+  return { ...view, payload: {}, contest: { ...view.contest, comment: null, shownValue: null } };
+}
 const IdParams = z.object({ id: z.uuid() });
 
 /**
@@ -183,7 +193,7 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         subjectHouseholdIds: subjects,
         fields: ['applied', applied.type],
       });
-      return applied;
+      return present(request, applied);
     },
   );
 
@@ -214,7 +224,7 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         subjectHouseholdIds: subjects,
         fields: ['rejected'],
       });
-      return rejected;
+      return present(request, rejected);
     },
   );
 
@@ -244,7 +254,7 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         subjectPersonIds: stored.personId ? [stored.personId] : [],
         fields: [stored.type],
       });
-      return stored;
+      return present(request, stored);
     },
   );
 
@@ -269,7 +279,7 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         subjectHouseholdIds: uniqueHouseholds(result.items),
         fields: ['list'],
       });
-      return result;
+      return { ...result, items: result.items.map((item) => present(request, item)) };
     },
   );
 };

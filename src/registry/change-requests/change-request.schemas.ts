@@ -15,7 +15,10 @@ export { Relationship };
 export const FactContestView = z.object({
   fact: z.enum(REPORT_FACTS),
   sourceAgency: z.enum(FACT_AGENCIES).describe('The agency the contested fact comes from'),
-  comment: z.string(),
+  comment: z
+    .string()
+    .nullable()
+    .describe("The family's words; null for a disability contest read by a role without health access"),
   memberPersonId: z.uuid().nullable().describe('The member the fact is about, for a personal fact'),
   shownValue: z.string().nullable().describe('The value as the citizen saw it'),
   decisionId: z.number().int().nullable().describe('The decision whose explanation led here'),

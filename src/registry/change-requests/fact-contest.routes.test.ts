@@ -309,3 +309,36 @@ describe("the contest in the district's worklist, decided by an officer", () => 
     expect(mine.json().items.map((r: { id: string }) => r.id)).toContain(body.id);
   });
 });
+
+describe('a contested disability is health data', () => {
+  it("keeps the family's words from the officer without health access, not from the family", async () => {
+    const body = {
+      id: randomUUID(),
+      householdId: family.id,
+      fact: 'disability',
+      personId: family.headId,
+      shownValue: 'Group II',
+      comment: 'My group was changed to III at the last review.',
+    };
+    const created = await contest(body);
+    expect(created.statusCode).toBe(201);
+    expect(created.json().contest).toMatchObject({ sourceAgency: 'medical', comment: body.comment });
+    const headers = await officer('officer-health', district);
+    const read = await t.app.inject({ method: 'GET', url: `/api/change-requests/${body.id}`, headers });
+    expect(read.statusCode).toBe(200);
+    expect(read.json().contest).toMatchObject({ fact: 'disability', sourceAgency: 'medical', comment: null });
+    expect(read.body).not.toContain('group was changed');
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: '/api/change-requests?type=contest_fact&pageSize=100',
+      headers,
+    });
+    expect(listed.body).not.toContain('group was changed');
+    const own = await t.app.inject({
+      method: 'GET',
+      url: `/api/change-requests/${body.id}`,
+      headers: citizen,
+    });
+    expect(own.json().contest.comment).toBe(body.comment);
+  });
+});

@@ -42,7 +42,8 @@ export interface ChangeRequestView {
   contest: {
     fact: string;
     sourceAgency: string;
-    comment: string;
+    /** Null for a contested disability read by staff without health access. */
+    comment: string | null;
     memberPersonId: string | null;
     shownValue: string | null;
     decisionId: number | null;

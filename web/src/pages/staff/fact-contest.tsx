@@ -97,7 +97,10 @@ function FactContestPage() {
             value: c.memberPersonId ? (member ? memberName(member) : '—') : t('contest.wholeFamily'),
           },
           { key: t('contest.shown'), value: c.shownValue ?? '—' },
-          { key: t('contest.comment'), value: <span data-testid="contest-comment">{c.comment}</span> },
+          {
+            key: t('contest.comment'),
+            value: <span data-testid="contest-comment">{c.comment ?? t('contest.withheld')}</span>,
+          },
           {
             key: t('contest.documents'),
             value: c.documentIds.length > 0 ? String(c.documentIds.length) : t('contest.documentsNone'),

@@ -20,7 +20,7 @@ interface Row {
   dueOn?: string;
   overdue?: boolean;
   /** A reported mistake (change requests of type contest_fact): its fact, agency and the family's words. */
-  contest?: { fact: string; sourceAgency: string; comment: string } | null;
+  contest?: { fact: string; sourceAgency: string; comment: string | null } | null;
 }
 
 const LISTS = {
@@ -97,7 +97,7 @@ function WorklistPage() {
                           <Link to={`/staff/change-requests/${r.id}`}>
                             {`${codeLabel('fact', r.contest.fact)} · ${codeLabel('source', r.contest.sourceAgency)}`}
                           </Link>
-                          <p className="contest-comment">{r.contest.comment}</p>
+                          {r.contest.comment ? <p className="contest-comment">{r.contest.comment}</p> : null}
                         </>
                       ) : (
                         '—'
