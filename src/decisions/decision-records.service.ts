@@ -8,6 +8,7 @@ export {
   createRun,
   type DecisionRecord,
   findDecision,
+  findDecisionHousehold,
   findEntitlements,
   finishRun,
   householdExists,

@@ -112,3 +112,26 @@ export async function applicationHouseholdOf(
     .executeTakeFirst();
   return row?.household_id;
 }
+
+/**
+ * Links documents to a change request (a contested fact's evidence). Only documents of the household
+ * that are not yet linked elsewhere are taken; the number linked is returned.
+ */
+export async function linkToChangeRequest(
+  db: Kysely<DB>,
+  ids: readonly string[],
+  householdId: string,
+  changeRequestId: string,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('document')
+    .set({ change_request_id: changeRequestId })
+    .where('id', 'in', [...ids])
+    .where('household_id', '=', householdId)
+    .where((eb) =>
+      eb.or([eb('change_request_id', 'is', null), eb('change_request_id', '=', changeRequestId)]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -109,3 +109,19 @@ export async function documentContent(db: Kysely<DB>, id: string): Promise<Uint8
 
 export type DocumentView = repo.DocumentRecord;
 export const listHouseholdDocuments = repo.listDocuments;
+
+/**
+ * Attaches the family's uploaded documents to a change request, in the caller's transaction. A document
+ * of another household, an unknown one or one already supporting another request is 404 DOCUMENT_NOT_FOUND
+ * alike, so the answer never tells whether another family's document exists.
+ */
+export async function attachToChangeRequest(
+  db: Kysely<DB>,
+  documentIds: readonly string[],
+  householdId: string,
+  changeRequestId: string,
+): Promise<void> {
+  const unique = [...new Set(documentIds)];
+  const linked = await repo.linkToChangeRequest(db, unique, householdId, changeRequestId);
+  if (linked !== unique.length) throw new DomainError('DOCUMENT_NOT_FOUND', {});
+}

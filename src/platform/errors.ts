@@ -38,6 +38,7 @@ export const ERROR_CATALOGUE = {
   DOCUMENT_TYPE_NOT_ALLOWED: { status: 400 },
   DOCUMENT_NOT_FOUND: { status: 404 },
   DOCUMENT_ID_REUSED: { status: 409 },
+  FACT_UNKNOWN: { status: 422 },
   PAYLOAD_TOO_LARGE: { status: 413 },
   RATE_LIMITED: { status: 429 },
   CONFLICT: { status: 409 },

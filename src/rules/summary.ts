@@ -1,6 +1,7 @@
 import { translate } from '../i18n/index.ts';
 import type { ProgrammeDescription } from '../programs/description.ts';
 import { formatMonthFrom, formatNumber, formatSoum } from '../shared/format.ts';
+import type { ReportFact } from '../shared/report-facts.ts';
 import type { Trace, TraceVariable } from './explain.ts';
 import { INPUT_LABELS, PHRASES, type TraceLanguage, yearsText } from './messages.ts';
 import type { AnyVariable } from './variables.ts';
@@ -22,16 +23,8 @@ import type { AnyVariable } from './variables.ts';
  *   first.
  */
 
-/** What a citizen may ask to be checked (the report form's `fact`; point 8 of issue 12 routes it). */
-export type ReportFact =
-  | 'income'
-  | 'vehicle'
-  | 'deposits'
-  | 'dwelling'
-  | 'employment'
-  | 'disability'
-  | 'membership'
-  | 'hardship';
+/** What a citizen may ask to be checked: the report form's `fact` (src/shared/report-facts.ts, one list). */
+export type { ReportFact };
 
 /** The agency a data column comes from ('registry': the Social Registry itself). */
 export type FactSource =

@@ -233,6 +233,47 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
       },
     }),
   },
+  // Report a mistake in a fact (issue 12, point 8): the household in the body is the resource.
+  'POST /api/change-requests/fact-contests': {
+    expect: '-III---I-- -------',
+    request: (t) => ({
+      url: '/api/change-requests/fact-contests',
+      payload: {
+        id: id(),
+        householdId: t.householdId,
+        fact: 'income',
+        personId: t.headId,
+        comment: 'Matrix: this income is not ours',
+      },
+    }),
+  },
+  // The caller's own person with the case's household: judged by the household alone.
+  'POST /api/change-requests/fact-contests #own person, case household': {
+    expect: '-III---I-- -------',
+    request: (t) => ({
+      url: '/api/change-requests/fact-contests',
+      payload: {
+        id: id(),
+        householdId: t.householdId,
+        fact: 'vehicle',
+        personId: t.world.inside.headId,
+        comment: 'Matrix: we have no car',
+      },
+    }),
+  },
+  // A retry with another area's request id: 409, without anything of that request.
+  'POST /api/change-requests/fact-contests #existing id': {
+    expect: '-AAA---A-- -------',
+    request: (t) => ({
+      url: '/api/change-requests/fact-contests',
+      payload: {
+        id: t.changeRequestId,
+        householdId: t.world.inside.householdId,
+        fact: 'income',
+        comment: 'Matrix: retry',
+      },
+    }),
+  },
   'GET /api/change-requests': { expect: '-AAA---A-- -------', request: get('/api/change-requests') },
   'GET /api/change-requests/count': {
     expect: '-AAA---A-- -------',

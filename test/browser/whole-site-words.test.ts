@@ -262,6 +262,7 @@ describe.skipIf(!chromiumPath)('every page in people’s words, in the four lang
           ['citizen-documents', '/citizen/documents'],
           ['citizen-appeals', '/citizen/appeals'],
           ['citizen-cases', '/citizen/cases'],
+          ['citizen-report-fact', '/citizen/household/report?fact=income'],
         ],
       },
     ];

@@ -13,6 +13,7 @@ import type casesMessages from './i18n/cases/en.json';
 import type citizenMessages from './i18n/citizen/en.json';
 import type codesMessages from './i18n/codes/en.json';
 import type commonMessages from './i18n/common/en.json';
+import type contestMessages from './i18n/contest/en.json';
 import type decisionsMessages from './i18n/decisions/en.json';
 import type documentsMessages from './i18n/documents/en.json';
 import type duplicatesMessages from './i18n/duplicates/en.json';
@@ -49,6 +50,7 @@ declare module 'i18next' {
       citizen: typeof citizenMessages;
       codes: typeof codesMessages;
       common: typeof commonMessages;
+      contest: typeof contestMessages;
       decisions: typeof decisionsMessages;
       documents: typeof documentsMessages;
       duplicates: typeof duplicatesMessages;
@@ -85,6 +87,7 @@ export const WEB_NAMESPACES = [
   'citizen',
   'codes',
   'common',
+  'contest',
   'decisions',
   'documents',
   'duplicates',

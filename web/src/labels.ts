@@ -12,6 +12,7 @@ export type CodeGroup =
   | 'overrideStatus'
   | 'changeStatus'
   | 'changeType'
+  | 'fact'
   | 'dupStatus'
   | 'purpose'
   | 'action'

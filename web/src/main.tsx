@@ -14,6 +14,7 @@ const CitizenHome = lazy(() => import('./pages/citizen/home.tsx'));
 const Household = lazy(() => import('./pages/citizen/household.tsx'));
 const Report = lazy(() => import('./pages/citizen/report.tsx'));
 const ReportDone = lazy(() => import('./pages/citizen/report-done.tsx'));
+const ReportFact = lazy(() => import('./pages/citizen/report-fact.tsx'));
 const Offers = lazy(() => import('./pages/citizen/offers.tsx'));
 const Offer = lazy(() => import('./pages/citizen/offer.tsx'));
 const Notifications = lazy(() => import('./pages/citizen/notifications.tsx'));
@@ -30,6 +31,7 @@ const AppealDone = lazy(() => import('./pages/citizen/appeal-done.tsx'));
 const Cases = lazy(() => import('./pages/citizen/cases.tsx'));
 const StaffHome = lazy(() => import('./pages/staff/home.tsx'));
 const Worklist = lazy(() => import('./pages/staff/worklist.tsx'));
+const FactContest = lazy(() => import('./pages/staff/fact-contest.tsx'));
 const Overrides = lazy(() => import('./pages/staff/overrides.tsx'));
 const Search = lazy(() => import('./pages/staff/search.tsx'));
 const Record = lazy(() => import('./pages/staff/record.tsx'));
@@ -66,6 +68,7 @@ function render(root: HTMLElement): void {
               <Route path="/" element={<Start />} />
               <Route path="/citizen" element={<CitizenHome />} />
               <Route path="/citizen/household" element={<Household />} />
+              <Route path="/citizen/household/report" element={<ReportFact />} />
               <Route path="/citizen/household/report/:personId" element={<Report />} />
               <Route path="/citizen/household/report-sent/:id" element={<ReportDone />} />
               <Route path="/citizen/benefits" element={<Offers />} />
@@ -85,6 +88,7 @@ function render(root: HTMLElement): void {
               <Route path="/staff" element={<StaffHome />} />
               <Route path="/staff/overrides" element={<Overrides />} />
               <Route path="/staff/worklists/:list" element={<Worklist />} />
+              <Route path="/staff/change-requests/:id" element={<FactContest />} />
               <Route path="/staff/households" element={<Search />} />
               <Route path="/staff/households/:id" element={<Record />} />
               <Route path="/staff/households/:id/override" element={<ProposeOverride />} />

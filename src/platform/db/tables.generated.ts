@@ -167,10 +167,13 @@ export interface BankDeposit {
 }
 
 export interface ChangeRequest {
+  comment: string | null;
   decided_at: Timestamp | null;
   decided_by: string | null;
+  decision_id: number | null;
   decision_note: string | null;
   effective_date: string;
+  fact: "income" | "vehicle" | "deposits" | "dwelling" | "employment" | "disability" | "membership" | "hardship" | null;
   household_id: string | null;
   id: string;
   payload: JsonText;
@@ -178,10 +181,11 @@ export interface ChangeRequest {
   person_id: string | null;
   result: JsonText | null;
   source: string;
-  status: Generated<"pending" | "applied" | "rejected">;
+  source_agency: "tax" | "pension_fund" | "cadastre" | "vehicles" | "civil_registry" | "banks" | "medical" | "mahalla" | "social_worker" | null;
+  status: Generated<"pending" | "applied" | "rejected" | "verifying" | "accepted">;
   submitted_at: Generated<Timestamp>;
   submitted_by: string;
-  type: "add_member" | "remove_member" | "change_head" | "split_household" | "merge_households" | "correct_personal_data";
+  type: "add_member" | "remove_member" | "change_head" | "split_household" | "merge_households" | "correct_personal_data" | "contest_fact";
 }
 
 export interface Consent {
@@ -334,6 +338,7 @@ export interface District {
 
 export interface Document {
   application_id: string | null;
+  change_request_id: string | null;
   content: Uint8Array;
   content_type: "application/pdf" | "image/jpeg" | "image/png";
   filename: string;

@@ -10,6 +10,7 @@ import {
   type ChangeRequestType,
   type ChangeRequestView,
   ChangeResult,
+  type FactContestView,
   type HouseholdMemberOn,
 } from './change-request.schemas.ts';
 
@@ -418,8 +419,25 @@ function toView(row: {
   decided_at: Date | string | null;
   decision_note: string | null;
   result: unknown;
+  fact: FactContestView['fact'] | null;
+  source_agency: FactContestView['sourceAgency'] | null;
+  comment: string | null;
+  decision_id: number | string | null;
 }): ChangeRequestView {
   const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
+  const fields = payload as Record<string, unknown>;
+  const contest: FactContestView | null =
+    row.type === 'contest_fact' && row.fact && row.source_agency && row.comment !== null
+      ? {
+          fact: row.fact,
+          sourceAgency: row.source_agency,
+          comment: row.comment,
+          memberPersonId: typeof fields.personId === 'string' ? fields.personId : null,
+          shownValue: typeof fields.shownValue === 'string' ? fields.shownValue : null,
+          decisionId: row.decision_id === null ? null : Number(row.decision_id),
+          documentIds: Array.isArray(fields.documentIds) ? fields.documentIds.map(String) : [],
+        }
+      : null;
   const result = typeof row.result === 'string' ? JSON.parse(row.result) : row.result;
   return {
     id: row.id,
@@ -436,6 +454,7 @@ function toView(row: {
     decidedAt: row.decided_at === null ? null : new Date(row.decided_at).toISOString(),
     decisionNote: row.decision_note,
     result: result === null || result === undefined ? null : ChangeResult.parse(result),
+    contest,
   };
 }
 
@@ -460,6 +479,10 @@ const changeRequestColumns = [
   'decided_at',
   'decision_note',
   'result',
+  'fact',
+  'source_agency',
+  'comment',
+  'decision_id',
 ] as const;
 
 export async function findChangeRequest(
@@ -489,6 +512,13 @@ export interface NewChangeRequest {
   source: string;
   decidedBy: string | null;
   result: ChangeResult | null;
+  /** Only for a contest of a fact (type contest_fact). */
+  contest?: {
+    fact: FactContestView['fact'];
+    sourceAgency: FactContestView['sourceAgency'];
+    comment: string;
+    decisionId: number | null;
+  };
 }
 
 /** Inserts unless the id is taken (a retry or a concurrent twin); undefined then, and the caller re-selects. */
@@ -512,6 +542,10 @@ export async function insertChangeRequest(
       decided_by: request.decidedBy,
       decided_at: request.decidedBy === null ? null : new Date(),
       result: request.result === null ? null : JSON.stringify(request.result),
+      fact: request.contest?.fact ?? null,
+      source_agency: request.contest?.sourceAgency ?? null,
+      comment: request.contest?.comment ?? null,
+      decision_id: request.contest?.decisionId ?? null,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .returning([...changeRequestColumns])
@@ -523,7 +557,7 @@ export async function decideChangeRequest(
   db: Kysely<DB>,
   id: string,
   decision: {
-    status: 'applied' | 'rejected';
+    status: 'applied' | 'rejected' | 'verifying' | 'accepted';
     decidedBy: string;
     note: string | null;
     result: ChangeResult | null;

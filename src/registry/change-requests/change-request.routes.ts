@@ -2,13 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import {
+  actorIn,
   authorizeHousehold,
   authorizeMahalla,
   authorizePersonJoining,
   scopeFor,
 } from '../../access/access.plugin.ts';
 import { findGoverningHouseholdOfPerson } from '../../access/access.service.ts';
-import type { Action } from '../../access/policies.ts';
+import { type Action, mayEver } from '../../access/policies.ts';
 import { auditFromRequest, uniqueHouseholds } from '../../audit/audit.service.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -22,8 +23,19 @@ import {
   SubmitChangeRequest,
 } from './change-request.schemas.ts';
 import * as changeRequests from './change-request.service.ts';
+import { ContestFact } from './fact-contest.schemas.ts';
+import { submitFactContest } from './fact-contest.service.ts';
 
 const TAGS = ['change-requests'];
+
+/**
+ * A contested disability is health data: its comment and the value shown stay with those who may read
+ * health data (the family itself, the medical commission's roles); the officer forwarding it sees the rest.
+ */
+function present(request: FastifyRequest, view: ChangeRequestView): ChangeRequestView {
+  if (view.contest?.fact !== 'disability' || mayEver(actorIn(request), 'health.read')) return view;
+  return { ...view, payload: {}, contest: { ...view.contest, comment: null, shownValue: null } };
+}
 const IdParams = z.object({ id: z.uuid() });
 
 /**
@@ -122,6 +134,44 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
   );
 
   app.post(
+    '/api/change-requests/fact-contests',
+    {
+      config: { access: { action: 'change_requests.submit' } },
+      schema: {
+        tags: TAGS,
+        summary: 'Report a mistake in a fact shown (income, vehicle, dwelling, employment, ...)',
+        description:
+          "Stored as a pending change request of type contest_fact in the worklist of the household's " +
+          'district, with the agency the fact comes from. A citizen contests facts of their own household ' +
+          'only (403 otherwise). An unknown fact is 422 FACT_UNKNOWN; a member not in the household 422 ' +
+          'PERSON_NOT_MEMBER; a decision or document not of the household 404. A retry with the same id ' +
+          'and content returns the stored request (200); the same id with other content is 409.',
+        body: ContestFact,
+        response: { 200: ChangeRequestView, 201: ChangeRequestView },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      // The household named in the body is authorised before anything is read or written for it; by the
+      // household alone (a citizen's own person id must not open another family's household), the member
+      // is then checked to belong to it by the service.
+      await authorizeHousehold(request, db, 'change_requests.submit', body.householdId);
+      const { request: stored, created } = await submitFactContest(db, body, actorOf(request));
+      if (created) {
+        await auditFromRequest(db, request, {
+          action: 'create',
+          resourceType: 'change_request',
+          resourceId: stored.id,
+          subjectHouseholdIds: [body.householdId],
+          subjectPersonIds: stored.personId ? [stored.personId] : [],
+          fields: [stored.type, stored.contest?.fact ?? ''],
+        });
+      }
+      return reply.status(created ? 201 : 200).send(stored);
+    },
+  );
+
+  app.post(
     '/api/change-requests/:id/apply',
     {
       config: { access: { action: 'change_requests.decide' } },
@@ -143,7 +193,7 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         subjectHouseholdIds: subjects,
         fields: ['applied', applied.type],
       });
-      return applied;
+      return present(request, applied);
     },
   );
 
@@ -174,7 +224,7 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         subjectHouseholdIds: subjects,
         fields: ['rejected'],
       });
-      return rejected;
+      return present(request, rejected);
     },
   );
 
@@ -221,7 +271,7 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         subjectPersonIds: stored.personId ? [stored.personId] : [],
         fields: [stored.type],
       });
-      return stored;
+      return present(request, stored);
     },
   );
 
@@ -246,7 +296,7 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         subjectHouseholdIds: uniqueHouseholds(result.items),
         fields: ['list'],
       });
-      return result;
+      return { ...result, items: result.items.map((item) => present(request, item)) };
     },
   );
 };

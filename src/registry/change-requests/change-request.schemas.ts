@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FACT_AGENCIES, REPORT_FACTS } from '../../shared/report-facts.ts';
 import {
   IsoDate,
   NewPersonInput,
@@ -9,6 +10,21 @@ import {
 } from '../persons/person.schemas.ts';
 
 export { Relationship };
+
+/** What a contest of a fact records besides the envelope of every change request. */
+export const FactContestView = z.object({
+  fact: z.enum(REPORT_FACTS),
+  sourceAgency: z.enum(FACT_AGENCIES).describe('The agency the contested fact comes from'),
+  comment: z
+    .string()
+    .nullable()
+    .describe("The family's words; null for a disability contest read by a role without health access"),
+  memberPersonId: z.uuid().nullable().describe('The member the fact is about, for a personal fact'),
+  shownValue: z.string().nullable().describe('The value as the citizen saw it'),
+  decisionId: z.number().int().nullable().describe('The decision whose explanation led here'),
+  documentIds: z.array(z.uuid()),
+});
+export type FactContestView = z.infer<typeof FactContestView>;
 
 export const MemberRelationship = Relationship.exclude(['head']).describe(
   "Relationship to the household's head",
@@ -117,6 +133,7 @@ export const CHANGE_REQUEST_TYPES = [
   'split_household',
   'merge_households',
   'correct_personal_data',
+  'contest_fact',
 ] as const;
 export const ChangeRequestType = z.enum(CHANGE_REQUEST_TYPES);
 export type ChangeRequestType = z.infer<typeof ChangeRequestType>;
@@ -191,7 +208,11 @@ export const ChangeResult = z.object({
 });
 export type ChangeResult = z.infer<typeof ChangeResult>;
 
-export const ChangeRequestStatus = z.enum(['pending', 'applied', 'rejected']);
+/**
+ * 'verifying': a contested fact sent to the agency that owns it; 'accepted': a contested fact the
+ * registry itself holds, to be corrected by the officer (src/registry/change-requests/fact-contest.*).
+ */
+export const ChangeRequestStatus = z.enum(['pending', 'applied', 'rejected', 'verifying', 'accepted']);
 export type ChangeRequestStatus = z.infer<typeof ChangeRequestStatus>;
 
 export const ChangeRequestView = z.object({
@@ -209,6 +230,7 @@ export const ChangeRequestView = z.object({
   decidedAt: z.iso.datetime().nullable(),
   decisionNote: z.string().nullable(),
   result: ChangeResult.nullable(),
+  contest: FactContestView.nullable().describe("A contested fact's details (type contest_fact), else null"),
 });
 export type ChangeRequestView = z.infer<typeof ChangeRequestView>;
 

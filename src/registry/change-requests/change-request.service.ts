@@ -14,6 +14,7 @@ import {
   SubmitChangeRequest,
   type SubmitChangeRequestInput,
 } from './change-request.schemas.ts';
+import { acceptedStatus } from './fact-contest.service.ts';
 
 /**
  * The change-request workflow: submit (validated, stored pending or applied at once), apply, reject.
@@ -93,6 +94,15 @@ export async function applyChangeRequest(
 ): Promise<ChangeRequestView> {
   return db.transaction().execute(async (trx) => {
     const stored = await pendingRequest(trx, id);
+    if (stored.view.type === 'contest_fact') {
+      // The agency's fact is not edited here: accepting records where the contest goes next.
+      return repository.decideChangeRequest(trx, id, {
+        status: acceptedStatus(stored.view),
+        decidedBy: actor,
+        note: null,
+        result: null,
+      });
+    }
     const payload = ChangeRequestPayload.parse({ ...stored.view.payload, type: stored.view.type });
     const applied = await applyChange({ trx, changeRequestId: id, source: stored.view.source }, payload);
     return repository.decideChangeRequest(trx, id, {

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { isReportFact, type ReportFact } from '../../../../src/shared/report-facts.ts';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle, Source, SummaryList } from '../../ds/index.tsx';
 import { formatDate, formatNumber, formatSoum, formatSoumPerMonth } from '../../format.ts';
@@ -8,7 +9,7 @@ import { dataKey } from '../../i18n.ts';
 import { codeLabel } from '../../labels.ts';
 import { CitizenOnly } from '../guard.tsx';
 import { useMe } from './home.tsx';
-import { type HouseholdView, memberName } from './types.ts';
+import { type ChangeRequestView, type HouseholdView, memberName } from './types.ts';
 
 export function useHousehold(id: string | null | undefined) {
   return useQuery<HouseholdView>({
@@ -18,8 +19,21 @@ export function useHousehold(id: string | null | undefined) {
   });
 }
 
+/** The "report a mistake" link of one fact group (and one member), to the form of issue 12, point 8. */
+function ReportLink({ fact, personId }: { fact: ReportFact; personId?: string }) {
+  const { t } = useTranslation(['report']);
+  const query = new URLSearchParams({ fact, ...(personId ? { person: personId } : {}) });
+  return (
+    <p className="report-link">
+      <Link to={`/citizen/household/report?${query}`}>
+        {t('report.linkFor', { fact: t(`report.facts.${fact}`) })}
+      </Link>
+    </p>
+  );
+}
+
 function HouseholdPage() {
-  const { t } = useTranslation(['citizen', 'common', 'household', 'codes']);
+  const { t } = useTranslation(['citizen', 'common', 'household', 'codes', 'report']);
   const me = useMe();
   const household = useHousehold(me.data?.householdId);
   if (me.isPending) return <Loading />;
@@ -49,6 +63,7 @@ function HouseholdPage() {
         ]}
       />
       <h2>{t('household.members')}</h2>
+      <ReportLink fact="membership" />
       {h.members.map((m) => (
         <section className="card" key={m.personId} aria-labelledby={`m-${m.personId}`}>
           <h3 id={`m-${m.personId}`}>{`${m.lastName} ${m.firstName} ${m.patronymic ?? ''}`.trim()}</h3>
@@ -78,10 +93,12 @@ function HouseholdPage() {
           <Link to={`/citizen/household/report/${m.personId}`}>
             {t('household.report', { name: memberName(m) })}
           </Link>
+          <ReportLink fact="employment" personId={m.personId} />
         </section>
       ))}
       <h2>{t('household.facts')}</h2>
       <h3>{t('household.incomes')}</h3>
+      <ReportLink fact="income" />
       {h.facts.incomes.length === 0 ? (
         <p>{t('common.none')}</p>
       ) : (
@@ -97,6 +114,7 @@ function HouseholdPage() {
         />
       )}
       <h3>{t('household.dwellings')}</h3>
+      <ReportLink fact="dwelling" />
       {h.facts.dwellings.length === 0 ? (
         <p>{t('common.none')}</p>
       ) : (
@@ -112,6 +130,7 @@ function HouseholdPage() {
         />
       )}
       <h3>{t('household.vehicles')}</h3>
+      <ReportLink fact="vehicle" />
       {h.facts.vehicles.length === 0 ? (
         <p>{t('common.none')}</p>
       ) : (
@@ -127,6 +146,7 @@ function HouseholdPage() {
         />
       )}
       <h3>{t('household.deposits')}</h3>
+      <ReportLink fact="deposits" />
       {h.facts.bankDeposits.length === 0 ? (
         <p>{t('common.none')}</p>
       ) : (
@@ -141,9 +161,60 @@ function HouseholdPage() {
           }))}
         />
       )}
+      <h3>{t('report.facts.disability')}</h3>
+      <ReportLink fact="disability" />
+      <MyReports household={h} />
     </>
   );
 }
+
+/** The family's reported mistakes and where each stands, with the officer's reason when not accepted. */
+function MyReports({ household }: { household: HouseholdView }) {
+  const { t } = useTranslation(['report', 'codes', 'common']);
+  const reports = useQuery<{ items: ChangeRequestView[] }>({
+    queryKey: ['my-reports', household.id],
+    queryFn: () => api(`/api/change-requests?householdId=${household.id}&type=contest_fact&pageSize=50`),
+  });
+  const items = reports.data?.items.filter((r) => r.contest) ?? [];
+  if (items.length === 0) return null;
+  return (
+    <section aria-labelledby="my-reports">
+      <h2 id="my-reports">{t('report.mine')}</h2>
+      <ul className="my-reports">
+        {items.map((r) => {
+          const agency = codeLabel('source', r.contest?.sourceAgency);
+          const fact = r.contest?.fact ?? '';
+          return (
+            <li key={r.id} data-testid="my-report">
+              <strong>{isReportFact(fact) ? t(`report.facts.${fact}`) : codeLabel('fact', fact)}</strong>
+              {' · '}
+              {formatDate(r.submittedAt)}
+              {' · '}
+              <span data-testid="my-report-status">
+                {r.status in STATUS_KEYS
+                  ? t(STATUS_KEYS[r.status], { agency })
+                  : codeLabel('changeStatus', r.status)}
+              </span>
+              {r.status === 'rejected' && r.decisionNote ? (
+                <p>
+                  {t('report.reason')}: <span data-testid="my-report-reason">{r.decisionNote}</span>
+                </p>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+const STATUS_KEYS = {
+  pending: 'report.status.pending',
+  verifying: 'report.status.verifying',
+  accepted: 'report.status.accepted',
+  rejected: 'report.status.rejected',
+  applied: 'report.status.applied',
+} as const;
 
 export default function Household() {
   return <CitizenOnly>{() => <HouseholdPage />}</CitizenOnly>;

@@ -1,26 +1,63 @@
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { Panel } from '../../ds/index.tsx';
-import { IfFound } from '../found.tsx';
+import { isReportFact } from '../../../../src/shared/report-facts.ts';
+import { api } from '../../api.ts';
+import { ErrorMessage, Loading, Panel } from '../../ds/index.tsx';
+import { formatDate } from '../../format.ts';
+import { codeLabel } from '../../labels.ts';
+import { isBadLink } from '../found.tsx';
 import { CitizenOnly } from '../guard.tsx';
+import NotFound from '../not-found.tsx';
+import type { ChangeRequestView } from './types.ts';
+
+/**
+ * The page after a report is sent: shown only for a report the family can read (a made-up link is the
+ * not-found page). A reported mistake in a fact names the fact and the agency it will be sent to.
+ */
+function ReportDoneBody({ id }: { id: string }) {
+  const { t } = useTranslation(['common', 'report', 'codes']);
+  const found = useQuery<ChangeRequestView>({
+    queryKey: ['found', `/api/change-requests/${id}`],
+    queryFn: () => api(`/api/change-requests/${encodeURIComponent(id)}`),
+    retry: false,
+  });
+  if (found.isPending) return <Loading />;
+  if (found.isError) return isBadLink(found.error) ? <NotFound /> : <ErrorMessage error={found.error} />;
+  const contest = found.data.contest;
+  if (contest) {
+    const fact = isReportFact(contest.fact)
+      ? t(`report.facts.${contest.fact}`)
+      : codeLabel('fact', contest.fact);
+    return (
+      <>
+        <Panel title={t('report.doneTitle')}>
+          <span data-testid="reported-fact">{fact}</span> · {formatDate(found.data.submittedAt)}
+        </Panel>
+        <p data-testid="done-text">
+          {t('report.factDoneText', { agency: codeLabel('source', contest.sourceAgency) })}
+        </p>
+        <p>
+          <Link to="/citizen/household">{t('report.doneBack')}</Link>
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <Panel title={t('report.doneTitle')}>
+        {t('common.reference')}
+        <strong data-testid="reference">{id}</strong>
+      </Panel>
+      <p>{t('report.doneText')}</p>
+      <p>
+        <Link to="/citizen/household">{t('report.doneBack')}</Link>
+      </p>
+    </>
+  );
+}
 
 export default function ReportDone() {
-  const { t } = useTranslation(['common', 'report']);
   const { id = '' } = useParams();
-  return (
-    <CitizenOnly>
-      {() => (
-        <IfFound path={`/api/change-requests/${encodeURIComponent(id)}`}>
-          <Panel title={t('report.doneTitle')}>
-            {t('common.reference')}
-            <strong data-testid="reference">{id}</strong>
-          </Panel>
-          <p>{t('report.doneText')}</p>
-          <p>
-            <Link to="/citizen/household">{t('report.doneBack')}</Link>
-          </p>
-        </IfFound>
-      )}
-    </CitizenOnly>
-  );
+  return <CitizenOnly>{() => <ReportDoneBody id={id} />}</CitizenOnly>;
 }

@@ -22,9 +22,33 @@ export interface HouseholdView {
   facts: {
     incomes: { personId: string; kind: string; monthlyAmount: number; source: string }[];
     dwellings: { cadastreNumber: string; kind: string; areaM2: number; source: string }[];
-    vehicles: { plate: string; make: string; modelYear: number; source: string }[];
+    vehicles: { ownerPersonId: string; plate: string; make: string; modelYear: number; source: string }[];
     bankDeposits: { personId: string; balance: number; source: string }[];
+    /** Sent to the family itself (health data): the group is a code, never shown as such. */
+    disabilities?: { personId: string; group: string; source: string }[];
   };
+}
+
+/** A change request as the family sees it (GET /api/change-requests): a reported mistake has `contest`. */
+export interface ChangeRequestView {
+  id: string;
+  type: string;
+  status: 'pending' | 'applied' | 'rejected' | 'verifying' | 'accepted';
+  householdId: string | null;
+  submittedAt: string;
+  decidedAt: string | null;
+  /** The officer's reason for a rejection, written for the family. */
+  decisionNote: string | null;
+  contest: {
+    fact: string;
+    sourceAgency: string;
+    /** Null for a contested disability read by staff without health access. */
+    comment: string | null;
+    memberPersonId: string | null;
+    shownValue: string | null;
+    decisionId: number | null;
+    documentIds: string[];
+  } | null;
 }
 
 /** A programme id of the registry (src/programs/catalogue.ts); its label is `programmes.<id>`. */

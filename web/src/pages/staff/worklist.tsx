@@ -19,6 +19,8 @@ interface Row {
   submittedOn?: string;
   dueOn?: string;
   overdue?: boolean;
+  /** A reported mistake (change requests of type contest_fact): its fact, agency and the family's words. */
+  contest?: { fact: string; sourceAgency: string; comment: string | null } | null;
 }
 
 const LISTS = {
@@ -37,7 +39,7 @@ const LISTS = {
 } as const satisfies Record<string, { title: string; url: string; status: CodeGroup | 'appeals' }>;
 
 function WorklistPage() {
-  const { t } = useTranslation(['common', 'programmes', 'record', 'staff', 'codes', 'appeals']);
+  const { t } = useTranslation(['common', 'programmes', 'record', 'staff', 'codes', 'appeals', 'contest']);
   const { list = '' } = useParams();
   const spec = list in LISTS ? LISTS[list as keyof typeof LISTS] : undefined;
   const rows = useQuery<{ items: Row[]; total: number }>({
@@ -65,6 +67,7 @@ function WorklistPage() {
                 <th scope="col">{t('common.date')}</th>
                 <th scope="col">{t('common.status')}</th>
                 <th scope="col">{t('record.title')}</th>
+                {list === 'change-requests' ? <th scope="col">{t('contest.column')}</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -92,6 +95,20 @@ function WorklistPage() {
                       '—'
                     )}
                   </td>
+                  {list === 'change-requests' ? (
+                    <td>
+                      {r.contest ? (
+                        <>
+                          <Link to={`/staff/change-requests/${r.id}`}>
+                            {`${codeLabel('fact', r.contest.fact)} · ${codeLabel('source', r.contest.sourceAgency)}`}
+                          </Link>
+                          {r.contest.comment ? <p className="contest-comment">{r.contest.comment}</p> : null}
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
