@@ -158,7 +158,11 @@ function scopedOverrides(db: Kysely<DB>, filters: OverrideFilters, scope: Scope)
   return query;
 }
 
-export async function countOverrides(db: Kysely<DB>, filters: OverrideFilters, scope: Scope): Promise<number> {
+export async function countOverrides(
+  db: Kysely<DB>,
+  filters: OverrideFilters,
+  scope: Scope,
+): Promise<number> {
   const count = await scopedOverrides(db, filters, scope)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();

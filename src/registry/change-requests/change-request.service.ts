@@ -152,7 +152,11 @@ export async function findChangeRequest(db: Kysely<DB>, id: string): Promise<Cha
 }
 
 /** How many change requests match, within the same scope as the list (a worklist's count). */
-export function countChangeRequests(db: Kysely<DB>, filter: ChangeRequestFilter, scope: Scope): Promise<number> {
+export function countChangeRequests(
+  db: Kysely<DB>,
+  filter: ChangeRequestFilter,
+  scope: Scope,
+): Promise<number> {
   return repository.countChangeRequests(db, filter, scope);
 }
 

@@ -10,16 +10,42 @@ import { ErrorMessage, Loading } from '../../ds/index.tsx';
  * to a role that cannot open the list (its `config.access`), and the list is left out.
  */
 export const WORKLISTS = [
-  { id: 'overrides', to: '/staff/overrides', count: '/api/overrides/count?status=pending' },
+  {
+    id: 'overrides',
+    label: 'staff.overrides',
+    to: '/staff/overrides',
+    count: '/api/overrides/count?status=pending',
+  },
   {
     id: 'changeRequests',
+    label: 'staff.changeRequests',
     to: '/staff/worklists/change-requests',
     count: '/api/change-requests/count?status=pending',
   },
-  { id: 'applications', to: '/staff/worklists/applications', count: '/api/applications/count?open=true' },
-  { id: 'appeals', to: '/staff/worklists/appeals', count: '/api/appeals/count?open=true' },
-  { id: 'duplicates', to: '/staff/duplicates', count: '/api/duplicates/count?status=pending' },
-  { id: 'deadLetters', to: '/staff/dead-letters', count: '/api/outbox/dead-letters/count' },
+  {
+    id: 'applications',
+    label: 'home.list.applications',
+    to: '/staff/worklists/applications',
+    count: '/api/applications/count?open=true',
+  },
+  {
+    id: 'appeals',
+    label: 'home.list.appeals',
+    to: '/staff/worklists/appeals',
+    count: '/api/appeals/count?open=true',
+  },
+  {
+    id: 'duplicates',
+    label: 'duplicates.link',
+    to: '/staff/duplicates',
+    count: '/api/duplicates/count?status=pending',
+  },
+  {
+    id: 'deadLetters',
+    label: 'outbox.link',
+    to: '/staff/dead-letters',
+    count: '/api/outbox/dead-letters/count',
+  },
 ] as const;
 
 /** A count, or null when the role may not open the list. */
@@ -33,7 +59,7 @@ async function countOrRefused(url: string): Promise<number | null> {
 }
 
 export function Worklists() {
-  const { t } = useTranslation(['home', 'staff']);
+  const { t } = useTranslation(['duplicates', 'home', 'outbox', 'staff']);
   const counts = useQueries({
     queries: WORKLISTS.map((list) => ({
       queryKey: ['worklist-count', list.id],
@@ -52,7 +78,7 @@ export function Worklists() {
     <ul className="task-list">
       {shown.map((list) => (
         <li key={list.id} data-testid={`worklist-${list.id}`}>
-          <Link to={list.to}>{t(`home.list.${list.id}`)}</Link>
+          <Link to={list.to}>{t(list.label)}</Link>
           <span className="worklist-count" data-testid="worklist-count" data-count={list.total}>
             — {t('home.worklistCount', { count: list.total })}
           </span>
