@@ -222,7 +222,8 @@ function statedPurpose(request: FastifyRequest): Purpose | undefined {
     request.headers[PURPOSE_HEADER] ?? (request.query as { purpose?: unknown } | undefined)?.purpose;
   if (stated === undefined) return undefined;
   const parsed = Purpose.safeParse(stated);
-  if (!parsed.success) throw new DomainError('VALIDATION_FAILED', { field: 'purpose', allowed: [...PURPOSES] });
+  if (!parsed.success)
+    throw new DomainError('VALIDATION_FAILED', { field: 'purpose', allowed: [...PURPOSES] });
   return parsed.data;
 }
 
