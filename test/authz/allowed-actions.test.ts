@@ -164,7 +164,7 @@ describe('allowed actions against the routes', () => {
     expect(refusedSeen).toBeGreaterThan(50);
   }, 300_000);
 
-  it('hands the screens the same answer: the household, a decision and an override', async () => {
+  it('hands the screens the same answer: the household, a decision, an application, an appeal, an override', async () => {
     for (const role of SCREEN_USERS) {
       const asker = askers.get(role);
       if (!asker) throw new Error(`no asker for ${role}`);
@@ -182,6 +182,17 @@ describe('allowed actions against the routes', () => {
           // No record to show: the screen shows nothing of it, and no action was allowed.
           expect(access.statusCode, role).toBe(403);
           expect(expected.filter((a) => a === 'household.read_sections')).toEqual([]);
+        }
+        for (const [kind, url] of [
+          ['application', `/api/applications/${c.applicationId}`],
+          ['appeal', `/api/appeals/${c.appealId}`],
+        ] as const) {
+          const reply = await t.app.inject({ method: 'GET', url, headers });
+          if (reply.statusCode === 200) {
+            expect(reply.json<{ allowedActions: string[] }>().allowedActions, `${role} ${kind}`).toEqual(
+              allowedActions(asker, resourceOf(kind, c)),
+            );
+          }
         }
         const decision = await t.app.inject({
           method: 'GET',
