@@ -163,11 +163,11 @@ function ProposeForm() {
 }
 
 /** A role that may not propose overrides here hears so before any field, not after filling them all. */
-function CannotPropose({ householdId }: { householdId: string }) {
+function CannotPropose({ back }: { back: string }) {
   const { t } = useTranslation(['roleAware']);
   return (
     <>
-      <BackLink to={`/staff/households/${householdId}`} />
+      <BackLink to={back} />
       <PageTitle>{t('roleAware.cannotProposeTitle')}</PageTitle>
       <p data-testid="cannot-propose">{t('roleAware.cannotProposeText')}</p>
     </>
@@ -187,7 +187,9 @@ function ProposePage() {
   const refused = access.error instanceof ApiError && access.error.status === 403;
   if (access.isError && !refused)
     return isUnknownId(access.error) ? <NotFound /> : <ErrorMessage error={access.error} />;
-  if (refused || !allows(access.data, 'override.propose')) return <CannotPropose householdId={id} />;
+  // Back to the record when the officer may open it; a household beyond their reach leads back to search.
+  if (refused) return <CannotPropose back="/staff/households" />;
+  if (!allows(access.data, 'override.propose')) return <CannotPropose back={`/staff/households/${id}`} />;
   return <ProposeForm />;
 }
 
