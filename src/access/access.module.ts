@@ -8,6 +8,6 @@ import type { ContextModule } from '../platform/context-module.ts';
 export const accessModule: ContextModule = {
   name: 'access',
   docs: 'Who may do what where: roles, grants, machine scopes, area scopes, purposes; the access plugin',
-  tables: [],
+  tables: ['purpose_grant'],
   actions: [],
 };

@@ -8,11 +8,13 @@ import {
   findCurrentHouseholdOfPerson,
   findPlaceOfHousehold,
   findPlaceOfMahalla,
+  findPurposeGrant,
   householdHasOpenCasework,
+  savePurposeGrant,
 } from './access.repository.ts';
 import type { Actor } from './actor.ts';
 import { type Action, can, mayEver, type Place, type Scope, scopeOf } from './policies.ts';
-import { PURPOSES, Purpose } from './purposes.ts';
+import { PURPOSES, Purpose, purposeRequired } from './purposes.ts';
 
 /**
  * What a route needs before its handler runs, declared in the route's `config.access`:
@@ -209,10 +211,51 @@ export async function mayOnHousehold(
 export const PURPOSE_HEADER = 'x-himoya-purpose';
 
 /**
- * The purpose a staff member states to open a household record outside their worklist, or null inside
- * it. The worklist: the mahallas a social worker serves, and households with open casework (a pending
- * change, an application, an appeal or an override). Citizens reading their own data and machine clients
- * (whose scopes bind their purpose) state none.
+ * How long a stated purpose holds for the session and household: long enough to read every section of the
+ * record and the pages opened from it (the documents, a decision, back to the record) without being asked
+ * again, short enough that a record opened for one task is not open all day.
+ */
+export const PURPOSE_GRANT_MINUTES = 60;
+
+function statedPurpose(request: FastifyRequest): Purpose | undefined {
+  const stated =
+    request.headers[PURPOSE_HEADER] ?? (request.query as { purpose?: unknown } | undefined)?.purpose;
+  if (stated === undefined) return undefined;
+  const parsed = Purpose.safeParse(stated);
+  if (!parsed.success)
+    throw new DomainError('VALIDATION_FAILED', { field: 'purpose', allowed: [...PURPOSES] });
+  return parsed.data;
+}
+
+/** Whether the household needs a purpose from this actor (outside their own area and worklist). */
+export async function purposeRequiredAt(
+  request: FastifyRequest,
+  db: Kysely<DB>,
+  householdId: string,
+  place: Place,
+): Promise<boolean> {
+  const actor = actorIn(request);
+  if (!purposeRequired(actor, place, false)) return false;
+  return purposeRequired(actor, place, await householdHasOpenCasework(db, householdId));
+}
+
+/** The purpose the actor's session stated for the household and still holds, if any. */
+export async function heldPurpose(
+  request: FastifyRequest,
+  db: Kysely<DB>,
+  householdId: string,
+): Promise<Purpose | null> {
+  const actor = actorIn(request);
+  if (actor.kind !== 'staff') return null;
+  const held = Purpose.safeParse(await findPurposeGrant(db, actor.sessionId, householdId));
+  return held.success ? held.data : null;
+}
+
+/**
+ * The purpose a staff member reads a household under, or null inside their own area or worklist (see
+ * `purposeRequired`). A purpose stated once (header or `?purpose=`) is kept for the session and the
+ * household for PURPOSE_GRANT_MINUTES, so every section the role may read (documents included) is read
+ * under it, and each read names it in the audit log. Without one: 403 PURPOSE_REQUIRED.
  */
 export async function purposeFor(
   request: FastifyRequest,
@@ -221,17 +264,15 @@ export async function purposeFor(
   place: Place,
 ): Promise<Purpose | null> {
   const actor = actorIn(request);
-  const stated =
-    request.headers[PURPOSE_HEADER] ?? (request.query as { purpose?: unknown } | undefined)?.purpose;
-  const parsed = stated === undefined ? undefined : Purpose.safeParse(stated);
-  if (parsed && !parsed.success) {
-    throw new DomainError('VALIDATION_FAILED', { field: 'purpose', allowed: [...PURPOSES] });
+  const stated = statedPurpose(request);
+  if (actor.kind !== 'staff') return stated ?? null;
+  if (stated) {
+    const expiresAt = new Date(Date.now() + PURPOSE_GRANT_MINUTES * 60_000);
+    await savePurposeGrant(db, { sessionId: actor.sessionId, householdId, purpose: stated, expiresAt });
+    return stated;
   }
-  if (actor.kind !== 'staff') return parsed?.data ?? null;
-  if (parsed?.data) return parsed.data;
-  const serves = actor.grants.some(
-    (g) => g.role === 'social_worker' && g.area?.kind === 'mahalla' && g.area.code === place.mahallaCode,
-  );
-  if (serves || (await householdHasOpenCasework(db, householdId))) return null;
+  if (!(await purposeRequiredAt(request, db, householdId, place))) return null;
+  const held = await heldPurpose(request, db, householdId);
+  if (held) return held;
   throw new DomainError('PURPOSE_REQUIRED', { allowed: [...PURPOSES], header: PURPOSE_HEADER });
 }

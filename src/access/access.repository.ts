@@ -76,3 +76,42 @@ export async function householdHasOpenCasework(db: Kysely<DB>, householdId: stri
         as open`.execute(db);
   return row.rows[0]?.open === true;
 }
+
+/** Keeps the purpose a session stated for a household until `expiresAt` (stated again: the latest wins). */
+export async function savePurposeGrant(
+  db: Kysely<DB>,
+  grant: { sessionId: string; householdId: string; purpose: string; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('purpose_grant')
+    .values({
+      session_id: grant.sessionId,
+      household_id: grant.householdId,
+      purpose: grant.purpose,
+      expires_at: grant.expiresAt,
+    })
+    .onConflict((oc) =>
+      oc.columns(['session_id', 'household_id']).doUpdateSet((eb) => ({
+        purpose: eb.ref('excluded.purpose'),
+        granted_at: sql<Date>`now()`,
+        expires_at: eb.ref('excluded.expires_at'),
+      })),
+    )
+    .execute();
+}
+
+/** The purpose the session stated for the household and still holds, if any. */
+export async function findPurposeGrant(
+  db: Kysely<DB>,
+  sessionId: string,
+  householdId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('purpose_grant')
+    .select('purpose')
+    .where('session_id', '=', sessionId)
+    .where('household_id', '=', householdId)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row?.purpose;
+}

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { Language } from '../platform/errors.ts';
+import type { Actor } from './actor.ts';
+import { areaHolds, grantsFor, type Place } from './policies.ts';
 
 /**
  * Why an official opens personal data. ZRU-547 wants every access to have a purpose: inside their worklist
- * the worklist is the purpose (the entry's purpose is null); outside it staff must state one of these, and
- * the citizen sees its label in their access log.
+ * or their own area the work is the purpose (the entry's purpose is null); outside it staff must state one
+ * of these, and the citizen sees its label in their access log.
  */
 export const PURPOSES = [
   'casework',
@@ -83,4 +85,24 @@ export function purposeLabel(purpose: string | null, language: Language): string
   if (purpose === null) return null;
   const labels = (PURPOSE_LABELS as Record<string, Record<Language, string> | undefined>)[purpose];
   return labels ? labels[language] : purpose;
+}
+
+/**
+ * Whether the place lies in the staff member's own area: the mahalla or the district a grant binds them to,
+ * where they work every day (a social worker's mahalla, a district office's district). A region-wide grant
+ * is oversight reach over many districts, not a place of work: opening one family there needs a reason.
+ */
+export function inOwnArea(actor: Actor, place: Place): boolean {
+  return grantsFor(actor, 'registry.read').some(
+    (g) => g.role !== 'citizen' && g.area !== null && g.area.kind !== 'region' && areaHolds(g.area, place),
+  );
+}
+
+/**
+ * Whether a purpose must be stated to open a household at `place`: only by staff, outside their own area
+ * and outside their worklist (a household with open casework). Citizens reading their own data and machine
+ * clients (whose scopes bind their purpose) state none.
+ */
+export function purposeRequired(actor: Actor, place: Place, openCasework: boolean): boolean {
+  return actor.kind === 'staff' && !openCasework && !inOwnArea(actor, place);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Action } from '../access/policies.ts';
 import { authorizeHouseholdGrant } from '../access/record-grant.ts';
+import { AllowedActions } from '../access/screen-access.ts';
 import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import { decisionHousehold } from '../decisions/decision.service.ts';
 import { actorOf } from '../platform/http/actor.ts';
@@ -8,7 +9,7 @@ import { CountAnswer, PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { CivilDate } from '../shared/date-schemas.ts';
 import * as appeals from './appeal.service.ts';
-import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
+import { authorizeHouseholdAny, scopeForAny, screenActionsOn } from './casework.access.ts';
 
 const TAGS = ['casework'];
 const Status = z.enum(['submitted', 'under_review', 'upheld', 'overturned', 'withdrawn']);
@@ -212,7 +213,7 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
         tags: TAGS,
         summary: 'An appeal and its history',
         params: IdParams,
-        response: { 200: AppealView },
+        response: { 200: AppealView.extend({ allowedActions: AllowedActions }) },
       },
     },
     async (request) => {
@@ -231,7 +232,7 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
         },
         { grant },
       );
-      return appeal;
+      return { ...appeal, allowedActions: await screenActionsOn(request, db, 'appeal', householdId) };
     },
   );
 

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Action } from '../access/policies.ts';
 import { authorizeHouseholdGrant } from '../access/record-grant.ts';
+import { AllowedActions } from '../access/screen-access.ts';
 import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { actorOf } from '../platform/http/actor.ts';
@@ -11,7 +12,7 @@ import type { HttpPlugin } from '../platform/http/server.ts';
 import { ProgrammeId } from '../programs/programme.schema.ts';
 import { CivilDate } from '../shared/date-schemas.ts';
 import * as applications from './application.service.ts';
-import { authorizeHouseholdAny, scopeForAny } from './casework.access.ts';
+import { authorizeHouseholdAny, scopeForAny, screenActionsOn } from './casework.access.ts';
 
 const TAGS = ['casework'];
 const Status = z.enum(['submitted', 'questionnaire_done', 'mahalla_opinion', 'decided']);
@@ -234,7 +235,12 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
     '/api/applications/:id',
     {
       config: { access: { anyOf: READERS } },
-      schema: { tags: TAGS, summary: 'An application', params: IdParams, response: { 200: ApplicationView } },
+      schema: {
+        tags: TAGS,
+        summary: 'An application',
+        params: IdParams,
+        response: { 200: ApplicationView.extend({ allowedActions: AllowedActions }) },
+      },
     },
     async (request) => {
       const householdId = await applications.applicationHousehold(db, request.params.id);
@@ -252,7 +258,10 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
         },
         { grant },
       );
-      return application;
+      return {
+        ...application,
+        allowedActions: await screenActionsOn(request, db, 'application', householdId),
+      };
     },
   );
 

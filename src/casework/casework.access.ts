@@ -5,8 +5,10 @@ import { findPlaceOfHousehold } from '../access/access.service.ts';
 import type { RoleGrant } from '../access/actor.ts';
 import { type Action, mayEver, type Scope } from '../access/policies.ts';
 import { grantAt } from '../access/record-grant.ts';
+import { allowedActionsFor } from '../access/screen-access.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
+import type { ScreenAction } from '../shared/screen-actions.ts';
 
 /**
  * Reads of casework (`access: { anyOf }`) reach a household through any of the actions the actor holds:
@@ -65,4 +67,15 @@ export async function authorizeHouseholdAny(
     if (await mayOnHousehold(request, db, action, householdId, place)) return grantAt(request, action, place);
   }
   throw new DomainError('FORBIDDEN');
+}
+
+/** What the reader's screen may offer on an application or an appeal (see src/access/allowed-actions.ts). */
+export async function screenActionsOn(
+  request: FastifyRequest,
+  db: Kysely<DB>,
+  kind: 'application' | 'appeal',
+  householdId: string,
+): Promise<ScreenAction[]> {
+  const place = await findPlaceOfHousehold(db, householdId);
+  return place ? allowedActionsFor(request, db, { kind, householdId, place }) : [];
 }

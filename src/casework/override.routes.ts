@@ -1,6 +1,10 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { findPlaceOfHousehold } from '../access/access.service.ts';
+import type { ScreenAction } from '../access/allowed-actions.ts';
 import type { Action } from '../access/policies.ts';
 import { authorizeHouseholdGrant } from '../access/record-grant.ts';
+import { AllowedActions, allowedActionsFor } from '../access/screen-access.ts';
 import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import { ActorDisplaySchema, viewerOf, withActorDisplays } from '../identity/actor-display.ts';
 import { actorOf } from '../platform/http/actor.ts';
@@ -75,6 +79,9 @@ export const OverrideView = z.object({
 });
 export type OverrideView = z.infer<typeof OverrideView>;
 
+/** An override as a reader's screen shows it: with what the reader may do with it (four eyes included). */
+const OverrideItem = OverrideView.extend({ allowedActions: AllowedActions });
+
 /** Who reads overrides: the officers who propose them and those who approve them. */
 const READERS: readonly Action[] = ['overrides.propose', 'overrides.approve'];
 
@@ -86,6 +93,16 @@ const OverrideFilter = PageQuery.extend(OverrideFilterFields.shape);
 
 export const overrideRoutes: HttpPlugin = (app, { database }) => {
   const { db } = database;
+
+  /** What the reader may do with an override: the policy of the routes below, four eyes included. */
+  const actionsOn = async (
+    request: FastifyRequest,
+    o: { householdId: string; requestedBy: string },
+  ): Promise<ScreenAction[]> => {
+    const place = await findPlaceOfHousehold(db, o.householdId);
+    if (!place) return [];
+    return allowedActionsFor(request, db, { kind: 'override', ...o, place });
+  };
 
   app.post(
     '/api/overrides',
@@ -230,7 +247,7 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
     '/api/overrides/:id',
     {
       config: { access: { anyOf: READERS } },
-      schema: { tags: TAGS, summary: 'An override', params: IdParams, response: { 200: OverrideView } },
+      schema: { tags: TAGS, summary: 'An override', params: IdParams, response: { 200: OverrideItem } },
     },
     async (request) => {
       const override = await overrides.getOverride(db, request.params.id);
@@ -253,7 +270,7 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
         [override],
         ['requestedBy', 'reviewedBy'],
       );
-      return shown ?? override;
+      return { ...(shown ?? override), allowedActions: await actionsOn(request, override) };
     },
   );
 
@@ -265,7 +282,7 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
         tags: TAGS,
         summary: 'Overrides, oldest first (`status=pending` is the approvers’ worklist)',
         querystring: OverrideFilter,
-        response: { 200: pageOf(OverrideView) },
+        response: { 200: pageOf(OverrideItem) },
       },
     },
     async (request) => {
@@ -282,7 +299,9 @@ export const overrideRoutes: HttpPlugin = (app, { database }) => {
         'requestedBy',
         'reviewedBy',
       ]);
-      return { ...result, items, page, pageSize };
+      const withActions = [];
+      for (const item of items) withActions.push({ ...item, allowedActions: await actionsOn(request, item) });
+      return { ...result, items: withActions, page, pageSize };
     },
   );
 };

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isSecondPairOfEyes } from '../access/allowed-actions.ts';
 import type { Scope } from '../access/policies.ts';
 import { checkMonth, decisionKind, type Outcome, overrideOutcome } from '../decisions/decision.service.ts';
 import * as decisionRepo from '../decisions/decision-records.service.ts';
@@ -147,7 +148,7 @@ export async function approveOverride(
   if (!o) throw new DomainError('OVERRIDE_NOT_FOUND', { id });
   if (o.status === 'approved' && o.reviewedBy === actor) return o;
   if (o.status !== 'pending') throw new DomainError('OVERRIDE_NOT_PENDING', { id, status: o.status });
-  if (o.requestedBy === actor) throw new DomainError('OVERRIDE_SAME_APPROVER', { id });
+  if (!isSecondPairOfEyes(o.requestedBy, actor)) throw new DomainError('OVERRIDE_SAME_APPROVER', { id });
 
   const month = checkMonth(o.month);
   const current = (await decisionRepo.findEntitlements(trx, [o.householdId])).find(

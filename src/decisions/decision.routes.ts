@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { mayOnHousehold, scopeFor } from '../access/access.plugin.ts';
 import { authorizeHouseholdGrant } from '../access/record-grant.ts';
+import { AllowedActions, allowedActionsFor } from '../access/screen-access.ts';
 import { auditFromRequest, uniqueHouseholds } from '../audit/audit.service.ts';
 import type { AppContext } from '../platform/context.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -347,7 +348,7 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
         summary: 'A decision with its trace and its explanation in plain language',
         params: IdParam,
         querystring: z.object({ lang: Language.default('uz-Latn') }),
-        response: { 200: DecisionDetail },
+        response: { 200: DecisionDetail.extend({ allowedActions: AllowedActions }) },
       },
     },
     async (request) => {
@@ -373,7 +374,8 @@ export const decisionRoutes: HttpPlugin = async (app, ctx) => {
         },
         { grant },
       );
-      return { ...detail, trace: detail.trace as unknown as Record<string, unknown> };
+      const allowedActions = await allowedActionsFor(request, db, { kind: 'decision', householdId, place });
+      return { ...detail, trace: detail.trace as unknown as Record<string, unknown>, allowedActions };
     },
   );
 

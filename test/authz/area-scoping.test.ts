@@ -140,9 +140,14 @@ describe('area scoping, health data, purpose and the citizen access log', () => 
     expect((await disabilitiesOf(self.headers)).map((d) => d.personId)).toEqual([row.person_id]);
   });
 
-  it('asks staff outside their worklist for a purpose, and records it', async () => {
+  it('asks staff outside their own area and worklist for a purpose, and records it', async () => {
+    // A region-wide grant is oversight reach, not a place of work: opening one family there needs a reason.
     const officer = await t.staff(
       'officer.purpose',
+      grant('regional_admin', { kind: 'region', code: '1733' }),
+    );
+    const districtOfficer = await t.staff(
+      'district.purpose',
       grant('district_officer', { kind: 'district', code: district }),
     );
     const household = await t.database.db
@@ -168,8 +173,9 @@ describe('area scoping, health data, purpose and the citizen access log', () => 
       .where('resource_id', '=', household.id)
       .where('purpose', '=', 'application_review')
       .executeTakeFirst();
-    expect(entry).toMatchObject({ action: 'read', role: 'district_officer' });
-    // In the social worker's own mahalla no purpose is asked.
+    expect(entry).toMatchObject({ action: 'read', role: 'regional_admin' });
+    // In the social worker's own mahalla, and the district officer's own district, no purpose is asked.
+    expect((await as(districtOfficer, `/api/households/${household.id}`)).statusCode).toBe(200);
     expect((await as(worker, `/api/households/${household.id}`)).statusCode).toBe(200);
   });
 

@@ -112,7 +112,9 @@ describe('authorisation matrix', () => {
           if (reply.statusCode >= 400) {
             const leaked = foreignIdentifiers(body, url, payload);
             if (leaked.length > 0) differences.push(`${what}: the error names ${leaked.join(', ')}`);
-          } else if (shouldAllow && refused) differences.push(`${what}: refused, expected allowed`);
+          }
+          // Allowed or refused is compared for every answer, error or not (a refusal is an error answer).
+          if (shouldAllow && refused) differences.push(`${what}: refused, expected allowed`);
           else if (!shouldAllow && !refused) differences.push(`${what}: allowed, expected refused`);
           else if (!shouldAllow) {
             if (role === 'anonymous' && reply.statusCode !== 401)

@@ -133,6 +133,11 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     expect: '-IIIIIIII- I------',
     request: (t) => ({ url: `/api/households/${t.householdId}?purpose=casework` }),
   },
+  // What a screen may offer on the household (no personal data): whoever may open the record.
+  'GET /api/households/:id/access': {
+    expect: '-IIIIIIII- I------',
+    request: (t) => ({ url: `/api/households/${t.householdId}/access` }),
+  },
   'POST /api/households': {
     expect: '--II---I-- -------',
     request: (t) => ({

@@ -27,6 +27,7 @@ import type overrideMessages from './i18n/override/en.json';
 import type recordMessages from './i18n/record/en.json';
 import type reportMessages from './i18n/report/en.json';
 import type roleMessages from './i18n/role/en.json';
+import type roleAwareMessages from './i18n/roleAware/en.json';
 import type scopeMessages from './i18n/scope/en.json';
 import type searchMessages from './i18n/search/en.json';
 import type staffMessages from './i18n/staff/en.json';
@@ -66,6 +67,7 @@ declare module 'i18next' {
       record: typeof recordMessages;
       report: typeof reportMessages;
       role: typeof roleMessages;
+      roleAware: typeof roleAwareMessages;
       scope: typeof scopeMessages;
       search: typeof searchMessages;
       staff: typeof staffMessages;

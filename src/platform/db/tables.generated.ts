@@ -641,6 +641,14 @@ export interface Programme {
   id: string;
 }
 
+export interface PurposeGrant {
+  expires_at: Timestamp;
+  granted_at: Generated<Timestamp>;
+  household_id: string;
+  purpose: string;
+  session_id: string;
+}
+
 export interface Quarantine {
   agency: string;
   channel: "pull" | "push";
@@ -838,6 +846,7 @@ export interface DB {
   person: Person;
   person_history: PersonHistory;
   programme: Programme;
+  purpose_grant: PurposeGrant;
   quarantine: Quarantine;
   region: Region;
   role_grant: RoleGrant;

@@ -13,6 +13,7 @@ import {
 } from '../../access/access.plugin.ts';
 import type { Place } from '../../access/policies.ts';
 import { Purpose } from '../../access/purposes.ts';
+import { HouseholdAccess, householdAccess } from '../../access/screen-access.ts';
 import { auditFromRequest } from '../../audit/audit.service.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
@@ -121,6 +122,9 @@ export const HouseholdView = z.object({
     ),
   }),
 });
+
+/** The record as the staff screen opens it: the view, and what the screen may offer on it. */
+export const HouseholdRecord = HouseholdView.extend(HouseholdAccess.shape);
 
 export const NewHousehold = z.object({
   id: z.uuid().describe('Client-made id; retrying with the same id creates nothing new'),
@@ -278,13 +282,14 @@ export const householdRoutes: HttpPlugin = (app, { database }) => {
           date: IsoDate.optional().describe('Members on this date; default today'),
           purpose: Purpose.optional(),
         }),
-        response: { 200: HouseholdView },
+        response: { 200: HouseholdRecord },
       },
     },
     async (request) => {
       const { id } = request.params;
       const place = await authorizeHousehold(request, db, 'registry.read', id);
       const purpose = await purposeFor(request, db, id, place);
+      const access = await householdAccess(request, db, id, place);
       const view = await households.getHouseholdView(db, id, request.query.date);
       const disabilities = await healthShown(request, id, place, view.facts.disabilities);
       await auditFromRequest(db, request, {
@@ -296,7 +301,28 @@ export const householdRoutes: HttpPlugin = (app, { database }) => {
         subjectPersonIds: view.members.map((m) => m.personId),
         fields: withHealth(VIEW_SECTIONS, disabilities),
       });
-      return { ...view, facts: { ...view.facts, disabilities } };
+      return { ...view, facts: { ...view.facts, disabilities }, ...access };
+    },
+  );
+
+  app.get(
+    '/api/households/:id/access',
+    {
+      config: { access: { action: 'registry.read' } },
+      schema: {
+        tags: ['registry'],
+        summary: 'What you may do with a household, and whether opening its record needs a purpose',
+        description:
+          'Nothing of the family: the screen asks it before opening the record, to show only the controls ' +
+          'whose routes will not answer 403, and to ask for a purpose only where one is needed.',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: HouseholdAccess },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const place = await authorizeHousehold(request, db, 'registry.read', id);
+      return householdAccess(request, db, id, place);
     },
   );
 

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { BackLink, ErrorMessage, Loading, PageTitle } from '../../ds/index.tsx';
 import { formatMonth } from '../../format.ts';
@@ -9,6 +9,7 @@ import { DecisionExplanation } from '../citizen/explanation.tsx';
 import type { DecisionView } from '../citizen/types.ts';
 import { isUnknownId } from '../found.tsx';
 import NotFound from '../not-found.tsx';
+import { type AllowedActions, allows } from './allowed.ts';
 import { StaffOnly } from './guard.tsx';
 
 /**
@@ -19,7 +20,7 @@ function DecisionPage() {
   const { t } = useTranslation(['programmes', 'record']);
   const { id = '' } = useParams();
   const language = currentLanguage();
-  const decision = useQuery<DecisionView>({
+  const decision = useQuery<DecisionView & AllowedActions>({
     queryKey: ['decision', id, language],
     queryFn: () => api(`/api/decisions/${id}?lang=${language}`),
   });
@@ -33,6 +34,13 @@ function DecisionPage() {
       <PageTitle caption={t(dataKey('record.kind', d.kind))}>
         {t(dataKey('programmes', d.programme))}, {formatMonth(d.month)}
       </PageTitle>
+      {allows(d, 'override.propose') ? (
+        <p>
+          <Link className="button button-secondary" to={`/staff/households/${d.householdId}/override`}>
+            {t('record.propose')}
+          </Link>
+        </p>
+      ) : null}
       <DecisionExplanation decision={d} audience="staff" />
     </>
   );

@@ -16,9 +16,10 @@ import {
 import { formatMonth, formatSoumPerMonth } from '../../format.ts';
 import { dataKey } from '../../i18n.ts';
 import type { ActorDisplay } from '../actor.ts';
+import { type AllowedActions, allows } from './allowed.ts';
 import { StaffOnly } from './guard.tsx';
 
-interface Override {
+interface Override extends AllowedActions {
   id: string;
   householdId: string;
   programme: string;
@@ -32,7 +33,7 @@ interface Override {
 }
 
 function OverridesPage() {
-  const { t } = useTranslation(['common', 'override', 'programmes', 'record', 'staff']);
+  const { t } = useTranslation(['common', 'override', 'programmes', 'record', 'roleAware', 'staff']);
   const client = useQueryClient();
   const list = useQuery<{ items: Override[] }>({
     queryKey: ['overrides', 'pending'],
@@ -40,12 +41,18 @@ function OverridesPage() {
   });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [done, setDone] = useState('');
-  async function review(id: string, action: 'approve' | 'reject') {
+  async function review(id: string, action: 'approve' | 'reject', own = false) {
     setDone('');
     try {
       await api(`/api/overrides/${id}/${action}`, { method: 'POST', body: {} });
       setErrors([]);
-      setDone(t(action === 'approve' ? 'override.approved' : 'override.rejected'));
+      setDone(
+        action === 'approve'
+          ? t('override.approved')
+          : own
+            ? t('roleAware.withdrawn')
+            : t('override.rejected'),
+      );
       await client.invalidateQueries({ queryKey: ['overrides'] });
     } catch (error) {
       setErrors(apiErrors(error, t('common.error')));
@@ -89,13 +96,25 @@ function OverridesPage() {
             <p>
               <Link to={`/staff/households/${o.householdId}`}>{t('record.title')}</Link>
             </p>
+            {/* Four eyes: Approve is offered only to another officer; the proposer may withdraw. */}
+            {allows(o, 'override.read') && !allows(o, 'override.approve') && allows(o, 'override.reject') ? (
+              <p data-testid="own-proposal">{t('roleAware.ownProposal')}</p>
+            ) : null}
             <div className="actions">
-              <Button type="button" onClick={() => review(o.id, 'approve')}>
-                {t('override.approve')}
-              </Button>
-              <Button type="button" variant="warning" onClick={() => review(o.id, 'reject')}>
-                {t('override.reject')}
-              </Button>
+              {allows(o, 'override.approve') ? (
+                <Button type="button" onClick={() => review(o.id, 'approve')}>
+                  {t('override.approve')}
+                </Button>
+              ) : null}
+              {allows(o, 'override.reject') ? (
+                <Button
+                  type="button"
+                  variant="warning"
+                  onClick={() => review(o.id, 'reject', !allows(o, 'override.approve'))}
+                >
+                  {allows(o, 'override.approve') ? t('override.reject') : t('roleAware.withdraw')}
+                </Button>
+              ) : null}
             </div>
           </li>
         ))}

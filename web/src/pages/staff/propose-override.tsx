@@ -1,20 +1,26 @@
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { findProgramme, programmesFor } from '../../../../src/programs/catalogue.ts';
-import { api, newId } from '../../api.ts';
+import { ApiError, api, newId } from '../../api.ts';
 import {
   apiErrors,
   BackLink,
   Button,
+  ErrorMessage,
   ErrorSummary,
   type FieldError,
+  Loading,
   PageTitle,
   Panel,
   Radios,
   TextInput,
 } from '../../ds/index.tsx';
 import { dataKey } from '../../i18n.ts';
+import { isUnknownId } from '../found.tsx';
+import NotFound from '../not-found.tsx';
+import { allows, type HouseholdAccess } from './allowed.ts';
 import { StaffOnly } from './guard.tsx';
 
 /** The programmes an officer may override, from the registry. */
@@ -156,6 +162,37 @@ function ProposeForm() {
   );
 }
 
+/** A role that may not propose overrides here hears so before any field, not after filling them all. */
+function CannotPropose({ back }: { back: string }) {
+  const { t } = useTranslation(['roleAware']);
+  return (
+    <>
+      <BackLink to={back} />
+      <PageTitle>{t('roleAware.cannotProposeTitle')}</PageTitle>
+      <p data-testid="cannot-propose">{t('roleAware.cannotProposeText')}</p>
+    </>
+  );
+}
+
+/** The form, once the server says the officer may propose an override for this household. */
+function ProposePage() {
+  const { id = '' } = useParams();
+  const access = useQuery<HouseholdAccess>({
+    queryKey: ['household-access', id],
+    queryFn: () => api(`/api/households/${id}/access`),
+    retry: false,
+  });
+  if (access.isPending) return <Loading />;
+  // Outside the officer's areas the household is refused (403): as unreachable as a role without the action.
+  const refused = access.error instanceof ApiError && access.error.status === 403;
+  if (access.isError && !refused)
+    return isUnknownId(access.error) ? <NotFound /> : <ErrorMessage error={access.error} />;
+  // Back to the record when the officer may open it; a household beyond their reach leads back to search.
+  if (refused) return <CannotPropose back="/staff/households" />;
+  if (!allows(access.data, 'override.propose')) return <CannotPropose back={`/staff/households/${id}`} />;
+  return <ProposeForm />;
+}
+
 export default function ProposeOverride() {
-  return <StaffOnly>{() => <ProposeForm />}</StaffOnly>;
+  return <StaffOnly>{() => <ProposePage />}</StaffOnly>;
 }

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { type UseQueryResult, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
@@ -22,7 +22,11 @@ import { useCodeLabel } from '../../labels.ts';
 import type { DocumentView, HouseholdView } from '../citizen/types.ts';
 import { isUnknownId } from '../found.tsx';
 import NotFound from '../not-found.tsx';
+import { allows, type HouseholdAccess } from './allowed.ts';
 import { StaffOnly } from './guard.tsx';
+
+/** The record as staff open it: the family's view, and what the officer may do with it. */
+type HouseholdRecord = HouseholdView & HouseholdAccess;
 
 interface Decision {
   id: number;
@@ -70,22 +74,22 @@ function RecordPage() {
   const [params, setParams] = useSearchParams();
   const purpose = params.get('purpose');
   const suffix = purpose ? `?purpose=${encodeURIComponent(purpose)}` : '';
-  const household = useQuery<HouseholdView>({
+  const household = useQuery<HouseholdRecord>({
     queryKey: ['staff-household', id, purpose],
     queryFn: () => api(`/api/households/${id}${suffix}`),
   });
+  // Each section loads only when the role may see it; a purpose stated for the record covers them all (the
+  // server keeps it for the session), so the sections are asked without it.
   const decisions = useQuery<{ items: Decision[] }>({
     queryKey: ['decisions', id],
     queryFn: () => api(`/api/decisions?householdId=${id}&pageSize=50`),
-    enabled: household.isSuccess,
+    enabled: allows(household.data, 'decisions.read'),
   });
   const documents = useQuery<{ items: DocumentView[] }>({
     queryKey: ['staff-documents', id],
     queryFn: () => api(`/api/households/${id}/documents`),
-    enabled: household.isSuccess,
+    enabled: allows(household.data, 'documents.read'),
   });
-  const decisionName = (d: Decision): string =>
-    `${t(dataKey('programmes', d.programme))}, ${formatMonth(d.month)}`;
   if (household.isPending) return <Loading />;
   if (household.error instanceof ApiError && household.error.code === 'PURPOSE_REQUIRED') {
     const allowed = (household.error.details?.allowed as string[] | undefined) ?? ['casework'];
@@ -98,11 +102,13 @@ function RecordPage() {
     <>
       <BackLink to="/staff/households" />
       <PageTitle caption={`${t('record.title')} · ${h.reference}`}>{h.address}</PageTitle>
-      <p>
-        <Link className="button button-primary" to={`/staff/households/${id}/override${suffix}`}>
-          {t('record.propose')}
-        </Link>
-      </p>
+      {allows(h, 'override.propose') ? (
+        <p>
+          <Link className="button button-primary" to={`/staff/households/${id}/override${suffix}`}>
+            {t('record.propose')}
+          </Link>
+        </p>
+      ) : null}
       <h2>{t('household.members')}</h2>
       <SummaryList
         rows={h.members.map((m) => ({
@@ -115,6 +121,18 @@ function RecordPage() {
           ),
         }))}
       />
+      {allows(h, 'decisions.read') ? <DecisionsSection decisions={decisions} /> : null}
+      {allows(h, 'documents.read') ? <DocumentsSection documents={documents} /> : null}
+    </>
+  );
+}
+
+function DecisionsSection({ decisions }: { decisions: UseQueryResult<{ items: Decision[] }> }) {
+  const { t } = useTranslation(['household', 'override', 'programmes', 'record']);
+  const decisionName = (d: Decision): string =>
+    `${t(dataKey('programmes', d.programme))}, ${formatMonth(d.month)}`;
+  return (
+    <>
       <h2>{t('record.decisions')}</h2>
       {decisions.isPending ? <Loading /> : null}
       {decisions.data?.items.length === 0 ? <p>{t('record.noDecisions')}</p> : null}
@@ -134,6 +152,14 @@ function RecordPage() {
           </li>
         ))}
       </ul>
+    </>
+  );
+}
+
+function DocumentsSection({ documents }: { documents: UseQueryResult<{ items: DocumentView[] }> }) {
+  const { t } = useTranslation(['documents', 'staffDocs']);
+  return (
+    <>
       <h2>{t('staffDocs.title')}</h2>
       {documents.isPending ? <Loading /> : null}
       {documents.isError && !(documents.error instanceof ApiError && documents.error.status === 404) ? (
