@@ -15,11 +15,13 @@ import {
   Radios,
   Source,
   SummaryList,
+  Tag,
 } from '../../ds/index.tsx';
 import { formatDate, formatDateTime, formatMonth, formatNumber, formatSoumPerMonth } from '../../format.ts';
 import { dataKey } from '../../i18n.ts';
 import { useCodeLabel } from '../../labels.ts';
 import type { DocumentView, HouseholdView } from '../citizen/types.ts';
+import { currentDecisionIds } from '../decision-status.ts';
 import { isUnknownId } from '../found.tsx';
 import NotFound from '../not-found.tsx';
 import { allows, type HouseholdAccess } from './allowed.ts';
@@ -131,6 +133,8 @@ function DecisionsSection({ decisions }: { decisions: UseQueryResult<{ items: De
   const { t } = useTranslation(['household', 'override', 'programmes', 'record']);
   const decisionName = (d: Decision): string =>
     `${t(dataKey('programmes', d.programme))}, ${formatMonth(d.month)}`;
+  // After an override or an appeal the old and the new decision are both listed: say which one holds.
+  const current = currentDecisionIds(decisions.data?.items ?? []);
   return (
     <>
       <h2>{t('record.decisions')}</h2>
@@ -138,11 +142,21 @@ function DecisionsSection({ decisions }: { decisions: UseQueryResult<{ items: De
       {decisions.data?.items.length === 0 ? <p>{t('record.noDecisions')}</p> : null}
       <ul className="card-list">
         {decisions.data?.items.map((d) => (
-          <li className="card" key={d.id}>
+          <li
+            className="card"
+            key={d.id}
+            data-testid="staff-decision"
+            data-current={current.has(d.id) ? 'yes' : 'no'}
+          >
             <h3>
               {t(dataKey('programmes', d.programme))}, {formatMonth(d.month)}
             </h3>
-            <p>
+            <p className="status-line">
+              {current.has(d.id) ? (
+                <Tag tone="green">{t('record.inForce')}</Tag>
+              ) : (
+                <Tag tone="grey">{t('record.replaced')}</Tag>
+              )}
               {t(dataKey('record.kind', d.kind))} ·{' '}
               {isCategoryProgramme(d.programme)
                 ? t(dataKey('override.cat', d.categoryAfter))
