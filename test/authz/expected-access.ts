@@ -641,6 +641,8 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   // The outbox's dead letters (src/outbox): operations data, not a household's record, so not narrowed to
   // an area; phones are masked. No body: the one identifier is the message's, in the URL.
   'GET /api/outbox/dead-letters': { expect: ADMIN_ONLY, request: get('/api/outbox/dead-letters?kind=sms') },
+  // Counts per kind and state: no message, phone or address in it.
+  'GET /api/outbox/state': { expect: ADMIN_ONLY, request: get('/api/outbox/state') },
   'POST /api/outbox/dead-letters/:id/retry': {
     expect: ADMIN_ONLY,
     request: () => ({ url: `/api/outbox/dead-letters/${id()}/retry` }),
