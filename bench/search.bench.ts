@@ -8,7 +8,7 @@
  *   BENCH_SCHEMA=bench_search_x npm run bench:search                 (reuse a seeded schema, keep it)
  *
  * The queries are drawn from the seeded data, in equal shares: PINFL, phone, vehicle plate (typed with
- * spaces and in lower case), cadastre number, household reference, a Latin part of a last name (4 letters
+ * spaces and in lower case), cadastre number, household reference, passport (typed `ab 1234567`), a Latin part of a last name (4 letters
  * from its middle) and a Cyrillic part of a last name. Each is timed alone, as a country-wide actor would
  * see it (no area filter: the widest, slowest case). The named peer is the search this replaced: a name
  * prefix (`?name=`), timed over the same Latin name parts (which it mostly does not find).
@@ -32,6 +32,7 @@ const KINDS = [
   'plate',
   'cadastre',
   'reference',
+  'passport',
   'latin_name_part',
   'cyrillic_name_part',
 ] as const;
@@ -116,6 +117,12 @@ async function main(): Promise<number> {
         q: r.q,
         household: r.h,
       })),
+      passport: (
+        await sample<{ q: string; h: string }>(
+          `select p.passport as q, m.household_id as h from person p join membership m on m.person_id = p.id
+         and m.valid_to is null where p.passport is not null`,
+        )
+      ).map((r) => ({ q: `${r.q.slice(0, 2).toLowerCase()} ${r.q.slice(2)}`, household: r.h })),
       latin_name_part: [],
       cyrillic_name_part: [],
     };

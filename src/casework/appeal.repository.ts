@@ -108,6 +108,16 @@ export async function findAppeal(
   return row ? toRecord(row) : undefined;
 }
 
+/** Whether an override remedies an overturned appeal (the appeal names it). */
+export async function isAppealRemedy(db: Kysely<DB>, overrideId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('appeal')
+    .select('id')
+    .where('override_id', '=', overrideId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function setStatus(
   db: Kysely<DB>,
   id: string,

@@ -109,7 +109,24 @@ export async function submitApplication(db: Kysely<DB>, input: SubmitApplication
   const stored = await getApplication(db, input.id);
   if (!created && !sameApplication(stored, input))
     throw new DomainError('APPLICATION_ID_REUSED', { id: input.id });
+  if (created) await confirmReceived(db, stored);
   return { application: stored, created };
+}
+
+/**
+ * The family is told its application was received, with its reference, in the caller's transaction. One
+ * submitted through my.gov.uz is confirmed by the intake to the citizen who applied (same key).
+ */
+async function confirmReceived(db: Kysely<DB>, application: repo.ApplicationRecord): Promise<void> {
+  if (application.channel === 'mygov') return;
+  const head = await currentHeadOf(db, application.householdId);
+  if (!head) return;
+  await enqueueNotification(db, {
+    personId: head,
+    template: 'application.received',
+    params: { programme: application.programme, reference: application.reference },
+    dedupeKey: `application.received:${application.id}`,
+  });
 }
 
 async function step(
@@ -161,7 +178,8 @@ export async function decideApplication(db: Kysely<DB>, id: string, on = today()
   if (current.status !== 'mahalla_opinion') {
     throw new DomainError('APPLICATION_STEP_INVALID', { id, status: current.status, step: 'decided' });
   }
-  await evaluateHousehold(db, current.householdId, current.decisionMonth);
+  // The family is told by the application's message (announceStep), not by each decision again.
+  await evaluateHousehold(db, current.householdId, current.decisionMonth, { cause: 'application' });
   const outcome = await precheck(db, current.householdId, current.programme, current.decisionMonth);
   await repo.advance(db, id, 'mahalla_opinion', {
     status: 'decided',

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import { isSecondPairOfEyes } from '../access/allowed-actions.ts';
 import type { Scope } from '../access/policies.ts';
+import { decisionsWritten } from '../decisions/decision.events.ts';
 import { checkMonth, decisionKind, type Outcome, overrideOutcome } from '../decisions/decision.service.ts';
 import * as decisionRepo from '../decisions/decision-records.service.ts';
 import type { DB, DecisionProgramme, OverrideStatus } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
 import { addMonths, parameterAt } from '../rules/index.ts';
+import { isAppealRemedy } from './appeal.repository.ts';
 import * as repo from './override.repository.ts';
 
 /**
@@ -219,6 +221,13 @@ export async function approveOverride(
   ]);
   await decisionRepo.finishRun(trx, runId, { householdsEvaluated: 0, decisionsWritten: 1 });
   await repo.reviewOverride(trx, id, { status: 'approved', reviewedBy: actor, note, decisionId });
+  // The family hears of it in this transaction ("after your appeal" when it remedies one): decision.events.ts.
+  await decisionsWritten(trx, {
+    runId,
+    month: month.key,
+    cause: (await isAppealRemedy(trx, id)) ? 'appeal' : 'override',
+    decisionsWritten: 1,
+  });
   return getOverride(trx, id);
 }
 

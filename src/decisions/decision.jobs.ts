@@ -1,6 +1,5 @@
 import type { AppContext } from '../platform/context.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
-import { monthEvaluated } from './decision.events.ts';
 import { evaluateHousehold, evaluateMonth } from './decision.service.ts';
 import { failDeadRuns } from './run-heartbeat.ts';
 
@@ -74,10 +73,8 @@ export function registerDecisionJobs(ctx: AppContext): void {
       trigger: data.runId === undefined ? 'nightly' : 'manual',
       ...(data.runId === undefined ? {} : { runId: data.runId }),
     });
+    // The families heard of their new, changed and ended entitlements (`notices`, decision.events.ts).
     logger.info(summary, 'month evaluated');
-    // The families hear of their new, changed and ended entitlements (src/proactive/run-notices.ts).
-    const notices = await monthEvaluated(database.db, summary);
-    logger.info({ runId: summary.runId, notices }, 'month evaluated: families told');
   });
   jobs.register<EvaluateHouseholdJob>(EVALUATE_HOUSEHOLD_JOB, async (data) => {
     const summary = await evaluateHousehold(database.db, data.householdId, data.month ?? tashkentMonth());

@@ -31,6 +31,7 @@ import {
   withheldTrace,
 } from '../rules/index.ts';
 import { formatDate } from '../shared/format.ts';
+import { type DecisionCause, decisionsWritten } from './decision.events.ts';
 import * as repo from './decision.repository.ts';
 import { loadPopulation } from './population.loader.ts';
 import { startHeartbeat } from './run-heartbeat.ts';
@@ -219,6 +220,8 @@ export interface EvaluateOptions {
   onRun?: (runId: number) => void;
   /** The programmes to decide (defaults to the reviewed registry; tests add throw-away ones). */
   registry?: ProgrammeRegistry;
+  /** Why the run was made, told to the listeners of decision.events.ts (default: `run`). */
+  cause?: DecisionCause;
 }
 
 export interface EvaluationSummary {
@@ -229,6 +232,8 @@ export interface EvaluationSummary {
   byKind: Record<DecisionKind, number>;
   byProgramme: Record<DecisionProgramme, number>;
   timings: { loadMs: number; evaluateMs: number; writeMs: number; totalMs: number };
+  /** What the listeners of decision.events.ts returned (the families told: src/proactive/run-notices.ts). */
+  notices: unknown[];
 }
 
 /** Index of a household that is not in the month's population. */
@@ -264,8 +269,27 @@ interface Change {
   current: repo.EntitlementRecord | undefined;
 }
 
-/** Evaluates a month (or some households of it) and records the changes. */
+/**
+ * Evaluates a month (or some households of it), records the changes, then tells the listeners of
+ * decision.events.ts (the families hear of their decisions). Told after the run finished: a listener that
+ * fails leaves the decisions written and the run finished, and its error reaches the caller.
+ */
 export async function evaluateMonth(
+  db: Kysely<DB>,
+  monthText: string,
+  options: EvaluateOptions,
+): Promise<EvaluationSummary> {
+  const summary = await writeMonth(db, monthText, options);
+  const notices = await decisionsWritten(db, {
+    runId: summary.runId,
+    month: summary.month,
+    cause: options.cause ?? 'run',
+    decisionsWritten: summary.decisionsWritten,
+  });
+  return { ...summary, notices };
+}
+
+async function writeMonth(
   db: Kysely<DB>,
   monthText: string,
   options: EvaluateOptions,
@@ -425,6 +449,7 @@ export async function evaluateMonth(
         writeMs: Math.round(finished - evaluated),
         totalMs: Math.round(finished - started),
       },
+      notices: [],
     };
   } catch (error) {
     await repo.failRun(db, runId, error instanceof Error ? error.message : String(error));
@@ -444,13 +469,18 @@ export async function evaluateHousehold(
   db: Kysely<DB>,
   householdId: string,
   month: string,
-  options: { parameters?: ParameterSet } = {},
+  options: { parameters?: ParameterSet; cause?: DecisionCause } = {},
 ): Promise<EvaluationSummary> {
   checkMonth(month);
   if (!(await repo.householdExists(db, householdId))) {
     throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId });
   }
-  return evaluateMonth(db, month, { trigger: 'household', householdIds: [householdId], ...options });
+  return evaluateMonth(db, month, {
+    trigger: 'household',
+    householdIds: [householdId],
+    cause: 'household',
+    ...options,
+  });
 }
 
 export async function getRun(db: Kysely<DB>, id: number): Promise<repo.RunRecord> {

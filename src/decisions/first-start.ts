@@ -1,5 +1,4 @@
 import type { AppContext } from '../platform/context.ts';
-import { monthEvaluated } from './decision.events.ts';
 import { tashkentMonth } from './decision.jobs.ts';
 import { countLiveHouseholds, findFinishedMonthRun } from './decision.repository.ts';
 import { evaluateMonth } from './decision.service.ts';
@@ -38,7 +37,7 @@ export async function evaluateOnFirstStart(
   logger.info({ month, households }, `evaluating ${month} for ${households} households…`);
   const summary = await evaluateMonth(db, month, { trigger: 'manual' });
   let messages = 0;
-  for (const result of await monthEvaluated(db, summary)) {
+  for (const result of summary.notices) {
     if (typeof result === 'object' && result && 'messages' in result) messages += Number(result.messages);
   }
   const outcome: FirstStartOutcome = {

@@ -94,7 +94,7 @@ export async function submitIntake(trx: Kysely<DB>, input: IntakeSubmission, cal
   await enqueueNotification(trx, {
     personId,
     template: 'application.received',
-    params: { programme: input.programme, reference: input.id.slice(0, 8).toUpperCase() },
+    params: { programme: input.programme, reference: application.reference },
     dedupeKey: `application.received:${input.id}`,
   });
   await notifyIntakeStatus(trx, input.id);

@@ -67,6 +67,22 @@ export async function findRecipient(
   return row ? { phone: row.phone, language: row.language } : undefined;
 }
 
+/** The recipients of many people in one read (a person missing from the map does not exist). */
+export async function findRecipients(
+  db: Kysely<DB>,
+  personIds: readonly string[],
+): Promise<Map<string, { phone: string | null; language: Language }>> {
+  const found = new Map<string, { phone: string | null; language: Language }>();
+  if (personIds.length === 0) return found;
+  const rows = await db
+    .selectFrom('person')
+    .select(['id', 'phone', sql<Language>`preferred_language`.as('language')])
+    .where('id', 'in', [...new Set(personIds)])
+    .execute();
+  for (const row of rows) found.set(row.id, { phone: row.phone, language: row.language });
+  return found;
+}
+
 export async function setPreferredLanguage(db: Kysely<DB>, personId: string, language: Language) {
   await sql`update person set preferred_language = ${language} where id = ${personId}`.execute(db);
 }

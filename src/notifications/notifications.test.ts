@@ -56,6 +56,7 @@ describe('notifications', () => {
     const params = {
       ...all,
       entitled: 'yes',
+      kind: 'granted',
       childName: 'Dilnoza',
       kindergarten: 'Quyosh',
       date: '2026-03-05',
@@ -75,6 +76,12 @@ describe('notifications', () => {
     ).toContain('tayinlanmadi');
     expect(() => renderTemplate('entitlement.changed', { programme: 'x' }, 'en')).toThrow();
     expect(renderTemplate('birth.registered', { date: '2026-03-05' }, 'en')).toContain('05.03.2026');
+    // An override's and an appeal's decision say why, for each kind of decision.
+    const ended = { ...all, kind: 'ended', amount: 0 };
+    expect(renderTemplate('decision.after_appeal', ended, 'en')).toMatch(/^After your appeal, payment of /);
+    expect(renderTemplate('decision.after_review', { ...all, kind: 'amount_changed' }, 'ru')).toMatch(
+      /^По итогам пересмотра вашего дела размер выплаты .* изменён с марта 2026 г\.: теперь 1\u202f234\u202f000 сум/,
+    );
   });
 
   it('renders in the person language and is idempotent by its dedupe key', async () => {

@@ -28,6 +28,14 @@ export const TEMPLATES = {
   'offer.granted': { params: ['programme', 'amount', 'month', 'link'] },
   'entitlement.ended': { params: ['programme', 'month'] },
   'entitlement.changed': { params: ['programme', 'amount', 'month'] },
+  /**
+   * A decision written by an approved override (`after_review`) or by the override remedying an overturned
+   * appeal (`after_appeal`); `kind` is the decision's: granted, amount_changed or ended.
+   */
+  'decision.after_review': { params: ['programme', 'kind', 'amount', 'month', 'link'] },
+  'decision.after_appeal': { params: ['programme', 'kind', 'amount', 'month', 'link'] },
+  /** The family accepted a proactive offer on the portal: the payment will follow. */
+  'offer.accepted': { params: ['programme'] },
   'application.received': { params: ['programme', 'reference'] },
   /** `entitled`: 'yes' or 'no'; `amount` a month when granted (0 otherwise). */
   'application.decided': { params: ['programme', 'entitled', 'amount'] },

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../platform/config.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { DB } from '../platform/db/schema.ts';
+import type { DeadReason } from '../shared/outbox.ts';
 
 /**
  * What a context gives the outbox for one kind of message: how to deliver it, how often to try, and how
@@ -9,20 +10,8 @@ import type { DB } from '../platform/db/schema.ts';
  * registered at wiring time (src/app.ts), and a pass may be given its own handlers (tests).
  */
 
-/** Why a message was given up, from a fixed vocabulary that the staff console words in four languages. */
-export const DEAD_REASONS = [
-  /** Every allowed attempt failed with an error that might have passed (timeouts, 5xx, redirects). */
-  'attempts_exhausted',
-  /** The recipient's system refused the message for good (a 4xx of the SMS gateway). */
-  'refused',
-  /** The partner's address is no longer under a callback address registered for it. */
-  'address_not_registered',
-  /** No one to send it to (a person without a phone number). */
-  'no_recipient',
-  /** The context's own record of the message is gone or was settled elsewhere. */
-  'record_gone',
-] as const;
-export type DeadReason = (typeof DEAD_REASONS)[number];
+/** Why a message was given up: one vocabulary with the staff console (src/shared/outbox.ts). */
+export { DEAD_REASONS, type DeadReason } from '../shared/outbox.ts';
 
 export interface OutboxMessage {
   id: string;

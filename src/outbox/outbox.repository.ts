@@ -42,6 +42,27 @@ export async function insertMessage(
   return { id: found.id, created: false };
 }
 
+/** Inserts the messages whose idempotency key is new (one statement); returns how many were. */
+export async function insertMessages(db: Kysely<DB>, messages: readonly NewOutboxMessage[]): Promise<number> {
+  if (messages.length === 0) return 0;
+  const inserted = await db
+    .insertInto('outbox_message')
+    .values(
+      messages.map((m) => ({
+        id: m.id,
+        kind: m.kind,
+        payload: JSON.stringify(m.payload),
+        target: m.target,
+        idempotency_key: m.idempotencyKey,
+        order_key: m.orderKey ?? null,
+      })),
+    )
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .execute();
+  return inserted.length;
+}
+
 type Row = Selectable<OutboxMessageTable>;
 
 const toMessage = (r: Row): OutboxMessage => ({
@@ -215,4 +236,41 @@ export async function reopen(db: Kysely<DB>, id: string): Promise<OutboxMessage 
     .returningAll()
     .executeTakeFirst();
   return row && toMessage(row);
+}
+
+export interface KindState {
+  kind: string;
+  queued: number;
+  retrying: number;
+  sent: number;
+  dead: number;
+  /** Seconds the oldest message still waiting (queued or retrying) has waited; null when none waits. */
+  oldestWaitingSeconds: number | null;
+}
+
+/** Counts per kind and state, with the oldest waiting age, in one pass over the table. */
+export async function stateByKind(db: Kysely<DB>): Promise<KindState[]> {
+  const rows = await db
+    .selectFrom('outbox_message')
+    .select([
+      'kind',
+      sql<string>`count(*) filter (where status = 'pending' and attempts = 0)`.as('queued'),
+      sql<string>`count(*) filter (where status = 'pending' and attempts > 0)`.as('retrying'),
+      sql<string>`count(*) filter (where status = 'delivered')`.as('sent'),
+      sql<string>`count(*) filter (where status = 'dead')`.as('dead'),
+      sql<
+        string | null
+      >`floor(extract(epoch from now() - min(created_at) filter (where status = 'pending')))`.as('oldest'),
+    ])
+    .groupBy('kind')
+    .orderBy('kind')
+    .execute();
+  return rows.map((r) => ({
+    kind: r.kind,
+    queued: Number(r.queued),
+    retrying: Number(r.retrying),
+    sent: Number(r.sent),
+    dead: Number(r.dead),
+    oldestWaitingSeconds: r.oldest === null ? null : Math.max(0, Number(r.oldest)),
+  }));
 }

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { auditFromRequest } from '../audit/audit.service.ts';
 import { CountAnswer, PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { OUTBOX_KINDS } from '../shared/outbox.ts';
 import { DEAD_REASONS } from './outbox.handlers.ts';
-import { countDeadLetters, listDeadLetters, retryDeadLetter } from './outbox.service.ts';
+import { countDeadLetters, listDeadLetters, outboxState, retryDeadLetter } from './outbox.service.ts';
 
 const TAGS = ['outbox'];
 const Kind = z.string().regex(/^[a-z][a-z0-9_]{1,40}$/);
@@ -17,6 +18,19 @@ const DeadLetter = z.object({
   lastError: z.string().nullable().describe('The last answer or error, for the operator'),
   createdAt: z.date(),
   deadAt: z.date(),
+});
+
+const KindState = z.object({
+  kind: z.string().describe("The handler's kind: 'sms', 'intake_callback', 'dci_callback'"),
+  queued: z.number().int().describe('Waiting for their first attempt'),
+  retrying: z.number().int().describe('Waiting for another attempt after failed ones'),
+  sent: z.number().int().describe("Delivered to the recipient's system"),
+  dead: z.number().int().describe('Given up (the dead letters)'),
+  oldestWaitingSeconds: z
+    .number()
+    .int()
+    .nullable()
+    .describe('How long the oldest message still waiting has waited; null when none waits'),
 });
 
 const PHONE = /^\+?[0-9][0-9 -]{5,}$/;
@@ -77,6 +91,20 @@ export const outboxRoutes: HttpPlugin = (app, { database }) => {
         pageSize,
       };
     },
+  );
+
+  app.get(
+    '/api/outbox/state',
+    {
+      config: { access: { action: 'outbox.read' } },
+      schema: {
+        tags: TAGS,
+        summary: 'Where the outbox stands: messages per kind and state, and the oldest waiting age',
+        description: 'Counts only: no message, phone or address is shown, so the read is not audited.',
+        response: { 200: z.object({ kinds: z.array(KindState) }) },
+      },
+    },
+    async () => ({ kinds: await outboxState(db, OUTBOX_KINDS) }),
   );
 
   app.post(

@@ -51,6 +51,22 @@ export async function enqueue(db: Kysely<DB>, input: Enqueue): Promise<{ id: str
   return result;
 }
 
+/** Queues many messages in one statement (idempotent by each `idempotencyKey`); returns how many are new. */
+export async function enqueueMany(db: Kysely<DB>, inputs: readonly Enqueue[]): Promise<number> {
+  if (inputs.some((input) => !input.idempotencyKey)) {
+    throw new DomainError('VALIDATION_FAILED', { reason: 'idempotencyKey is required' });
+  }
+  const created = await repo.insertMessages(
+    db,
+    inputs.map((input) => ({ id: randomUUID(), ...input })),
+  );
+  if (created > 0) {
+    if (db.isTransaction) kickOutboxSoon();
+    else kickOutbox();
+  }
+  return created;
+}
+
 export interface DeliverOptions {
   /** Only these kinds (default: every registered kind, and those of `handlers`). */
   kinds?: readonly string[];
@@ -201,4 +217,22 @@ export function attachOutboxLoop(loop: DeliveryLoop): () => void {
     loop.stop();
     loops.delete(loop);
   };
+}
+
+/**
+ * Where the outbox stands, for the staff console: every kind the contexts send (listed even with nothing
+ * in it) and any other found in the table, with counts per state and the oldest waiting age.
+ */
+export async function outboxState(db: Kysely<DB>, kinds: readonly string[]): Promise<repo.KindState[]> {
+  const found = new Map((await repo.stateByKind(db)).map((k) => [k.kind, k]));
+  const empty = (kind: string): repo.KindState => ({
+    kind,
+    queued: 0,
+    retrying: 0,
+    sent: 0,
+    dead: 0,
+    oldestWaitingSeconds: null,
+  });
+  const listed = kinds.map((kind) => found.get(kind) ?? empty(kind));
+  return [...listed, ...[...found.values()].filter((k) => !kinds.includes(k.kind))];
 }

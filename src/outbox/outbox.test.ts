@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
@@ -296,6 +297,45 @@ describe('the outbox', () => {
     ]);
     const refused = await t.app.inject({ method: 'GET', url: '/api/outbox/dead-letters', headers: worker });
     expect(refused.statusCode).toBe(403);
+  });
+
+  it('shows staff where it stands: counts per kind and state, and the oldest waiting age', async () => {
+    const h = scripted('test_state', [fail()]);
+    registerOutboxHandler(h.handler);
+    const key = randomUUID();
+    const enqueueState = (n: number) =>
+      enqueue(t.database.db, {
+        kind: 'test_state',
+        payload: {},
+        target: 'https://p.example/',
+        idempotencyKey: `state:${key}:${n}`,
+      });
+    const retrying = await enqueueState(1);
+    await deliverDue(ctx, { kinds: ['test_state'], handlers: [h.handler], backoff: () => 60_000 });
+    await enqueueState(2);
+    // The first waited ten minutes already: the oldest waiting age is its.
+    await t.database.db
+      .updateTable('outbox_message')
+      .set({ created_at: sql<Date>`now() - interval '10 minutes'` })
+      .where('id', '=', retrying.id)
+      .execute();
+    const reply = await t.api({ method: 'GET', url: '/api/outbox/state' });
+    expect(reply.statusCode).toBe(200);
+    const { kinds } = reply.json<{ kinds: { kind: string; oldestWaitingSeconds: number | null }[] }>();
+    // Every kind the contexts send is listed, even with nothing in it.
+    expect(kinds.map((k) => k.kind)).toEqual(
+      expect.arrayContaining(['sms', 'intake_callback', 'dci_callback']),
+    );
+    const mine = kinds.find((k) => k.kind === 'test_state');
+    expect(mine).toMatchObject({ queued: 1, retrying: 1, sent: 0, dead: 0 });
+    expect(mine?.oldestWaitingSeconds).toBeGreaterThanOrEqual(600);
+    expect(mine?.oldestWaitingSeconds).toBeLessThan(700);
+    const worker = await t.staff('outbox-state-worker', [
+      { role: 'social_worker', area: { kind: 'region', code: '1733' }, organisation: 'Test' },
+    ]);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/outbox/state', headers: worker })).statusCode,
+    ).toBe(403);
   });
 
   it('masks phones to their last digits and shows an address by its host', () => {

@@ -45,7 +45,7 @@ export async function listOffers(db: Kysely<DB>, householdId: string): Promise<O
 export async function findOfferHousehold(db: Kysely<DB>, decisionId: number) {
   return db
     .selectFrom('decision')
-    .select(['household_id', 'kind'])
+    .select(['household_id', 'kind', 'programme'])
     .where('id', '=', decisionId)
     .executeTakeFirst();
 }

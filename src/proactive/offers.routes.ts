@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorIn, ownHouseholdIds } from '../access/access.plugin.ts';
 import { auditFromRequest } from '../audit/audit.service.ts';
+import { enqueueNotification } from '../notifications/notification.service.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import * as repo from './offers.repository.ts';
@@ -71,6 +72,16 @@ export const offerRoutes: HttpPlugin = (app, { database }) => {
         }
         const saved = await db.transaction().execute(async (trx) => {
           const answer = await repo.saveResponse(trx, decisionId, actor.personId, response, 'portal');
+          // An acceptance is confirmed to the one who gave it, once per offer (a retry or a change of mind
+          // back to yes is not told again).
+          if (response === 'accepted') {
+            await enqueueNotification(trx, {
+              personId: actor.personId,
+              template: 'offer.accepted',
+              params: { programme: offer.programme },
+              dedupeKey: `offer:${decisionId}:accepted`,
+            });
+          }
           await auditFromRequest(trx, request, {
             action: 'update',
             resourceType: 'offer',

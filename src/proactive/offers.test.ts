@@ -85,8 +85,19 @@ describe("the citizen's own data and offers", () => {
     );
     const declined = await answer('decline');
     expect(declined.json()).toMatchObject({ response: 'declined' });
+    await answer('accept');
+    // The acceptance is confirmed to the family once (retries and a change of mind back are not told again).
+    const confirmations = await t.database.db
+      .selectFrom('notification')
+      .select(['person_id', 'body'])
+      .where('template', '=', 'offer.accepted')
+      .where('channel', '=', 'portal')
+      .where('dedupe_key', '=', `offer:${family.decisionId}:accepted`)
+      .execute();
+    expect(confirmations).toHaveLength(1);
+    expect(confirmations[0]?.person_id).toBe(family.headId);
     const listed = await t.app.inject({ method: 'GET', url: '/api/me/offers', headers: family.headers });
-    expect(listed.json<{ items: { response: string }[] }>().items[0]?.response).toBe('declined');
+    expect(listed.json<{ items: { response: string }[] }>().items[0]?.response).toBe('accepted');
 
     // The answer is in the audit trail.
     const audited = await t.database.db
@@ -95,7 +106,7 @@ describe("the citizen's own data and offers", () => {
       .where('resource_type', '=', 'offer')
       .where('resource_id', '=', String(family.decisionId))
       .execute();
-    expect(audited).toHaveLength(3);
+    expect(audited).toHaveLength(4);
   });
 
   it("refuses another family's offer as unknown, and staff entirely", async () => {

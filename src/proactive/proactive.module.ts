@@ -1,4 +1,4 @@
-import { onMonthEvaluated } from '../decisions/decision.events.ts';
+import { onDecisionsWritten } from '../decisions/decision.events.ts';
 import type { ContextModule } from '../platform/context-module.ts';
 import { offerRoutes } from './offers.routes.ts';
 import { proactiveRoutes } from './proactive.routes.ts';
@@ -8,9 +8,12 @@ export const proactiveModule: ContextModule = {
   name: 'proactive',
   docs: 'Life events turned into services without an application: service cases, offers and responses',
   routes: [proactiveRoutes, offerRoutes],
-  // Every whole-month run (nightly, staff, the demo's first start) tells families of their decisions.
+  // Every path that writes decisions (a month's run, a household re-evaluated, an approved override or
+  // appeal) tells the families of them.
   wire: () =>
-    onMonthEvaluated('proactive.notify-families', (db, summary) => notifyRunDecisions(db, summary.runId)),
+    onDecisionsWritten('proactive.notify-families', (db, event) =>
+      notifyRunDecisions(db, event.runId, event.cause),
+    ),
   tables: ['service_case', 'service_case_step', 'offer_response'],
   actions: [],
 };

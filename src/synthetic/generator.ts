@@ -52,6 +52,16 @@ export const SEED_TABLES = [
 ] as const;
 export type SeedTable = (typeof SEED_TABLES)[number];
 
+const PASSPORT_SERIES = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** The n-th synthetic passport number: AA0000000, AA0000001, …, AB0000000 after ten million. */
+export function passportNumber(n: number): string {
+  const series = Math.floor(n / 10_000_000);
+  const first = PASSPORT_SERIES[Math.floor(series / 26) % 26] ?? 'A';
+  const second = PASSPORT_SERIES[series % 26] ?? 'A';
+  return `${first}${second}${String(n % 10_000_000).padStart(7, '0')}`;
+}
+
 /** COPY column lists; identity ids and defaulted timestamps are left to the database. */
 export const COPY_COLUMNS: Record<SeedTable, readonly string[]> = {
   household: ['id', 'district_code', 'mahalla_code', 'address', 'created_on', 'source', 'source_ref'],
@@ -65,6 +75,7 @@ export const COPY_COLUMNS: Record<SeedTable, readonly string[]> = {
     'sex',
     'birth_date',
     'phone',
+    'passport',
     'education',
     'employment',
     'employment_sector',
@@ -250,6 +261,7 @@ export class PopulationGenerator {
   private out = emptyRecord(() => new CopyWriter());
   private rows = emptyRecord(() => 0);
   private persons = 0;
+  private passports = 0;
 
   constructor(private readonly options: GeneratorOptions) {
     if (!Number.isInteger(options.households) || options.households < 0) {
@@ -796,6 +808,10 @@ export class PopulationGenerator {
         .raw(PHONE_OPERATORS[phoneOperator] ?? '90')
         .padded(phone, 7)
         .tab();
+    // A passport from 16 (ID card); numbered in order, so unique within a seed (seeds load into an empty
+    // registry only): two letters from the count's millions, seven digits.
+    if (age < 16 || m.duplicate) w.text(COPY_NULL);
+    else w.text(passportNumber(this.passports++));
     w.text(education)
       .text(employment)
       .text(sector ?? COPY_NULL)

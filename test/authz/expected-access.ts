@@ -705,6 +705,8 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     expect: ADMIN_ONLY,
     request: get('/api/outbox/dead-letters/count'),
   },
+  // Counts per kind and state: no message, phone or address in it.
+  'GET /api/outbox/state': { expect: ADMIN_ONLY, request: get('/api/outbox/state') },
   'POST /api/outbox/dead-letters/:id/retry': {
     expect: ADMIN_ONLY,
     request: () => ({ url: `/api/outbox/dead-letters/${id()}/retry` }),

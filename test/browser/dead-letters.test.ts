@@ -70,6 +70,26 @@ describe.skipIf(!chromiumPath)('dead letters in the staff console', () => {
       .poll(() => page.getByTestId('retry-result').textContent())
       .toContain('Qayta navbatga qo‘yildi');
     await expect.poll(() => cards.count()).toBe(1);
+
+    // Where the outbox stands: counts per kind and state in words, the oldest waiting age.
+    await page.getByRole('link', { name: 'Chiquvchi xabarlar holati' }).click();
+    await page.getByRole('heading', { name: 'Chiquvchi xabarlar holati' }).waitFor();
+    const table = page.getByTestId('outbox-state');
+    await table.waitFor();
+    const sms = table.locator('tr[data-kind="sms"]');
+    expect(await sms.locator('th').textContent()).toBe('Fuqaroga SMS');
+    // The retried SMS of a kind no handler delivers waits; the other is still given up.
+    const parked = table.locator('tr[data-kind="test_parked_sms"]');
+    expect(await parked.locator('th').textContent()).toBe('Boshqa xabar');
+    expect(await parked.locator('td[data-state="queued"]').textContent()).toBe('1');
+    expect(await parked.locator('td[data-state="oldest"]').textContent()).toMatch(/^[0-9]+ (soniya|daqiqa)$/);
+    const callback = table.locator('tr[data-kind="test_parked_callback"]');
+    expect(await callback.locator('td[data-state="dead"]').textContent()).toBe('1');
+    expect(await callback.locator('td[data-state="oldest"]').textContent()).toBe('Kutayotgan xabar yo‘q');
+    const words = (await page.locator('main').textContent()) ?? '';
+    expect(words).toContain('Birinchi urinishni kutmoqda');
+    expect(words).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+    await expectAccessible(page, 'outbox-state');
     await page.close();
   });
 });

@@ -244,6 +244,7 @@ describe.skipIf(!chromiumPath)('every page in people’s words, in the four lang
           ['staff-clients', '/staff/clients'],
           ['staff-admin-requests', '/staff/admin-requests'],
           ['staff-dead-letters', '/staff/dead-letters'],
+          ['staff-outbox', '/staff/outbox'],
           ['staff-audit', '/staff/audit'],
         ],
       },

@@ -47,6 +47,7 @@ const NewClient = lazy(() => import('./pages/staff/client-new.tsx'));
 const ClientScreen = lazy(() => import('./pages/staff/client.tsx'));
 const AdminRequests = lazy(() => import('./pages/staff/admin-requests.tsx'));
 const DeadLetters = lazy(() => import('./pages/staff/dead-letters.tsx'));
+const OutboxState = lazy(() => import('./pages/staff/outbox-state.tsx'));
 
 const client = new QueryClient({
   defaultOptions: {
@@ -103,6 +104,7 @@ function render(root: HTMLElement): void {
               <Route path="/staff/clients/:id" element={<ClientScreen />} />
               <Route path="/staff/admin-requests" element={<AdminRequests />} />
               <Route path="/staff/dead-letters" element={<DeadLetters />} />
+              <Route path="/staff/outbox" element={<OutboxState />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Layout>

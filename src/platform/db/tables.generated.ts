@@ -614,6 +614,7 @@ export interface Person {
   last_name: string;
   merged_into: string | null;
   name_key: string;
+  passport: string | null;
   patronymic: string | null;
   phone: string | null;
   pinfl: string | null;

@@ -258,6 +258,24 @@ export async function findCurrentHead(db: Kysely<DB>, householdId: string): Prom
   return row?.person_id;
 }
 
+/** The current heads of many households in one read (a household without one is missing from the map). */
+export async function findCurrentHeads(
+  db: Kysely<DB>,
+  householdIds: readonly string[],
+): Promise<Map<string, string>> {
+  const heads = new Map<string, string>();
+  if (householdIds.length === 0) return heads;
+  const rows = await db
+    .selectFrom('membership')
+    .select(['household_id', 'person_id'])
+    .where('household_id', 'in', [...new Set(householdIds)])
+    .where('relationship', '=', 'head')
+    .where('valid_to', 'is', null)
+    .execute();
+  for (const row of rows) heads.set(row.household_id, row.person_id);
+  return heads;
+}
+
 /** The head a household was registered with: the head membership that starts on its creation date. */
 export async function findFoundingHead(
   db: Kysely<DB>,

@@ -219,3 +219,5 @@ export const registrySummary = repository.registrySummary;
 
 /** The head of the household today, for messages to the family; undefined for a household without one. */
 export const currentHeadOf = repository.findCurrentHead;
+/** The current heads of many households, in one read. */
+export const currentHeadsOf = repository.findCurrentHeads;

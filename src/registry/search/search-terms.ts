@@ -14,6 +14,8 @@ export interface SearchTerms {
   reference?: string;
   /** A cadastre number (digits and colons), upper case without spaces. */
   cadastre?: string;
+  /** Two letters and seven digits: a passport number, upper case without spaces (AB1234567). */
+  passport?: string;
   /** Digits and letters together, short: may be a vehicle plate (normalised in SQL by search_plate). */
   plate?: string;
   /** Letters and no digits: search names too (a name has no digits; a plate has both). */
@@ -35,6 +37,8 @@ export function readSearchTerms(raw: string): SearchTerms {
     terms.reference = `${prefix}-${reference[2]}-${reference[3].padStart(6, '0')}`;
     terms.name = false;
   }
+  const passport = /^([A-Za-z]{2})\s*-?\s*(\d{7})$/.exec(text);
+  if (passport?.[1] && passport[2]) terms.passport = `${passport[1].toUpperCase()}${passport[2]}`;
   if (/^[\d\s:]+$/.test(text) && text.includes(':')) terms.cadastre = text.replace(/\s+/g, '');
   const compact = text.replace(PUNCTUATION, '');
   if (compact.length >= 4 && compact.length <= 12 && /\d/.test(compact) && /\p{L}/u.test(compact)) {

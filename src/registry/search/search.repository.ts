@@ -11,10 +11,11 @@ import type { SearchTerms } from './search-terms.ts';
  * 1 the full name or its beginning, 2 every typed word inside the name, 3 only similar) and a similarity;
  * candidates outside the actor's areas are dropped in the same statement, before anything is counted.
  *
- * Indexes (migration 022): person.pinfl (unique), person_phone_idx, vehicle_plate_search_idx on
+ * Indexes (migration 022): person.pinfl (unique), person_passport_key (migration 024), person_phone_idx, vehicle_plate_search_idx on
  * search_plate(plate), dwelling_cadastre_search_idx, household/application reference (unique), and the
  * GIN trigram index person_search_name_trgm on the folded name (person.search_name) for LIKE '%part%' and
- * the word-similarity operator <%.
+ * the word-similarity operator <% (parts of 3 letters or more), and the b-tree person_search_name_prefix_idx
+ * (text_pattern_ops, migration 024) for the name's beginning and for texts of shorter parts only.
  */
 
 /** Folded words longer than this are cut: a name part is never this long, and it bounds the work. */
@@ -84,6 +85,9 @@ async function searchOnce(
       ),
     );
   }
+  if (terms.passport) {
+    branches.push(reading(personMember, 'm.household_id', sql`p.passport = ${terms.passport}`));
+  }
   if (terms.cadastre) {
     branches.push(
       reading(
@@ -106,24 +110,61 @@ async function searchOnce(
       .map((w) => w.slice(0, MAX_WORD));
     if (words.length > 0) {
       const phrase = words.join(' ');
-      // Folded words hold only a-z: nothing in them is a LIKE wildcard. One-letter words ("a" of
-      // "Karimov A") narrow nothing through the index; the phrase still ranks them.
-      const narrowing = words.filter((w) => w.length > 1);
-      const contains = sql.join(
-        (narrowing.length > 0 ? narrowing : words).map((w) => sql`p.search_name like ${`%${w}%`}`),
-        sql` and `,
-      );
       const similarity = sql`word_similarity(${phrase}, p.search_name)`;
       const live = sql`p.merged_into is null`;
-      // 1: the full name or its beginning; 2: every word inside the name; 3: only similar (misspelt).
-      const full = sql`(p.search_name = ${phrase} or p.search_name like ${`${phrase} %`})`;
-      branches.push(reading(personMember, 'm.household_id', sql`${live} and ${full}`, sql`1`, similarity));
-      branches.push(
-        reading(personMember, 'm.household_id', sql`${live} and ${contains}`, sql`2`, similarity),
-      );
-      if (similar) {
-        const like = sql`${live} and ${phrase} <% p.search_name`;
-        branches.push(reading(personMember, 'm.household_id', like, sql`3`, similarity));
+      // Folded words hold only a-z: nothing in them is a LIKE wildcard. Only parts of 3 letters or more have
+      // trigrams: LIKE '%ov%' cannot use person_search_name_trgm and would read every person. Shorter parts
+      // are word starts checked on the rows the longer parts found; a text of short parts only is a prefix
+      // of the name, served by the b-tree person_search_name_prefix_idx (migration 024).
+      const long = words.filter((w) => w.length >= 3);
+      const short = words.filter((w) => w.length < 3);
+      const wordStart = (w: string) =>
+        sql`(p.search_name like ${`${w}%`} or p.search_name like ${`% ${w}%`})`;
+      // 1: the full name or its beginning, in whole words: one prefix range of the b-tree, then checked.
+      const full = sql`p.search_name like ${`${phrase}%`}
+        and (p.search_name = ${phrase} or p.search_name like ${`${phrase} %`})`;
+      const byName = reading(personMember, 'm.household_id', sql`${live} and ${full}`, sql`1`, similarity);
+      branches.push(byName);
+      // The looser readings run only when the name readings of rank 1 did not fill their cap: their rows
+      // would rank below a full page anyway, and a common part ("karimov") matches 100,000 people through the
+      // trigram index. Uncorrelated, so PostgreSQL evaluates it once and skips the scan (a one-time filter).
+      const unfilled = sql`(select count(*) from ${byName} as r1) < ${CANDIDATES_PER_READING}`;
+      if (long.length > 0) {
+        // 2: every word inside the name.
+        const contains = sql.join(
+          [
+            ...long.map((w) => sql`p.search_name like ${`%${w}%`}`),
+            ...short.filter((w) => w.length > 1).map(wordStart),
+          ],
+          sql` and `,
+        );
+        branches.push(
+          reading(
+            personMember,
+            'm.household_id',
+            sql`${live} and ${contains} and ${unfilled}`,
+            sql`2`,
+            similarity,
+          ),
+        );
+        if (similar) {
+          const like = sql`${live} and ${phrase} <% p.search_name and ${unfilled}`;
+          branches.push(reading(personMember, 'm.household_id', like, sql`3`, similarity));
+        }
+      } else {
+        // 2: short parts only ("Ka", "Al B"): the name begins with the first, a later word with each other.
+        branches.push(
+          reading(
+            personMember,
+            'm.household_id',
+            sql`${live} and p.search_name like ${`${words[0]}%`} and ${sql.join(
+              [sql`true`, ...words.slice(1).map(wordStart)],
+              sql` and `,
+            )} and ${unfilled}`,
+            sql`2`,
+            similarity,
+          ),
+        );
       }
     }
   }

@@ -1,6 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { isDeadReason, isOutboxKind, OUTBOX_KINDS } from '../../../../src/shared/outbox.ts';
 import { ApiError, api } from '../../api.ts';
 import {
   apiErrors,
@@ -30,18 +32,6 @@ interface DeadLetter {
   deadAt: string;
 }
 
-const KINDS = ['sms', 'intake_callback', 'dci_callback'] as const;
-const REASONS = [
-  'attempts_exhausted',
-  'refused',
-  'address_not_registered',
-  'no_recipient',
-  'record_gone',
-] as const;
-type Kind = (typeof KINDS)[number];
-type Reason = (typeof REASONS)[number];
-const isKind = (k: string): k is Kind => (KINDS as readonly string[]).includes(k);
-const isReason = (r: string): r is Reason => (REASONS as readonly string[]).includes(r);
 const PAGE_SIZE = 20;
 
 function DeadLettersPage() {
@@ -57,9 +47,9 @@ function DeadLettersPage() {
       api(`/api/outbox/dead-letters?pageSize=${PAGE_SIZE}&page=${page}${kind ? `&kind=${kind}` : ''}`),
   });
   const forbidden = list.error instanceof ApiError && list.error.status === 403;
-  const kindLabel = (k: string) => (isKind(k) ? t(`outbox.kind.${k}`) : t('outbox.kind.other'));
+  const kindLabel = (k: string) => (isOutboxKind(k) ? t(`outbox.kind.${k}`) : t('outbox.kind.other'));
   // A reason this screen does not know yet reads as the most general one.
-  const reasonLabel = (r: string) => t(`outbox.reason.${isReason(r) ? r : 'attempts_exhausted'}`);
+  const reasonLabel = (r: string) => t(`outbox.reason.${isDeadReason(r) ? r : 'attempts_exhausted'}`);
   const targetText = (target: string) =>
     target.startsWith('***') ? t('outbox.phoneEnding', { digits: target.slice(3) }) : target;
 
@@ -82,13 +72,16 @@ function DeadLettersPage() {
       <ErrorSummary errors={errors} />
       <PageTitle>{t('outbox.title')}</PageTitle>
       <p className="lead">{t('outbox.lead')}</p>
+      <p>
+        <Link to="/staff/outbox">{t('outbox.state.link')}</Link>
+      </p>
       <Select
         id="kind"
         label={t('outbox.filterKind')}
         value={kind}
         options={[
           { value: '', label: t('outbox.allKinds') },
-          ...KINDS.map((k) => ({ value: k, label: kindLabel(k) })),
+          ...OUTBOX_KINDS.map((k) => ({ value: k, label: kindLabel(k) })),
         ]}
         onChange={(value) => {
           setKind(value);
