@@ -15,6 +15,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
+import { withHouseholdReferences } from '../households/household.service.ts';
 import {
   ChangeRequestFilter,
   ChangeRequestView,
@@ -229,7 +230,7 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         subjectHouseholdIds: uniqueHouseholds(result.items),
         fields: ['list'],
       });
-      return result;
+      return { ...result, items: await withHouseholdReferences(db, result.items) };
     },
   );
 };

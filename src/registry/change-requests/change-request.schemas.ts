@@ -209,6 +209,11 @@ export const ChangeRequestView = z.object({
   decidedAt: z.iso.datetime().nullable(),
   decisionNote: z.string().nullable(),
   result: ChangeResult.nullable(),
+  householdReference: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("The household's reference, H-<year>-<number>; in lists"),
 });
 export type ChangeRequestView = z.infer<typeof ChangeRequestView>;
 
