@@ -8,6 +8,8 @@ import { canonicalEntry, entryHash, GENESIS_HASH } from './audit.chain.ts';
 import {
   type AuditEntryInput,
   appendAudit,
+  type BrokenReason,
+  brokenReasonLabel,
   type ChainVerification,
   verifyAuditChain,
 } from './audit.service.ts';
@@ -311,3 +313,25 @@ async function rewrite(trx: Kysely<DB>, seq: number, purpose: string): Promise<v
   });
   await sql`update audit_log set purpose = ${purpose}, hash = ${hash} where seq = ${seq}`.execute(trx);
 }
+
+describe('why the chain broke, in people’s words', () => {
+  it('words every reason in the four languages, never as its code', () => {
+    const reasons: BrokenReason[] = [
+      'hash mismatch',
+      'missing entry (gap)',
+      'prev_hash mismatch',
+      'head mismatch',
+    ];
+    for (const reason of reasons) {
+      const labels = (['uz-Latn', 'uz-Cyrl', 'ru', 'en'] as const).map((l) => brokenReasonLabel(reason, l));
+      expect(new Set(labels).size).toBe(4);
+      for (const label of labels) {
+        expect(label).not.toContain(reason);
+        expect(label).not.toMatch(/_/);
+      }
+      expect(labels[1]).toMatch(/[а-яўқғҳ]/);
+      expect(labels[2]).toMatch(/[а-я]/);
+    }
+    expect(brokenReasonLabel('missing entry (gap)', 'ru')).toBe('запись отсутствует (пропуск в нумерации)');
+  });
+});

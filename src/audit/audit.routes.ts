@@ -83,6 +83,7 @@ const Verification = z.object({
     .object({
       seq: z.number().int(),
       reason: z.enum(['hash mismatch', 'missing entry (gap)', 'prev_hash mismatch', 'head mismatch']),
+      reasonLabel: z.string().describe('The reason in the language of Accept-Language'),
     })
     .optional(),
 });
@@ -247,7 +248,11 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
         { action: 'verify', resourceType: 'audit_log', purpose: 'audit' },
         { grant },
       );
-      return result;
+      const language = languageFromHeader(request.headers['accept-language']);
+      const { firstBroken, ...rest } = result;
+      if (!firstBroken) return rest;
+      const reasonLabel = audit.brokenReasonLabel(firstBroken.reason, language);
+      return { ...rest, firstBroken: { ...firstBroken, reasonLabel } };
     },
   );
 };

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Actor, RoleGrant } from '../access/actor.ts';
 import { PURPOSES, type Purpose, purposeLabel } from '../access/purposes.ts';
-import { hasMessage, translateDynamic } from '../i18n/index.ts';
+import { hasMessage, translate, translateDynamic } from '../i18n/index.ts';
 import { roleLabel } from '../identity/actor-display.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError, type Language } from '../platform/errors.ts';
@@ -222,6 +222,18 @@ export async function auditFromRequest(
 // --- Verification ---
 
 export type BrokenReason = 'hash mismatch' | 'missing entry (gap)' | 'prev_hash mismatch' | 'head mismatch';
+
+const BROKEN_REASON_KEYS = {
+  'hash mismatch': 'chain.hash_mismatch',
+  'missing entry (gap)': 'chain.gap',
+  'prev_hash mismatch': 'chain.link_mismatch',
+  'head mismatch': 'chain.head_mismatch',
+} as const satisfies Record<BrokenReason, string>;
+
+/** Why the chain broke, in words of the asked language (the reason itself stays the operator's code). */
+export function brokenReasonLabel(reason: BrokenReason, language: Language): string {
+  return translate('people', BROKEN_REASON_KEYS[reason], language);
+}
 
 export interface ChainVerification {
   ok: boolean;

@@ -7,6 +7,7 @@ import { decisionHousehold } from '../decisions/decision.service.ts';
 import { actorOf } from '../platform/http/actor.ts';
 import { CountAnswer, PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
+import { withHouseholdReferences } from '../registry/households/household.service.ts';
 import { CivilDate } from '../shared/date-schemas.ts';
 import * as appeals from './appeal.service.ts';
 import { authorizeHouseholdAny, scopeForAny, screenActionsOn } from './casework.access.ts';
@@ -58,6 +59,11 @@ const AppealSummary = z.object({
   id: z.uuid(),
   decisionId: z.number().int(),
   householdId: z.uuid(),
+  householdReference: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("The household's reference, H-<year>-<number>; in lists"),
   grounds: z.string(),
   status: Status,
   submittedBy: z.string(),
@@ -257,7 +263,7 @@ export const appealRoutes: HttpPlugin = (app, { database }) => {
         subjectHouseholdIds: uniqueHouseholds(result.items),
         fields: ['list'],
       });
-      return { ...result, page, pageSize };
+      return { ...result, items: await withHouseholdReferences(db, result.items), page, pageSize };
     },
   );
 };

@@ -176,6 +176,8 @@ describe('appeals', () => {
     expect(submitted.json<{ items: AppealReply[] }>().items.map((a) => a.id)).toEqual(
       expect.arrayContaining([old, fresh]),
     );
+    const references = submitted.json<{ items: { householdReference: string | null }[] }>().items;
+    expect(references.every((a) => /^H-\d{4}-\d{6}$/.test(a.householdReference ?? ''))).toBe(true);
   });
 
   it('HTTP: 400 without grounds, 404 for an unknown appeal or decision', async () => {

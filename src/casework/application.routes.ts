@@ -10,6 +10,7 @@ import { actorOf } from '../platform/http/actor.ts';
 import { CountAnswer, PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { ProgrammeId } from '../programs/programme.schema.ts';
+import { withHouseholdReferences } from '../registry/households/household.service.ts';
 import { CivilDate } from '../shared/date-schemas.ts';
 import * as applications from './application.service.ts';
 import { authorizeHouseholdAny, scopeForAny, screenActionsOn } from './casework.access.ts';
@@ -39,6 +40,11 @@ export const ApplicationView = z.object({
   id: z.uuid(),
   reference: z.string().describe('Short human reference, A-<year>-<number>; shown instead of the id'),
   householdId: z.uuid(),
+  householdReference: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("The household's reference, H-<year>-<number>; in lists"),
   programme: Programme,
   channel: z.string(),
   submittedOn: z.string(),
@@ -291,7 +297,7 @@ export const applicationRoutes: HttpPlugin = (app, { database }) => {
         subjectHouseholdIds: uniqueHouseholds(result.items),
         fields: ['list'],
       });
-      return { ...result, page, pageSize };
+      return { ...result, items: await withHouseholdReferences(db, result.items), page, pageSize };
     },
   );
 };

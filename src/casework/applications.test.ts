@@ -111,6 +111,17 @@ describe('applications', () => {
 
     const overdue = await t.api({ method: 'GET', url: '/api/applications?overdue=true' });
     expect(overdue.json<{ items: ApplicationReply[] }>().items.map((a) => a.id)).toContain(id);
+    // A list names the household by its reference (H-…), as the worklist shows it, never by its id.
+    const listed = overdue
+      .json<{ items: { id: string; householdId: string; householdReference: string | null }[] }>()
+      .items.find((a) => a.id === id);
+    const listedHousehold = await t.database.db
+      .selectFrom('household')
+      .select('reference')
+      .where('id', '=', listed?.householdId ?? '')
+      .executeTakeFirstOrThrow();
+    expect(listed?.householdReference).toBe(listedHousehold.reference);
+    expect(listedHousehold.reference).toMatch(/^H-\d{4}-\d{6}$/);
 
     const decided = await post(`/api/applications/${id}/decide`, { on: '2026-03-16' });
     expect(decided.statusCode).toBe(200);

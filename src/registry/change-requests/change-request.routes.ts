@@ -16,6 +16,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { CountAnswer, PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
+import { withHouseholdReferences } from '../households/household.service.ts';
 import {
   ChangeRequestFilter,
   ChangeRequestView,
@@ -296,7 +297,8 @@ export const changeRequestRoutes: HttpPlugin = (app, { database }) => {
         subjectHouseholdIds: uniqueHouseholds(result.items),
         fields: ['list'],
       });
-      return { ...result, items: result.items.map((item) => present(request, item)) };
+      const items = await withHouseholdReferences(db, result.items);
+      return { ...result, items: items.map((item) => present(request, item)) };
     },
   );
 };

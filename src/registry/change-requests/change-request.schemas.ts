@@ -231,6 +231,11 @@ export const ChangeRequestView = z.object({
   decisionNote: z.string().nullable(),
   result: ChangeResult.nullable(),
   contest: FactContestView.nullable().describe("A contested fact's details (type contest_fact), else null"),
+  householdReference: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("The household's reference, H-<year>-<number>; in lists"),
 });
 export type ChangeRequestView = z.infer<typeof ChangeRequestView>;
 

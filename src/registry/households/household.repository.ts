@@ -276,6 +276,20 @@ export async function findCurrentHeads(
   return heads;
 }
 
+/** The human references (H-…) of many households in one read. */
+export async function findReferences(
+  db: Kysely<DB>,
+  householdIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (householdIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('household')
+    .select(['id', 'reference'])
+    .where('id', 'in', [...new Set(householdIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.reference]));
+}
+
 /** The head a household was registered with: the head membership that starts on its creation date. */
 export async function findFoundingHead(
   db: Kysely<DB>,

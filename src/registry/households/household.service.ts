@@ -219,5 +219,23 @@ export const registrySummary = repository.registrySummary;
 
 /** The head of the household today, for messages to the family; undefined for a household without one. */
 export const currentHeadOf = repository.findCurrentHead;
+/**
+ * Lists of other records (applications, appeals, change requests) name a household by its reference
+ * (H-…), never by its id: adds `householdReference` to each item, in one read.
+ */
+export async function withHouseholdReferences<T extends { householdId: string | null }>(
+  db: Kysely<DB>,
+  items: readonly T[],
+): Promise<(T & { householdReference: string | null })[]> {
+  const references = await repository.findReferences(
+    db,
+    items.flatMap((i) => (i.householdId ? [i.householdId] : [])),
+  );
+  return items.map((i) => ({
+    ...i,
+    householdReference: i.householdId ? (references.get(i.householdId) ?? null) : null,
+  }));
+}
+
 /** The current heads of many households, in one read. */
 export const currentHeadsOf = repository.findCurrentHeads;

@@ -124,7 +124,9 @@ async function searchOnce(
       const full = sql`p.search_name like ${`${phrase}%`}
         and (p.search_name = ${phrase} or p.search_name like ${`${phrase} %`})`;
       const byName = reading(personMember, 'm.household_id', sql`${live} and ${full}`, sql`1`, similarity);
-      branches.push(byName);
+      // Short parts only: the full name is hardly ever "ka", and its prefix range ("ka%") is long, so the
+      // name's beginning (rank 2 below) is the one reading.
+      if (long.length > 0) branches.push(byName);
       // The looser readings run only when the name readings of rank 1 did not fill their cap: their rows
       // would rank below a full page anyway, and a common part ("karimov") matches 100,000 people through the
       // trigram index. Uncorrelated, so PostgreSQL evaluates it once and skips the scan (a one-time filter).
@@ -160,7 +162,7 @@ async function searchOnce(
             sql`${live} and p.search_name like ${`${words[0]}%`} and ${sql.join(
               [sql`true`, ...words.slice(1).map(wordStart)],
               sql` and `,
-            )} and ${unfilled}`,
+            )}`,
             sql`2`,
             similarity,
           ),

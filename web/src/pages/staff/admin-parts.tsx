@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { organisationName } from '../../../../src/shared/organisations.ts';
 import { api } from '../../api.ts';
 import { Button, type FieldError, Select, TextInput } from '../../ds/index.tsx';
 import { currentLanguage, dataKey } from '../../i18n.ts';
@@ -59,9 +60,10 @@ export function useAreaName(): (area: AreaRef | null) => string {
 export function GrantText({ grant }: { grant: Grant }) {
   const { t } = useTranslation(['admin', 'notifications', 'role', 'scope']);
   const areaName = useAreaName();
+  const organisation = organisationName(grant.organisation, currentLanguage());
   return (
     <>
-      {t(dataKey('role', grant.role))} — {areaName(grant.area)} ({grant.organisation})
+      {t(dataKey('role', grant.role))} — {areaName(grant.area)} ({organisation})
     </>
   );
 }
@@ -191,7 +193,7 @@ export function GrantEditor(props: { grants: Grant[]; onChange: (grants: Grant[]
             >
               {t('admin.removeGrant')}
               <span className="visually-hidden">
-                : {t(dataKey('role', grant.role))}, {grant.organisation}
+                : {t(dataKey('role', grant.role))}, {organisationName(grant.organisation, currentLanguage())}
               </span>
             </button>
           </li>

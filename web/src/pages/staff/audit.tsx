@@ -23,7 +23,7 @@ interface Verify {
   ok: boolean;
   entries: number;
   head: { seq: number; hash: string };
-  firstBroken?: { seq: number; reason: string };
+  firstBroken?: { seq: number; reason: string; reasonLabel: string };
 }
 
 interface Entry {
@@ -120,7 +120,7 @@ function AuditPage() {
                       key: t('audit.broken'),
                       value: t('audit.firstBroken', {
                         seq: String(verify.data.firstBroken.seq),
-                        reason: verify.data.firstBroken.reason,
+                        reason: verify.data.firstBroken.reasonLabel,
                       }),
                     },
                   ]

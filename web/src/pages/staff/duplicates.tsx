@@ -12,11 +12,16 @@ import {
   Loading,
   PageTitle,
   Radios,
+  Source,
   SummaryList,
   TextInput,
 } from '../../ds/index.tsx';
 import { formatDate, formatNumber } from '../../format.ts';
 import { StaffOnly } from './guard.tsx';
+
+/** Why the scan paired two records (src/registry/duplicates); one it does not know reads as "other". */
+const REASONS = ['same_name_birth_date_mahalla'] as const;
+const isReason = (r: string): r is (typeof REASONS)[number] => (REASONS as readonly string[]).includes(r);
 
 interface Person {
   personId: string;
@@ -82,7 +87,7 @@ function Review({ pair, onDone }: { pair: Pair; onDone: (message: string) => voi
 
   const person = (p: Person) => (
     <>
-      {describe(p)}, {formatDate(p.birthDate)}, {p.pinfl ?? '—'} <span className="source">{p.source}</span>
+      {describe(p)}, {formatDate(p.birthDate)}, {p.pinfl ?? '—'} <Source source={p.source} />
     </>
   );
   return (
@@ -96,7 +101,10 @@ function Review({ pair, onDone }: { pair: Pair; onDone: (message: string) => voi
           { key: t('duplicates.personB'), value: person(pair.personB) },
           {
             key: t('duplicates.reason'),
-            value: `${pair.reason} · ${t('duplicates.score', { value: formatNumber(pair.score) })}`,
+            value: `${t(`duplicates.reasons.${isReason(pair.reason) ? pair.reason : 'other'}`)} · ${t(
+              'duplicates.score',
+              { value: formatNumber(pair.score) },
+            )}`,
           },
         ]}
       />

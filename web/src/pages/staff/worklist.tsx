@@ -11,6 +11,8 @@ import { StaffOnly } from './guard.tsx';
 interface Row {
   id: string;
   householdId: string | null;
+  /** H-<year>-<number>: the household as people name it (never its id). */
+  householdReference?: string | null;
   status: string;
   type?: string;
   programme?: string;
@@ -90,7 +92,9 @@ function WorklistPage() {
                   </td>
                   <td>
                     {r.householdId ? (
-                      <Link to={`/staff/households/${r.householdId}`}>{r.householdId.slice(0, 8)}</Link>
+                      <Link to={`/staff/households/${r.householdId}`}>
+                        {r.householdReference ?? t('staff.openHousehold')}
+                      </Link>
                     ) : (
                       '—'
                     )}
