@@ -135,11 +135,13 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
     await page.getByRole('heading', { name: 'Istisno tasdiqlashga yuborildi' }).waitFor();
     await expectAccessible(page, 'staff-override-sent');
 
+    // Four eyes: on her own proposal she is not offered Approve, only told a second officer must, and may withdraw.
     await page.getByRole('link', { name: /Ikkinchi xodim/ }).click();
-    await page.getByRole('button', { name: 'Tasdiqlash' }).first().click();
-    await expect.poll(() => page.locator('.error-summary').textContent()).toMatch(/\S/);
-    const refusal = (await page.locator('.error-summary').textContent()) ?? '';
-    await expectAccessible(page, 'staff-override-own-approval-refused');
+    await page.getByTestId('own-proposal').first().waitFor();
+    const refusal = (await page.getByTestId('own-proposal').first().textContent()) ?? '';
+    expect(refusal).toContain('boshqa xodim tasdiqlashi kerak');
+    expect(await page.getByRole('button', { name: 'Tasdiqlash', exact: true }).count()).toBe(0);
+    await expectAccessible(page, 'staff-override-own-proposal');
 
     const admin = await (await browser.newContext()).newPage();
     await admin.goto(`${server.baseUrl}/staff/overrides`);
