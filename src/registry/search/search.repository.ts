@@ -155,15 +155,30 @@ async function searchOnce(
         }
       } else {
         // 2: short parts only ("Ka", "Al B"): the name begins with the first, a later word with each other.
+        const byStart = reading(
+          personMember,
+          'm.household_id',
+          sql`${live} and p.search_name like ${`${words[0]}%`} and ${sql.join(
+            [sql`true`, ...words.slice(1).map(wordStart)],
+            sql` and `,
+          )}`,
+          sql`2`,
+          similarity,
+        );
+        branches.push(byStart);
+        // 3: each part anywhere ("ov" finds Karimov), only when the word starts did not fill their cap. No
+        // index serves it; it reads people until the cap is full, which a common part ("ov") does at once.
+        const anywhere = sql.join(
+          words.map((w) => sql`p.search_name like ${`%${w}%`}`),
+          sql` and `,
+        );
+        const startsUnfilled = sql`(select count(*) from ${byStart} as r2) < ${CANDIDATES_PER_READING}`;
         branches.push(
           reading(
             personMember,
             'm.household_id',
-            sql`${live} and p.search_name like ${`${words[0]}%`} and ${sql.join(
-              [sql`true`, ...words.slice(1).map(wordStart)],
-              sql` and `,
-            )}`,
-            sql`2`,
+            sql`${live} and ${anywhere} and ${startsUnfilled}`,
+            sql`3`,
             similarity,
           ),
         );
