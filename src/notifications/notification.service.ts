@@ -32,6 +32,30 @@ export interface EnqueueNotification {
 }
 
 /**
+ * The rows of one message: one per channel, in the recipient's language; no SMS row for a person without a
+ * phone.
+ */
+function rowsOf(
+  input: EnqueueNotification,
+  recipient: { phone: string | null; language: Language },
+): repo.NewNotification[] {
+  const body = renderTemplate(input.template, input.params, recipient.language);
+  return [...new Set<NotificationChannel>(input.channels ?? ['sms', 'portal'])]
+    .filter((channel) => channel !== 'sms' || recipient.phone)
+    .map((channel) => ({
+      id: randomUUID(),
+      personId: input.personId,
+      channel,
+      template: input.template,
+      params: input.params,
+      language: recipient.language,
+      body,
+      phone: channel === 'sms' ? recipient.phone : null,
+      dedupeKey: input.dedupeKey,
+    }));
+}
+
+/**
  * Queues a message (idempotent by `dedupeKey`): one read of the recipient and one insert. `created` is
  * false when every channel of the key was already there; `ids` are the key's rows either way. Takes a
  * Kysely handle or a transaction; the outbox is nudged so that an SMS leaves within milliseconds of the
@@ -50,21 +74,7 @@ export async function enqueueNotification(
   if (!input.dedupeKey) throw new DomainError('VALIDATION_FAILED', { reason: 'dedupeKey is required' });
   const recipient = await repo.findRecipient(db, input.personId);
   if (!recipient) throw new DomainError('PERSON_NOT_FOUND', { personId: input.personId });
-  const body = renderTemplate(input.template, input.params, recipient.language);
-  const channels = [...new Set<NotificationChannel>(input.channels ?? ['sms', 'portal'])];
-  const rows = channels
-    .filter((channel) => channel !== 'sms' || recipient.phone)
-    .map((channel) => ({
-      id: randomUUID(),
-      personId: input.personId,
-      channel,
-      template: input.template,
-      params: input.params,
-      language: recipient.language,
-      body,
-      phone: channel === 'sms' ? recipient.phone : null,
-      dedupeKey: input.dedupeKey,
-    }));
+  const rows = rowsOf(input, recipient);
   const inserted = await repo.insertNotifications(db, rows);
   // Each new SMS is an outbox message, in the same transaction: it leaves once the caller commits.
   for (const row of rows) {
@@ -104,21 +114,7 @@ export async function enqueueNotifications(
   for (const input of inputs) {
     const recipient = recipients.get(input.personId);
     if (!recipient) throw new DomainError('PERSON_NOT_FOUND', { personId: input.personId });
-    const body = renderTemplate(input.template, input.params, recipient.language);
-    for (const channel of new Set<NotificationChannel>(input.channels ?? ['sms', 'portal'])) {
-      if (channel === 'sms' && !recipient.phone) continue;
-      rows.push({
-        id: randomUUID(),
-        personId: input.personId,
-        channel,
-        template: input.template,
-        params: input.params,
-        language: recipient.language,
-        body,
-        phone: channel === 'sms' ? recipient.phone : null,
-        dedupeKey: input.dedupeKey,
-      });
-    }
+    rows.push(...rowsOf(input, recipient));
   }
   const createdKeys = new Set<string>();
   for (let start = 0; start < rows.length; start += INSERT_BATCH) {

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, type Ref, useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../api.ts';
@@ -255,6 +255,37 @@ export function Checkboxes(props: {
           })}
         </div>
       </fieldset>
+    </div>
+  );
+}
+
+/**
+ * A file to upload (PDF, JPEG or PNG), with its label, hint and error tied to it. The page keeps the input's
+ * ref to read the chosen file; the id is `file`, so an error summary can link to it.
+ */
+export function FileField(props: {
+  label: string;
+  hint: string;
+  error?: string;
+  inputRef: Ref<HTMLInputElement>;
+}) {
+  return (
+    <div className={`field ${props.error ? 'field-has-error' : ''}`}>
+      <label htmlFor="file">{props.label}</label>
+      <p className="hint" id="file-hint">
+        {props.hint}
+      </p>
+      <ErrorText id="file" message={props.error} />
+      <input
+        ref={props.inputRef}
+        id="file"
+        name="file"
+        type="file"
+        className="file-input"
+        accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+        aria-describedby={props.error ? 'file-hint file-error' : 'file-hint'}
+        aria-invalid={props.error ? true : undefined}
+      />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import {
   ErrorMessage,
   ErrorSummary,
   type FieldError,
+  FileField,
   Loading,
   PageTitle,
 } from '../../ds/index.tsx';
@@ -97,28 +98,12 @@ function DocumentsPage() {
         {t('documents.title')}
       </PageTitle>
       <form onSubmit={upload} noValidate>
-        <div className={`field ${fileError ? 'field-has-error' : ''}`}>
-          <label htmlFor="file">{t('documents.file')}</label>
-          <p className="hint" id="file-hint">
-            {t('documents.fileHint')}
-          </p>
-          {fileError ? (
-            <p className="field-error" id="file-error">
-              <span className="visually-hidden">{t('common.error')}: </span>
-              {fileError}
-            </p>
-          ) : null}
-          <input
-            ref={input}
-            id="file"
-            name="file"
-            type="file"
-            className="file-input"
-            accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-            aria-describedby={fileError ? 'file-hint file-error' : 'file-hint'}
-            aria-invalid={fileError ? true : undefined}
-          />
-        </div>
+        <FileField
+          label={t('documents.file')}
+          hint={t('documents.fileHint')}
+          error={fileError || undefined}
+          inputRef={input}
+        />
         <Button disabled={sending}>{t('documents.upload')}</Button>
       </form>
       <p role="status" data-testid="upload-status">

@@ -15,6 +15,7 @@ import {
   ErrorMessage,
   ErrorSummary,
   type FieldError,
+  FileField,
   Loading,
   PageTitle,
   Radios,
@@ -178,28 +179,12 @@ function ReportFactForm() {
           error={errorOf('comment')}
           multiline
         />
-        <div className={`field ${fileError ? 'field-has-error' : ''}`}>
-          <label htmlFor="file">{t('report.file')}</label>
-          <p className="hint" id="file-hint">
-            {t('report.fileHint')}
-          </p>
-          {fileError ? (
-            <p className="field-error" id="file-error">
-              <span className="visually-hidden">{t('common.error')}: </span>
-              {fileError}
-            </p>
-          ) : null}
-          <input
-            ref={file}
-            id="file"
-            name="file"
-            type="file"
-            className="file-input"
-            accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-            aria-describedby={fileError ? 'file-hint file-error' : 'file-hint'}
-            aria-invalid={fileError ? true : undefined}
-          />
-        </div>
+        <FileField
+          label={t('report.file')}
+          hint={t('report.fileHint')}
+          error={fileError || undefined}
+          inputRef={file}
+        />
         <Button disabled={sending}>{t('report.factSubmit')}</Button>
       </form>
     </>
