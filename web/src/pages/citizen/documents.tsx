@@ -18,18 +18,7 @@ import { formatDate, formatDateTime, formatNumber } from '../../format.ts';
 import { CitizenOnly } from '../guard.tsx';
 import { useApplications } from './applications.tsx';
 import type { DocumentView } from './types.ts';
-
-const TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
-const MAX_BYTES = 5 * 1024 * 1024;
-
-function toBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
-}
+import { fileProblem, uploadDocument } from './upload.ts';
 
 function DocumentsPage() {
   const { t } = useTranslation(['common', 'documents']);
@@ -52,23 +41,15 @@ function DocumentsPage() {
     setDone('');
     const file = input.current?.files?.[0];
     const found: FieldError[] = [];
+    const problem = file ? fileProblem(file) : undefined;
     if (!file) found.push({ field: 'file', message: t('documents.fileRequired') });
-    else if (!TYPES.includes(file.type)) found.push({ field: 'file', message: t('documents.wrongType') });
-    else if (file.size > MAX_BYTES) found.push({ field: 'file', message: t('documents.tooLarge') });
+    else if (problem === 'wrongType') found.push({ field: 'file', message: t('documents.wrongType') });
+    else if (problem === 'tooLarge') found.push({ field: 'file', message: t('documents.tooLarge') });
     setErrors(found);
     if (!file || found.length > 0) return;
     setSending(true);
     try {
-      await api('/api/me/documents', {
-        method: 'POST',
-        body: {
-          id: newId(),
-          ...(applicationId ? { applicationId } : {}),
-          filename: file.name,
-          contentType: file.type,
-          dataBase64: await toBase64(file),
-        },
-      });
+      await uploadDocument(newId(), file, applicationId);
       if (input.current) input.current.value = '';
       setDone(t('documents.uploaded', { name: file.name }));
       await client.invalidateQueries({ queryKey: ['documents'] });

@@ -29,19 +29,9 @@ import { agencyOf, shownValueOf } from './fact-view.ts';
 import { useMe } from './home.tsx';
 import { useHousehold } from './household.tsx';
 import { memberName } from './types.ts';
+import { fileProblem, uploadDocument } from './upload.ts';
 
-const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
-const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const MAX_COMMENT = 2000;
-
-function toBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
-}
 
 /**
  * "Report a mistake" for any fact the family is shown (issue 12, point 8): reached from the household page
@@ -85,25 +75,16 @@ function ReportFactForm() {
     if (!chosen) found.push({ field: 'fact', message: t('report.factRequired') });
     if (!text) found.push({ field: 'comment', message: t('report.commentRequired') });
     else if (text.length > MAX_COMMENT) found.push({ field: 'comment', message: t('report.commentTooLong') });
-    if (upload && !FILE_TYPES.includes(upload.type))
-      found.push({ field: 'file', message: t('report.fileWrongType') });
-    else if (upload && upload.size > MAX_FILE_BYTES)
-      found.push({ field: 'file', message: t('report.fileTooLarge') });
+    const problem = upload ? fileProblem(upload) : undefined;
+    if (problem === 'wrongType') found.push({ field: 'file', message: t('report.fileWrongType') });
+    else if (problem === 'tooLarge') found.push({ field: 'file', message: t('report.fileTooLarge') });
     setErrors(found);
     if (found.length > 0 || !chosen) return;
     setSending(true);
     try {
       if (upload) {
         try {
-          await api('/api/me/documents', {
-            method: 'POST',
-            body: {
-              id: documentId,
-              filename: upload.name,
-              contentType: upload.type,
-              dataBase64: await toBase64(upload),
-            },
-          });
+          await uploadDocument(documentId, upload);
         } catch (error) {
           // The catalogue's message (too large, not what its type says) belongs to the file field.
           setErrors(apiErrors(error, t('common.error')).map((e) => ({ ...e, field: 'file' })));
