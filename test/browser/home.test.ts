@@ -10,6 +10,7 @@ import { approveOverride, createOverride } from '../../src/casework/override.ser
 import { listDemoCitizens } from '../../src/identity/demo-idp.service.ts';
 import { expectAccessible } from '../support/accessibility.ts';
 import { browserAvailability, CHROMIUM_FLAGS } from '../support/browser.ts';
+import { signInFirstDemoCitizen } from '../support/demo-sign-in.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { staffClient } from '../support/staff-client.ts';
 
@@ -107,12 +108,7 @@ async function arrange(server: TestServer): Promise<void> {
 }
 
 async function signInCitizen(page: Page, baseUrl: string): Promise<void> {
-  await page.goto(`${baseUrl}/citizen`);
-  await page.getByRole('link', { name: 'OneID orqali kirish' }).click();
-  await page.waitForURL(/demo-idp/);
-  await page.locator('li button').first().click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/demo-idp'));
-  await page.goto(`${baseUrl}/citizen`);
+  await signInFirstDemoCitizen(page, baseUrl);
   await page.getByRole('heading', { name: /Assalomu alaykum/ }).waitFor();
 }
 

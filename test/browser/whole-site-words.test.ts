@@ -7,6 +7,7 @@ import { approveOverride, createOverride } from '../../src/casework/override.ser
 import { evaluateHousehold } from '../../src/decisions/decision.service.ts';
 import { listDemoCitizens } from '../../src/identity/demo-idp.service.ts';
 import { browserAvailability, CHROMIUM_FLAGS } from '../support/browser.ts';
+import { signInFirstDemoCitizen } from '../support/demo-sign-in.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -130,13 +131,7 @@ async function signInStaff(context: BrowserContext, baseUrl: string, username: s
 
 async function signInCitizen(context: BrowserContext, baseUrl: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${baseUrl}/citizen`);
-  await page.getByRole('link', { name: 'OneID orqali kirish' }).click();
-  await page.waitForURL(/demo-idp/);
-  await page.locator('li button').first().click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/demo-idp'));
-  await page.goto(`${baseUrl}/citizen`);
-  await page.locator('.account').waitFor();
+  await signInFirstDemoCitizen(page, baseUrl);
   return page;
 }
 
