@@ -190,6 +190,11 @@ describe.skipIf(!chromiumPath)('the web app in a real browser', () => {
     await page.keyboard.type('+998901234567');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Xabar yuborildi' }).waitFor();
+    // No id on the page: the report is named by its date.
+    expect(await page.getByTestId('reported-on').textContent()).toMatch(/\d{4}/);
+    expect((await page.locator('main').textContent()) ?? '').not.toMatch(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i,
+    );
     await expectAccessible(page, 'citizen-report-sent');
 
     // Languages: Cyrillic, then Russian; remembered across a reload.

@@ -45,9 +45,9 @@ function ReportDoneBody({ id }: { id: string }) {
   }
   return (
     <>
+      {/* The request's id is a UUID, not a reference a person can read out: the date says which report it is. */}
       <Panel title={t('report.doneTitle')}>
-        {t('common.reference')}
-        <strong data-testid="reference">{id}</strong>
+        <span data-testid="reported-on">{formatDate(found.data.submittedAt)}</span>
       </Panel>
       <p>{t('report.doneText')}</p>
       <p>
