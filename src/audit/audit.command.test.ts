@@ -26,12 +26,13 @@ describe('himoya audit verify', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('rejects anything but the verify subcommand', async () => {
+  it('rejects anything but the verify and seal subcommands', async () => {
     await expect(auditCommand.run([], config)).rejects.toThrow(CliUsageError);
     await expect(auditCommand.run(['check'], config)).rejects.toThrow(CliUsageError);
+    await expect(auditCommand.run(['seal', 'verify'], config)).rejects.toThrow(CliUsageError);
   });
 
-  it('reports an intact chain with its head (exit 0), then the first broken link (exit 1)', async () => {
+  it('seals first, reports an intact log with its last batch (exit 0), then the first broken link (exit 1)', async () => {
     const database = await openConfiguredDatabase(config);
     try {
       await migrate(database);
@@ -52,9 +53,15 @@ describe('himoya audit verify', () => {
     output.length = 0;
     expect(await auditCommand.run(['verify'], config)).toBe(0);
     const intact = output.join('\n');
-    expect(intact).toContain('Verified 30 audit entries.');
+    expect(intact).toMatch(/^Sealed batch 1: 30 entries \(seq 1 to 30\), root [0-9a-f]{64}$/m);
+    expect(intact).toContain('Verified 30 audit entries in 1 sealed batch; 0 not sealed yet.');
+    expect(intact).toMatch(/^Last batch: 1, root [0-9a-f]{64}, hash [0-9a-f]{64}, sealed \d{4}-\d\d-\d\dT/m);
     expect(intact).toMatch(/Chain head: seq 30, hash [0-9a-f]{64}/);
     expect(intact).toContain('audit chain intact');
+
+    output.length = 0;
+    expect(await auditCommand.run(['seal'], config)).toBe(0);
+    expect(output).toEqual(['Nothing new to seal.']);
 
     const tampered = await openConfiguredDatabase(config);
     try {
@@ -69,8 +76,8 @@ describe('himoya audit verify', () => {
     output.length = 0;
     expect(await auditCommand.run(['verify'], config)).toBe(1);
     const broken = output.join('\n');
-    expect(broken).toContain('Verified 16 audit entries.');
-    expect(broken).toContain('audit chain BROKEN at seq 17: hash mismatch');
+    expect(broken).toContain('Verified 16 audit entries in 0 sealed batches; 0 not sealed yet.');
+    expect(broken).toContain('audit chain BROKEN at seq 17 (batch 1): hash mismatch');
     expect(broken).not.toContain('intact');
   });
 });

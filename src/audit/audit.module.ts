@@ -1,10 +1,13 @@
 import type { ContextModule } from '../platform/context-module.ts';
 import { auditRoutes } from './audit.routes.ts';
+import { startSealing } from './audit.sealer.ts';
 
 export const auditModule: ContextModule = {
   name: 'audit',
-  docs: "Append-only, hash-chained audit log; citizens' access log and complaints",
+  docs: "Append-only audit log sealed in hash-chained batches; citizens' access log and complaints",
   routes: [auditRoutes],
-  tables: ['audit_chain_head', 'audit_log', 'access_complaint'],
+  // The sealer: every second, folds the entries of ended transactions into the next batch.
+  start: async (ctx) => startSealing(ctx.database.db, ctx.logger),
+  tables: ['audit_chain_head', 'audit_log', 'audit_batch', 'access_complaint'],
   actions: ['audit.read'],
 };

@@ -1,20 +1,12 @@
 import { type Kysely, type QueryCreator, type SelectQueryBuilder, sql } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 import { offsetOf, type PageQuery } from '../platform/http/pagination.ts';
-import type { ChainedEntry } from './audit.chain.ts';
+import type { BatchHeader, ChainedEntry } from './audit.chain.ts';
 import type { AccessComplaintStatus } from './audit.tables.ts';
 
 /** All SQL of the audit trail and of access complaints. Rows are mapped to plain objects here. */
 
-export interface StoredEntry extends ChainedEntry {
-  prevHash: string;
-  hash: string;
-}
-
-export interface ChainHead {
-  lastSeq: number;
-  lastHash: string;
-}
+export type StoredEntry = ChainedEntry;
 
 const entryColumns = [
   'seq',
@@ -32,8 +24,6 @@ const entryColumns = [
   'subject_household_ids',
   'fields',
   'request_id',
-  'prev_hash',
-  'hash',
 ] as const;
 
 type EntryRow = {
@@ -52,8 +42,6 @@ type EntryRow = {
   subject_household_ids: string[];
   fields: string[];
   request_id: string | null;
-  prev_hash: string;
-  hash: string;
 };
 
 const toEntry = (r: EntryRow): StoredEntry => ({
@@ -72,53 +60,25 @@ const toEntry = (r: EntryRow): StoredEntry => ({
   subjectHouseholdIds: r.subject_household_ids ?? [],
   fields: r.fields ?? [],
   requestId: r.request_id,
-  prevHash: r.prev_hash,
-  hash: r.hash,
 });
 
-/**
- * Locks the chain head for the rest of the caller's transaction and reads it, with the database clock
- * truncated to milliseconds (what `at` is stored and hashed with). One clock for every server process keeps
- * `at` in seq order.
- */
-export async function lockHead(trx: Kysely<DB>): Promise<ChainHead & { now: Date }> {
-  const row = await trx
-    .selectFrom('audit_chain_head')
-    .select(['last_seq', 'last_hash', sql<Date>`date_trunc('milliseconds', clock_timestamp())`.as('now')])
-    .where('id', '=', true)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  return { lastSeq: Number(row.last_seq), lastHash: row.last_hash, now: new Date(row.now) };
-}
+/** An entry as the appender stores it: seq, time and transaction id are the database's defaults. */
+export type NewEntry = Omit<ChainedEntry, 'seq' | 'at'>;
 
-export async function readHead(db: Kysely<DB>): Promise<ChainHead> {
-  const row = await db
-    .selectFrom('audit_chain_head')
-    .select(['last_seq', 'last_hash'])
-    .where('id', '=', true)
-    .executeTakeFirstOrThrow();
-  return { lastSeq: Number(row.last_seq), lastHash: row.last_hash };
-}
-
-export async function setHead(trx: Kysely<DB>, head: ChainHead): Promise<void> {
-  await trx
-    .updateTable('audit_chain_head')
-    .set({ last_seq: head.lastSeq, last_hash: head.lastHash })
-    .where('id', '=', true)
-    .execute();
-}
-
-// 17 parameters a row: 1,000 rows stay far below PostgreSQL's 65,535 bind parameters.
+// 13 parameters a row: 1,000 rows stay far below PostgreSQL's 65,535 bind parameters.
 const INSERT_CHUNK = 1000;
 
-export async function insertEntries(trx: Kysely<DB>, entries: readonly StoredEntry[]): Promise<void> {
+/**
+ * A plain insert: no lock, no read of anything else, so concurrent appenders never wait on each other.
+ * Returns the seqs given, in the order of `entries`.
+ */
+export async function insertEntries(db: Kysely<DB>, entries: readonly NewEntry[]): Promise<number[]> {
+  const seqs: number[] = [];
   for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
-    await trx
+    const rows = await db
       .insertInto('audit_log')
       .values(
         entries.slice(i, i + INSERT_CHUNK).map((e) => ({
-          seq: e.seq,
-          at: e.at,
           actor_kind: e.actorKind,
           actor_id: e.actorId,
           role: e.role,
@@ -132,30 +92,187 @@ export async function insertEntries(trx: Kysely<DB>, entries: readonly StoredEnt
           subject_household_ids: [...e.subjectHouseholdIds],
           fields: [...e.fields],
           request_id: e.requestId,
-          prev_hash: e.prevHash,
-          hash: e.hash,
         })),
       )
+      .returning('seq')
       .execute();
+    // Identity values are drawn row by row in VALUES order, so the returned order is the input's.
+    for (const row of rows) seqs.push(Number(row.seq));
   }
+  return seqs;
 }
 
-/** Entries with afterSeq < seq <= uptoSeq in seq order, at most `limit` of them (verification pages). */
-export async function entriesAfter(
+// --- Sealing ---
+
+/** The last sealed batch, as the head row records it (batch 0: nothing sealed yet). */
+export interface SealHead {
+  lastBatch: number;
+  lastHash: string;
+  /** The last batch's last seq (0 before the first). */
+  lastSeq: number;
+  /** Entries of transactions below this id are sealed (xid8 as a decimal string). */
+  boundary: string;
+}
+
+export async function readHead(db: Kysely<DB>): Promise<SealHead> {
+  const row = await db
+    .selectFrom('audit_chain_head')
+    .select(['last_batch', 'last_hash', 'last_seq', sql<string>`boundary::text`.as('boundary')])
+    .where('id', '=', true)
+    .executeTakeFirstOrThrow();
+  return {
+    lastBatch: Number(row.last_batch),
+    lastHash: row.last_hash,
+    lastSeq: Number(row.last_seq),
+    boundary: row.boundary,
+  };
+}
+
+export async function setHead(trx: Kysely<DB>, head: SealHead): Promise<void> {
+  await trx
+    .updateTable('audit_chain_head')
+    .set({
+      last_batch: head.lastBatch,
+      last_hash: head.lastHash,
+      last_seq: head.lastSeq,
+      boundary: sql`${head.boundary}::xid8`,
+    })
+    .where('id', '=', true)
+    .execute();
+}
+
+/**
+ * One sealer at a time per schema, without waiting: a second one (another server process) skips its turn.
+ * An advisory lock, not a row lock, so the sealer has no transaction id before it reads its boundary.
+ */
+export async function trySealLock(trx: Kysely<DB>): Promise<boolean> {
+  const row = await sql<{ locked: boolean }>`
+    select pg_try_advisory_xact_lock(hashtext(current_schema() || ':audit-seal')) as locked`.execute(trx);
+  return row.rows[0]?.locked === true;
+}
+
+/**
+ * The oldest transaction still running (or the next to start): every transaction below it has ended, so the
+ * set of entries below it is final. Also the database clock, truncated as `sealed_at` is stored.
+ */
+export async function sealBoundary(trx: Kysely<DB>): Promise<{ boundary: string; now: Date }> {
+  const row = await sql<{ boundary: string; now: Date }>`
+    select pg_snapshot_xmin(pg_current_snapshot())::text as boundary,
+           date_trunc('milliseconds', clock_timestamp()) as now`.execute(trx);
+  const first = row.rows[0];
+  if (!first) throw new Error('no snapshot');
+  return { boundary: first.boundary, now: new Date(first.now) };
+}
+
+/** Entries of transactions with lo <= xid < hi and seq > afterSeq, in seq order, at most `limit`. */
+export async function entriesInRange(
   db: Kysely<DB>,
+  range: { lo: string; hi: string },
   afterSeq: number,
-  uptoSeq: number,
-  limit: number,
+  limit?: number,
 ): Promise<StoredEntry[]> {
-  const rows = await db
+  let query = db
     .selectFrom('audit_log')
     .select(entryColumns)
+    .where(sql<boolean>`xid >= ${range.lo}::xid8 and xid < ${range.hi}::xid8`)
     .where('seq', '>', afterSeq)
-    .where('seq', '<=', uptoSeq)
-    .orderBy('seq')
+    .orderBy('seq');
+  if (limit !== undefined) query = query.limit(limit);
+  return (await query.execute()).map(toEntry);
+}
+
+/** Entries of transactions at or above the boundary: written (or being written) but not sealed yet. */
+export async function countUnsealed(db: Kysely<DB>, boundary: string): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(sql<boolean>`xid >= ${boundary}::xid8`)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface StoredBatch extends BatchHeader {
+  seqs: number[];
+  /** 32-byte leaf hashes, concatenated in seq order. */
+  leaves: Uint8Array;
+  hash: string;
+}
+
+export async function insertBatch(trx: Kysely<DB>, b: StoredBatch): Promise<void> {
+  await trx
+    .insertInto('audit_batch')
+    .values({
+      batch: b.batch,
+      xid_lo: sql`${b.xidLo}::xid8`,
+      xid_hi: sql`${b.xidHi}::xid8`,
+      entries: b.entries,
+      first_seq: b.firstSeq,
+      last_seq: b.lastSeq,
+      seqs: b.seqs,
+      leaves: Buffer.from(b.leaves),
+      root: b.root,
+      prev_hash: b.prevHash,
+      hash: b.hash,
+      sealed_at: b.sealedAt,
+    })
+    .execute();
+}
+
+const batchColumns = [
+  'batch',
+  sql<string>`xid_lo::text`.as('xid_lo'),
+  sql<string>`xid_hi::text`.as('xid_hi'),
+  'entries',
+  'first_seq',
+  'last_seq',
+  'seqs',
+  'leaves',
+  'root',
+  'prev_hash',
+  'hash',
+  'sealed_at',
+] as const;
+
+/** Batches with afterBatch < batch <= uptoBatch in order, at most `limit` (they carry their leaves). */
+export async function batchesAfter(
+  db: Kysely<DB>,
+  afterBatch: number,
+  uptoBatch: number,
+  limit: number,
+): Promise<StoredBatch[]> {
+  const rows = await db
+    .selectFrom('audit_batch')
+    .select(batchColumns)
+    .where('batch', '>', afterBatch)
+    .where('batch', '<=', uptoBatch)
+    .orderBy('batch')
     .limit(limit)
     .execute();
-  return rows.map(toEntry);
+  return rows.map((r) => ({
+    batch: Number(r.batch),
+    xidLo: r.xid_lo,
+    xidHi: r.xid_hi,
+    entries: Number(r.entries),
+    firstSeq: Number(r.first_seq),
+    lastSeq: Number(r.last_seq),
+    seqs: (r.seqs ?? []).map(Number),
+    leaves: r.leaves,
+    root: r.root,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    sealedAt: new Date(r.sealed_at),
+  }));
+}
+
+export async function countByAction(db: Kysely<DB>, afterSeq: number): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['action', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('seq', '>', afterSeq)
+    .groupBy('action')
+    .orderBy('action')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.action, Number(r.n)]));
 }
 
 export interface EntryFilters {

@@ -5,6 +5,7 @@ import { languageFromHeader } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { Instant } from '../shared/date-schemas.ts';
+import { sealAudit } from './audit.sealer.ts';
 import * as audit from './audit.service.ts';
 import { requireAuditor, requireCitizen } from './request-actor.ts';
 
@@ -62,8 +63,6 @@ const AuditEntry = z.object({
   fields: z.array(z.string()),
   requestId: z.string().nullable(),
   actorDisplay: ActorDisplaySchema.nullable().optional(),
-  prevHash: z.string(),
-  hash: z.string(),
 });
 
 const EntryFilter = PageQuery.extend({
@@ -77,12 +76,21 @@ const EntryFilter = PageQuery.extend({
 
 const Verification = z.object({
   ok: z.boolean(),
-  entries: z.number().int(),
-  head: z.object({ seq: z.number().int(), hash: z.string() }),
+  entries: z.number().int().describe('Sealed entries checked'),
+  batches: z.number().int().describe('Sealed batches checked'),
+  unsealed: z.number().int().describe('Entries written but not sealed yet (sealed within about a second)'),
+  head: z
+    .object({ seq: z.number().int(), hash: z.string() })
+    .describe("The chain head when verification started: the last batch's last seq and its hash"),
+  lastBatch: z
+    .object({ batch: z.number().int(), root: z.string(), hash: z.string(), sealedAt: z.date() })
+    .nullable()
+    .describe('The last sealed batch: publish its number and root to compare a later run with'),
   firstBroken: z
     .object({
-      seq: z.number().int(),
-      reason: z.enum(['hash mismatch', 'missing entry (gap)', 'prev_hash mismatch', 'head mismatch']),
+      seq: z.number().int().describe('The entry at fault (for a batch at fault, its first entry)'),
+      batch: z.number().int(),
+      reason: z.enum(audit.BROKEN_REASONS),
       reasonLabel: z.string().describe('The reason in the language of Accept-Language'),
     })
     .optional(),
@@ -233,14 +241,15 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
       config: { access: { action: 'audit.read' } },
       schema: {
         tags: TAGS,
-        summary: 'Verify the hash chain of the audit log (auditor, regional administrator)',
+        summary: 'Verify the sealed batches of the audit log (auditor, regional administrator)',
         description:
-          'Walks the whole chain; `head` is the chain head to publish or compare with one published earlier.',
+          'Seals what has ended, then walks every batch and its entries; `lastBatch` is the root to publish or compare with one published earlier.',
         response: { 200: Verification },
       },
     },
     async (request) => {
       const { grant } = requireAuditor(request);
+      await sealAudit(db);
       const result = await audit.verifyAuditChain(db);
       await audit.auditFromRequest(
         db,

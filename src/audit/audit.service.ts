@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Actor, RoleGrant } from '../access/actor.ts';
@@ -8,14 +9,16 @@ import type { DB } from '../platform/db/schema.ts';
 import { DomainError, type Language } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
 import { type AreaPlace, placesOfAreas } from '../territory/territory.service.ts';
-import { type ChainedEntry, entryHash, GENESIS_HASH } from './audit.chain.ts';
+import { batchHash, GENESIS_HASH, leafHash, merkleRoot, splitLeaves } from './audit.chain.ts';
 import * as repo from './audit.repository.ts';
+import { sealAudit } from './audit.sealer.ts';
 import type { AuditActorKind } from './audit.tables.ts';
 
 /**
  * The audit trail: who did what to whose personal data, when and why (ZRU-547). Entries are appended in the
- * caller's transaction, so an entry commits or rolls back with the write it records, and are hash-chained
- * under a lock on the chain head, so the chain stays dense and linear with several server processes.
+ * caller's transaction, so an entry commits or rolls back with the write it records, as a plain insert that
+ * waits on nothing; a sealer (`sealAudit`, audit.sealer.ts) folds committed entries into hash-chained batches
+ * shortly afterwards (docs/adr/012-audit-sealed-in-batches.md).
  */
 
 /** What entries record. Free text in the table, so a new context may add its own; these are the usual. */
@@ -57,14 +60,14 @@ export interface AuditEntryInput {
 }
 
 export interface AppendedEntry {
+  /** The entry's public number (increasing, with gaps where transactions rolled back). */
   seq: number;
-  hash: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const FIELD = /^[a-z][a-z0-9_.:-]{0,62}$/;
 
-/** Lower-cased, deduplicated and sorted: one spelling of a set, so that the hash does not depend on order. */
+/** Lower-cased, deduplicated and sorted: one spelling of a set, so that the leaf does not depend on order. */
 function idSet(ids: readonly string[] | undefined, what: string): string[] {
   const set = [...new Set((ids ?? []).map((id) => id.toLowerCase()))].sort();
   for (const id of set) {
@@ -82,23 +85,22 @@ function fieldSet(fields: readonly string[] | undefined): string[] {
 }
 
 /**
- * Appends entries to the chain inside `db`'s transaction (or a transaction of its own when `db` is not one).
- * The chain head stays locked until that transaction ends, which serialises every audited write: append
- * as the last step of a transaction, so the lock is held briefly and always taken after the domain rows
- * (one lock order, no deadlocks).
+ * Appends entries in `db`'s transaction (one multi-row statement, so atomic on its own when `db` is not a
+ * transaction). Takes no lock and hashes nothing: concurrent audited requests never wait on each other.
+ * The entries are readable at once (the citizen's access log); the sealer chains them once their
+ * transaction has ended.
  */
 export async function appendAudit(
   db: Kysely<DB>,
   entries: readonly AuditEntryInput[],
 ): Promise<AppendedEntry[]> {
   if (entries.length === 0) return [];
-  // Validate before taking the lock, so bad input never holds up other writers.
   for (const e of entries) {
     if (e.purpose != null && !(PURPOSES as readonly string[]).includes(e.purpose)) {
       throw new DomainError('VALIDATION_FAILED', { reason: 'unknown purpose', purpose: e.purpose });
     }
   }
-  const prepared = entries.map((e) => ({
+  const prepared: repo.NewEntry[] = entries.map((e) => ({
     actorKind: e.actorKind,
     actorId: e.actorId,
     role: e.role ?? null,
@@ -113,29 +115,14 @@ export async function appendAudit(
     fields: fieldSet(e.fields),
     requestId: e.requestId ?? null,
   }));
-  if (!db.isTransaction) return db.transaction().execute((trx) => appendPrepared(trx, prepared));
-  return appendPrepared(db, prepared);
+  // More than one chunk would be more than one statement: keep them in one transaction.
+  if (!db.isTransaction && prepared.length > 1000) {
+    return db.transaction().execute(async (trx) => toAppended(await repo.insertEntries(trx, prepared)));
+  }
+  return toAppended(await repo.insertEntries(db, prepared));
 }
 
-async function appendPrepared(
-  trx: Kysely<DB>,
-  prepared: readonly Omit<ChainedEntry, 'seq' | 'at'>[],
-): Promise<AppendedEntry[]> {
-  const head = await repo.lockHead(trx);
-  let prevHash = head.lastHash;
-  let seq = head.lastSeq;
-  const stored: repo.StoredEntry[] = prepared.map((p) => {
-    seq += 1;
-    const entry: ChainedEntry = { ...p, seq, at: head.now };
-    const hash = entryHash(prevHash, entry);
-    const row = { ...entry, prevHash, hash };
-    prevHash = hash;
-    return row;
-  });
-  await repo.insertEntries(trx, stored);
-  await repo.setHead(trx, { lastSeq: seq, lastHash: prevHash });
-  return stored.map((e) => ({ seq: e.seq, hash: e.hash }));
-}
+const toAppended = (seqs: readonly number[]): AppendedEntry[] => seqs.map((seq) => ({ seq }));
 
 /** 'mahalla:1733212001', or null for a grant without an area. */
 export function areaText(grant: RoleGrant | undefined): string | null {
@@ -221,11 +208,28 @@ export async function auditFromRequest(
 
 // --- Verification ---
 
-export type BrokenReason = 'hash mismatch' | 'missing entry (gap)' | 'prev_hash mismatch' | 'head mismatch';
+export type BrokenReason =
+  | 'hash mismatch'
+  | 'missing entry'
+  | 'extra entry'
+  | 'batch mismatch'
+  | 'prev_hash mismatch'
+  | 'head mismatch';
+
+export const BROKEN_REASONS = [
+  'hash mismatch',
+  'missing entry',
+  'extra entry',
+  'batch mismatch',
+  'prev_hash mismatch',
+  'head mismatch',
+] as const satisfies readonly BrokenReason[];
 
 const BROKEN_REASON_KEYS = {
   'hash mismatch': 'chain.hash_mismatch',
-  'missing entry (gap)': 'chain.gap',
+  'missing entry': 'chain.missing_entry',
+  'extra entry': 'chain.extra_entry',
+  'batch mismatch': 'chain.batch_mismatch',
   'prev_hash mismatch': 'chain.link_mismatch',
   'head mismatch': 'chain.head_mismatch',
 } as const satisfies Record<BrokenReason, string>;
@@ -237,52 +241,155 @@ export function brokenReasonLabel(reason: BrokenReason, language: Language): str
 
 export interface ChainVerification {
   ok: boolean;
-  /** Entries checked (up to the first broken link). */
+  /** Sealed entries checked (up to the first broken link). */
   entries: number;
-  /** The chain head recorded when verification started: publish it to anchor the chain outside. */
+  /** Batches checked (up to the first broken one). */
+  batches: number;
+  /** Entries written but not sealed yet: of transactions still open, or that ended after the last seal. */
+  unsealed: number;
+  /** The head recorded when verification started: the last batch's last seq and its hash. */
   head: { seq: number; hash: string };
-  firstBroken?: { seq: number; reason: BrokenReason };
+  /** The last sealed batch (null before the first seal): publish its number and root to anchor the log. */
+  lastBatch: { batch: number; root: string; hash: string; sealedAt: Date } | null;
+  /** The first broken link: the entry's seq (for a batch, its first seq) and the batch it belongs to. */
+  firstBroken?: { seq: number; batch: number; reason: BrokenReason };
 }
 
 /**
- * Walks the chain in seq order, a page at a time (bounded memory), up to the head recorded when it starts:
- * entries appended meanwhile are left to the next run. Proves that entries 1..head are exactly those that
- * were appended, unless someone rewrote the whole chain from the altered entry on and the head too, which
- * only a comparison with a head published elsewhere catches (see README).
+ * Walks the sealed batches in order, up to the head recorded when it starts (batches sealed meanwhile are
+ * left to the next run). For each batch: it follows the previous one (number, xid range, prev_hash), its
+ * hash covers its header and its leaves give its root, and the entries of its transaction range are exactly
+ * its seqs with its leaves (an altered entry is a 'hash mismatch', a removed one 'missing entry', one added
+ * into a sealed range 'extra entry'). Entries are read `pageSize` at a time (bounded memory). Proves nothing
+ * against someone who rewrote every batch from the altered one on and the head too: only a comparison with
+ * a root published elsewhere catches that (see README).
  */
 export async function verifyAuditChain(
   db: Kysely<DB>,
-  options: { pageSize?: number } = {},
+  options: { pageSize?: number | undefined } = {},
 ): Promise<ChainVerification> {
   const pageSize = options.pageSize ?? 10_000;
   const head = await repo.readHead(db);
-  const headView = { seq: head.lastSeq, hash: head.lastHash };
-  let prevSeq = 0;
-  let prevHash = GENESIS_HASH;
-  let checked = 0;
-  const broken = (seq: number, reason: BrokenReason): ChainVerification => ({
-    ok: false,
-    entries: checked,
-    head: headView,
-    firstBroken: { seq, reason },
+  let prev: { batch: number; hash: string; xidHi: string; lastSeq: number } = {
+    batch: 0,
+    hash: GENESIS_HASH,
+    xidHi: '0',
+    lastSeq: 0,
+  };
+  let lastBatch: ChainVerification['lastBatch'] = null;
+  let entries = 0;
+  const finish = async (firstBroken?: ChainVerification['firstBroken']): Promise<ChainVerification> => ({
+    ok: firstBroken === undefined,
+    entries,
+    batches: prev.batch,
+    unsealed: await repo.countUnsealed(db, head.boundary),
+    head: { seq: head.lastSeq, hash: head.lastHash },
+    lastBatch,
+    ...(firstBroken ? { firstBroken } : {}),
   });
   for (;;) {
-    const page = await repo.entriesAfter(db, prevSeq, head.lastSeq, pageSize);
+    const page = await repo.batchesAfter(db, prev.batch, head.lastBatch, BATCH_PAGE);
+    for (const b of page) {
+      const at = (seq: number, reason: BrokenReason) => finish({ seq, batch: b.batch, reason });
+      if (b.batch !== prev.batch + 1 || b.prevHash !== prev.hash || b.xidLo !== prev.xidHi) {
+        return at(b.firstSeq, 'prev_hash mismatch');
+      }
+      const leaves = splitLeaves(b.leaves);
+      if (!batchIsWhole(b, leaves)) return at(b.firstSeq, 'batch mismatch');
+      const broken = await checkBatchEntries(db, b, leaves, pageSize);
+      entries += broken ? broken.checked : b.entries;
+      if (broken) return at(broken.seq, broken.reason);
+      prev = { batch: b.batch, hash: b.hash, xidHi: b.xidHi, lastSeq: b.lastSeq };
+      lastBatch = { batch: b.batch, root: b.root, hash: b.hash, sealedAt: b.sealedAt };
+    }
+    if (page.length < BATCH_PAGE) break;
+  }
+  // Batches removed from the end leave no break between the survivors, and a rewritten last batch has no
+  // successor to disagree with: only the head tells.
+  if (
+    prev.batch !== head.lastBatch ||
+    prev.hash !== head.lastHash ||
+    (head.lastBatch > 0 && prev.xidHi !== head.boundary)
+  ) {
+    return finish({ seq: head.lastSeq, batch: head.lastBatch, reason: 'head mismatch' });
+  }
+  return finish();
+}
+
+/** Batches carry their leaves (32 bytes an entry): a few at a time. */
+const BATCH_PAGE = 16;
+
+/** The batch's hash covers its header, its leaves give its root, and its seqs agree with its counts. */
+function batchIsWhole(b: repo.StoredBatch, leaves: readonly Uint8Array[]): boolean {
+  const increasing = b.seqs.every((seq, i) => i === 0 || seq > (b.seqs[i - 1] ?? seq));
+  return (
+    leaves.length === b.entries &&
+    b.seqs.length === b.entries &&
+    b.leaves.byteLength === b.entries * 32 &&
+    increasing &&
+    b.seqs[0] === b.firstSeq &&
+    b.seqs[b.seqs.length - 1] === b.lastSeq &&
+    merkleRoot(leaves) === b.root &&
+    batchHash(b) === b.hash
+  );
+}
+
+/**
+ * Merges the entries of the batch's transaction range (seq order) with its sealed seqs and leaves: the first
+ * entry that differs, is missing or should not be there, with the number of entries that matched before it.
+ */
+async function checkBatchEntries(
+  db: Kysely<DB>,
+  b: repo.StoredBatch,
+  leaves: readonly Buffer[],
+  pageSize: number,
+): Promise<{ seq: number; reason: BrokenReason; checked: number } | undefined> {
+  let i = 0;
+  let afterSeq = 0;
+  for (;;) {
+    const page = await repo.entriesInRange(db, { lo: b.xidLo, hi: b.xidHi }, afterSeq, pageSize);
     for (const entry of page) {
-      if (entry.seq !== prevSeq + 1) return broken(prevSeq + 1, 'missing entry (gap)');
-      if (entry.prevHash !== prevHash) return broken(entry.seq, 'prev_hash mismatch');
-      if (entryHash(entry.prevHash, entry) !== entry.hash) return broken(entry.seq, 'hash mismatch');
-      prevSeq = entry.seq;
-      prevHash = entry.hash;
-      checked += 1;
+      const sealedSeq = b.seqs[i];
+      if (sealedSeq !== undefined && sealedSeq < entry.seq) {
+        return { seq: sealedSeq, reason: 'missing entry', checked: i };
+      }
+      if (sealedSeq !== entry.seq) return { seq: entry.seq, reason: 'extra entry', checked: i };
+      if (!leaves[i]?.equals(leafHash(entry))) return { seq: entry.seq, reason: 'hash mismatch', checked: i };
+      i += 1;
+      afterSeq = entry.seq;
     }
     if (page.length < pageSize) break;
   }
-  // Entries removed from the end leave no gap between the survivors, and a rewritten last entry has no
-  // successor to disagree with: only the head tells.
-  if (prevSeq < head.lastSeq) return broken(prevSeq + 1, 'head mismatch');
-  if (prevHash !== head.lastHash) return broken(head.lastSeq, 'head mismatch');
-  return { ok: true, entries: checked, head: headView };
+  const missing = b.seqs[i];
+  return missing === undefined ? undefined : { seq: missing, reason: 'missing entry', checked: i };
+}
+
+/** Entries written but not sealed yet (their transaction is open, or ended after the last seal). */
+export async function unsealedEntries(db: Kysely<DB>): Promise<number> {
+  return repo.countUnsealed(db, (await repo.readHead(db)).boundary);
+}
+
+/**
+ * Seals until nothing that has ended is left unsealed (at most `attempts` passes, `pauseMs` apart: a
+ * transaction still open elsewhere holds the boundary back), then verifies. What a load benchmark or an
+ * operator calls after a run; entries of transactions still open stay counted in `unsealed`.
+ */
+export async function sealAndVerify(
+  db: Kysely<DB>,
+  options: { attempts?: number; pauseMs?: number; pageSize?: number } = {},
+): Promise<ChainVerification> {
+  const attempts = options.attempts ?? 50;
+  for (let i = 0; i < attempts; i += 1) {
+    await sealAudit(db);
+    if ((await unsealedEntries(db)) === 0) break;
+    await sleep(options.pauseMs ?? 20);
+  }
+  return verifyAuditChain(db, { pageSize: options.pageSize });
+}
+
+/** Entries per action with seq above `afterSeq` (a benchmark's count of what a run recorded). */
+export async function countEntriesByAction(db: Kysely<DB>, afterSeq = 0): Promise<Record<string, number>> {
+  return repo.countByAction(db, afterSeq);
 }
 
 // --- Staff view of the log ---

@@ -5,6 +5,14 @@
 import type { JsonText } from "./table-types/json-text.ts";
 import type { ColumnType } from "kysely";
 
+export type ArrayType<T> = ArrayTypeImpl<T> extends (infer U)[]
+  ? U[]
+  : ArrayTypeImpl<T>;
+
+export type ArrayTypeImpl<T> = T extends ColumnType<infer S, infer I, infer U>
+  ? ColumnType<S[], I[], U[]>
+  : T[];
+
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
@@ -120,8 +128,25 @@ export interface Application {
   updated_at: Generated<Timestamp>;
 }
 
+export interface AuditBatch {
+  batch: number;
+  entries: number;
+  first_seq: number;
+  hash: string;
+  last_seq: number;
+  leaves: Uint8Array;
+  prev_hash: string;
+  root: string;
+  sealed_at: Timestamp;
+  seqs: ArrayType<number>;
+  xid_hi: string;
+  xid_lo: string;
+}
+
 export interface AuditChainHead {
+  boundary: Generated<string>;
   id: Generated<boolean>;
+  last_batch: Generated<number>;
   last_hash: string;
   last_seq: number;
 }
@@ -131,19 +156,18 @@ export interface AuditLog {
   actor_id: string | null;
   actor_kind: "staff" | "citizen" | "machine" | "system" | "anonymous";
   area: string | null;
-  at: Timestamp;
+  at: Generated<Timestamp>;
   fields: Generated<string[]>;
-  hash: string;
   organisation: string | null;
-  prev_hash: string;
   purpose: string | null;
   request_id: string | null;
   resource_id: string | null;
   resource_type: string;
   role: string | null;
-  seq: number;
+  seq: Generated<number>;
   subject_household_ids: Generated<string[]>;
   subject_person_ids: Generated<string[]>;
+  xid: Generated<string>;
 }
 
 export interface AuthSession {
@@ -806,6 +830,7 @@ export interface DB {
   appeal: Appeal;
   appeal_event: AppealEvent;
   application: Application;
+  audit_batch: AuditBatch;
   audit_chain_head: AuditChainHead;
   audit_log: AuditLog;
   auth_session: AuthSession;
