@@ -70,17 +70,22 @@ async function verifyTampered(
 }
 
 /**
- * Seals until everything that has ended is sealed. On a shared PostgreSQL server another session's open
- * transaction can hold the boundary back for a moment, so it tries a few times.
+ * Seals until everything that has ended is sealed. The boundary is the oldest transaction running anywhere
+ * in the cluster: on a shared PostgreSQL server another database's long transaction holds it back until it
+ * ends, so this waits (up to SEAL_WAIT_MS) rather than failing.
  */
 async function sealAll(db: Kysely<DB>): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
+  const until = Date.now() + SEAL_WAIT_MS;
+  do {
     await sealAudit(db);
     if ((await unsealedEntries(db)) === 0) return;
-    await sleep(25);
-  }
+    await sleep(50);
+  } while (Date.now() < until);
   throw new Error('entries stayed unsealed');
 }
+const SEAL_WAIT_MS = 240_000;
+/** Tests that seal on PostgreSQL may wait for other sessions' transactions (see sealAll). */
+const SEALING = { timeout: SEAL_WAIT_MS + 60_000 };
 
 const sha = (...parts: (string | Uint8Array)[]) => {
   const h = createHash('sha256');
@@ -136,7 +141,7 @@ describe('canonical serialisation and the Merkle tree', () => {
   });
 });
 
-describe('the sealed audit log', () => {
+describe('the sealed audit log', SEALING, () => {
   let t: TestDatabase;
   let db: Kysely<DB>;
   const N = 250;
@@ -438,15 +443,18 @@ describe('the sealed audit log', () => {
 
     it('appenders do not wait on each other: a second appends while the first is still open', async () => {
       const first = openAppender('open-1');
-      await first.seq;
-      // With the old locked chain head this insert would wait for the first transaction and fail here.
-      const second = await db.transaction().execute(async (trx) => {
-        await sql`set local lock_timeout = '200ms'`.execute(trx);
-        await sql`set local statement_timeout = '5s'`.execute(trx);
-        return appendAudit(trx, [read(2, { requestId: 'open-2' })]);
-      });
-      expect(second).toHaveLength(1);
-      await first.commit();
+      try {
+        await first.seq;
+        // With the old locked chain head this insert would wait for the first transaction and fail here.
+        const second = await db.transaction().execute(async (trx) => {
+          await sql`set local lock_timeout = '200ms'`.execute(trx);
+          await sql`set local statement_timeout = '5s'`.execute(trx);
+          return appendAudit(trx, [read(2, { requestId: 'open-2' })]);
+        });
+        expect(second).toHaveLength(1);
+      } finally {
+        await first.commit();
+      }
       await sealAll(db);
       expect((await verifyAuditChain(db)).ok).toBe(true);
     });
@@ -454,19 +462,28 @@ describe('the sealed audit log', () => {
     it('seals an entry committed after a seal that it started before in a later batch', async () => {
       await sealAll(db);
       const late = openAppender('late');
-      const lateSeq = await late.seq;
-      const [early] = await appendAudit(db, [read(3, { requestId: 'early' })]);
-      // The open transaction holds the boundary back: the early entry (a newer transaction) waits too.
-      await sealAudit(db);
-      const during = await verifyAuditChain(db);
-      expect(during.ok).toBe(true);
-      expect(during.unsealed).toBeGreaterThanOrEqual(2);
       const sealedSeqs = async () =>
         (await db.selectFrom('audit_batch').select('seqs').execute()).flatMap((b) => b.seqs.map(Number));
-      expect(await sealedSeqs()).not.toContain(lateSeq);
-      await late.commit();
+      let lateSeq = 0;
+      let earlySeq = 0;
+      try {
+        lateSeq = await late.seq;
+        const [early] = await appendAudit(db, [read(3, { requestId: 'early' })]);
+        earlySeq = early?.seq ?? 0;
+        // The open transaction holds the boundary back: the early entry (a newer transaction) waits too.
+        await sealAudit(db);
+        const during = await verifyAuditChain(db);
+        expect(during.ok).toBe(true);
+        // Only committed entries are visible: the early one counts, the open transaction's not yet.
+        expect(during.unsealed).toBeGreaterThanOrEqual(1);
+        const sealed = await sealedSeqs();
+        expect(sealed).not.toContain(lateSeq);
+        expect(sealed).not.toContain(earlySeq);
+      } finally {
+        await late.commit();
+      }
       await sealAll(db);
-      expect(await sealedSeqs()).toEqual(expect.arrayContaining([lateSeq, early?.seq]));
+      expect(await sealedSeqs()).toEqual(expect.arrayContaining([lateSeq, earlySeq]));
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, unsealed: 0 });
     });
 
@@ -485,10 +502,13 @@ describe('the sealed audit log', () => {
         locked();
         await held;
       });
-      await isLocked;
-      expect(await sealAudit(db)).toEqual({ ran: false });
-      release();
-      await holder;
+      try {
+        await isLocked;
+        expect(await sealAudit(db)).toEqual({ ran: false });
+      } finally {
+        release();
+        await holder;
+      }
       await sealAll(db);
       expect((await verifyAuditChain(db)).ok).toBe(true);
     });
