@@ -265,6 +265,18 @@ describe('the sealed audit log', SEALING, () => {
     await expect(sql`delete from audit_batch where batch = 1`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`truncate audit_batch`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_chain_head`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`update audit_chain_head set last_batch = 0`.execute(db)).rejects.toThrow(
+      /one batch forward/,
+    );
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
+  it("gives every entry its writer's transaction id, whatever the insert says", async () => {
+    const row = await sql<{ own: boolean }>`
+      insert into audit_log (actor_kind, action, resource_type, xid) values ('staff', 'read', 'person', '3'::xid8)
+      returning xid = pg_current_xact_id() as own`.execute(db);
+    expect(row.rows[0]?.own).toBe(true);
+    await sealAll(db);
     expect((await verifyAuditChain(db)).ok).toBe(true);
   });
 
@@ -342,7 +354,7 @@ describe('the sealed audit log', SEALING, () => {
       expect(result.firstBroken).toEqual({ seq, batch: 1, reason: 'missing entry' });
     });
 
-    it('an entry inserted into a sealed range, even without disabling anything: extra entry', async () => {
+    it('an entry inserted into a sealed range with a forged transaction id: extra entry', async () => {
       const sealedXid = await db
         .selectFrom('audit_log')
         .select(sql<string>`xid::text`.as('xid'))
@@ -353,6 +365,18 @@ describe('the sealed audit log', SEALING, () => {
           values (1000000, 'staff', 'read', 'person', ${sealedXid.xid}::xid8)`.execute(trx);
       });
       expect(result.firstBroken).toEqual({ seq: 1_000_000, batch: 1, reason: 'extra entry' });
+    });
+
+    it('the head moved back to an earlier batch: head mismatch', async () => {
+      const { head, lastBatch } = await verifyAuditChain(db);
+      const result = await verifyTampered(db, async (trx) => {
+        await sql`update audit_chain_head set last_batch = 1, last_hash = (select hash from audit_batch where batch = 1),
+          last_seq = (select last_seq from audit_batch where batch = 1),
+          boundary = (select xid_hi from audit_batch where batch = 1)`.execute(trx);
+      });
+      expect(result.firstBroken).toMatchObject({ batch: 1, reason: 'head mismatch' });
+      expect(lastBatch?.batch).toBeGreaterThan(1);
+      expect(head.seq).toBeGreaterThan(0);
     });
 
     it('a batch whose leaf was replaced, or its root: batch mismatch at the batch', async () => {

@@ -114,10 +114,17 @@ export interface SealHead {
   boundary: string;
 }
 
-export async function readHead(db: Kysely<DB>): Promise<SealHead> {
+export async function readHead(db: Kysely<DB>): Promise<SealHead & { highestBatch: number }> {
+  // One statement, one snapshot: a sealer commits its batch and the head together, so both or neither.
   const row = await db
     .selectFrom('audit_chain_head')
-    .select(['last_batch', 'last_hash', 'last_seq', sql<string>`boundary::text`.as('boundary')])
+    .select([
+      'last_batch',
+      'last_hash',
+      'last_seq',
+      sql<string>`boundary::text`.as('boundary'),
+      sql<number | null>`(select max(batch) from audit_batch)`.as('highest_batch'),
+    ])
     .where('id', '=', true)
     .executeTakeFirstOrThrow();
   return {
@@ -125,6 +132,7 @@ export async function readHead(db: Kysely<DB>): Promise<SealHead> {
     lastHash: row.last_hash,
     lastSeq: Number(row.last_seq),
     boundary: row.boundary,
+    highestBatch: Number(row.highest_batch ?? 0),
   };
 }
 

@@ -306,7 +306,9 @@ export async function verifyAuditChain(
   }
   // Batches removed from the end leave no break between the survivors, and a rewritten last batch has no
   // successor to disagree with: only the head tells.
+  // A batch beyond the head: the head was moved back (batches after it would be skipped and never re-sealed).
   if (
+    head.highestBatch !== head.lastBatch ||
     prev.batch !== head.lastBatch ||
     prev.hash !== head.lastHash ||
     (head.lastBatch > 0 && prev.xidHi !== head.boundary)

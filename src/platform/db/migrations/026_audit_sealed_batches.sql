@@ -10,6 +10,17 @@
 -- not an UPDATE: the append-only triggers do not fire.
 alter table audit_log add column xid xid8 not null default pg_current_xact_id();
 create index audit_log_xid_idx on audit_log (xid, seq);
+-- Whatever an insert says, the entry carries its real writer's id: an SQL user cannot forge one that falls
+-- into a range already sealed, or one so far ahead that the entry would never be sealed. (A DBA who
+-- disables triggers can; verify then names the entry.)
+create function audit_log_own_xid() returns trigger language plpgsql as $$
+begin
+  new.xid := pg_current_xact_id();
+  return new;
+end;
+$$;
+create trigger audit_log_own_xid before insert on audit_log
+  for each row execute function audit_log_own_xid();
 
 -- The entry's time from the database clock, truncated to milliseconds so that it reads back exactly as
 -- it is hashed.
@@ -54,3 +65,15 @@ create trigger audit_batch_no_truncate before truncate on audit_batch
 alter table audit_chain_head add column last_batch bigint not null default 0 check (last_batch >= 0);
 alter table audit_chain_head add column boundary xid8 not null default '0';
 update audit_chain_head set last_seq = 0, last_hash = repeat('0', 64), last_batch = 0, boundary = '0';
+-- The head only moves forward, one batch at a time, and only together with a new boundary.
+create function audit_chain_head_forward() returns trigger language plpgsql as $$
+begin
+  if new.last_batch <> old.last_batch + 1 or new.boundary <= old.boundary then
+    raise exception 'audit_chain_head moves one batch forward: % refused', tg_op
+      using errcode = 'insufficient_privilege';
+  end if;
+  return new;
+end;
+$$;
+create trigger audit_chain_head_forward before update on audit_chain_head
+  for each row execute function audit_chain_head_forward();
