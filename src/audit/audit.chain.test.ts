@@ -462,7 +462,11 @@ describe('the sealed audit log', SEALING, () => {
         appended(entry?.seq ?? 0);
         await released;
       });
-      return { seq, commit: () => (release(), done) };
+      const commit = () => {
+        release();
+        return done;
+      };
+      return { seq, commit };
     }
 
     it('appenders do not wait on each other: a second appends while the first is still open', async () => {
