@@ -20,6 +20,8 @@ import {
   BROKEN_REASONS,
   brokenReasonLabel,
   type ChainVerification,
+  countEntriesByAction,
+  highestSeq,
   sealAndVerify,
   unsealedEntries,
   verifyAuditChain,
@@ -424,6 +426,7 @@ describe('the sealed audit log', SEALING, () => {
 
   it('keeps every entry and a valid chain under concurrent appending transactions', async () => {
     const before = (await sealAndVerify(db)).entries;
+    const mark = await highestSeq(db);
     const writers = 12;
     const results = await Promise.all(
       Array.from({ length: writers }, (_, w) =>
@@ -443,6 +446,7 @@ describe('the sealed audit log', SEALING, () => {
       entries: before + writers * 3,
       unsealed: 0,
     });
+    expect(await countEntriesByAction(db, mark)).toEqual({ read: writers * 3 });
   });
 
   // Several connections at once: only PostgreSQL has them (PGlite is one connection).

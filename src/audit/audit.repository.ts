@@ -272,6 +272,14 @@ export async function batchesAfter(
   }));
 }
 
+export async function highestSeq(db: Kysely<DB>): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
 export async function countByAction(db: Kysely<DB>, afterSeq: number): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom('audit_log')

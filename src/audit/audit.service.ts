@@ -389,6 +389,11 @@ export async function sealAndVerify(
   return verifyAuditChain(db, { pageSize: options.pageSize });
 }
 
+/** The highest seq written so far (0 for an empty log): a benchmark's mark before a run. */
+export async function highestSeq(db: Kysely<DB>): Promise<number> {
+  return repo.highestSeq(db);
+}
+
 /** Entries per action with seq above `afterSeq` (a benchmark's count of what a run recorded). */
 export async function countEntriesByAction(db: Kysely<DB>, afterSeq = 0): Promise<Record<string, number>> {
   return repo.countByAction(db, afterSeq);
