@@ -82,24 +82,30 @@ export interface RunningApp {
 export async function startApp(config: Config): Promise<RunningApp> {
   const logger = createLogger(config);
   const database = await openConfiguredDatabase(config);
-  await prepareDatabase(database, config, logger);
   const jobs = new JobRunner(database, logger, {
     schema: config.DATABASE_SCHEMA ? `${config.DATABASE_SCHEMA}_jobs` : 'pgboss',
     schedule: config.JOBS,
   });
   const ctx: AppContext = { config, database, logger, jobs };
-  const app = await buildServer(ctx, httpPlugins(ctx));
-  await jobs.start({ work: config.JOBS });
-  // Start-up recovery (runs a killed process left 'running' are failed), whether or not this process runs jobs.
-  for (const context of CONTEXTS) await context.recover?.(ctx);
-  // Demo: the current month is evaluated once (offers, decisions, messages) instead of waiting for 02:00.
-  await evaluateOnFirstStart(ctx);
   const stopDelivery: Array<() => void> = [];
-  if (config.JOBS) {
-    for (const context of CONTEXTS) await context.schedules?.(ctx);
-    // Delivery loops (SMS, my.gov.uz callbacks): messages leave as soon as they are queued.
-    for (const context of CONTEXTS) if (context.start) stopDelivery.push(await context.start(ctx));
-  }
+  // N processes may start together on one database (behind a load balancer): they take turns through the
+  // start-up below, so one migrates, seeds, creates the job queues and evaluates the first month while the
+  // others wait and then find it done (docs/DEPLOYMENT.md). Requests are served only after it.
+  const app = await database.withLock('startup', async () => {
+    await prepareDatabase(database, config, logger);
+    const built = await buildServer(ctx, httpPlugins(ctx));
+    await jobs.start({ work: config.JOBS });
+    // Start-up recovery (runs a killed process left 'running' are failed), whether or not this process runs jobs.
+    for (const context of CONTEXTS) await context.recover?.(ctx);
+    // Demo: the current month is evaluated once (offers, decisions, messages) instead of waiting for 02:00.
+    await evaluateOnFirstStart(ctx);
+    if (config.JOBS) {
+      for (const context of CONTEXTS) await context.schedules?.(ctx);
+      // Delivery loops (SMS, my.gov.uz callbacks): messages leave as soon as they are queued.
+      for (const context of CONTEXTS) if (context.start) stopDelivery.push(await context.start(ctx));
+    }
+    return built;
+  });
   const url = await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url, database: database.kind }, 'Himoya is listening');
   let stopping: Promise<void> | undefined;
