@@ -8,6 +8,7 @@ import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { openReadReplica, primaryOnly } from './platform/db/read-replica.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { type App, buildServer, type HttpPlugin } from './platform/http/server.ts';
 import { JobRunner } from './platform/jobs/job-runner.ts';
@@ -77,6 +78,8 @@ export interface RunningApp {
   ctx: AppContext;
   url: string;
   stop(): Promise<void>;
+  /** Queries answered by the read replica and by the primary in its stead (tests of the routing). */
+  readCounts(): { replica: number; primary: number };
 }
 
 export async function startApp(config: Config): Promise<RunningApp> {
@@ -86,7 +89,16 @@ export async function startApp(config: Config): Promise<RunningApp> {
     schema: config.DATABASE_SCHEMA ? `${config.DATABASE_SCHEMA}_jobs` : 'pgboss',
     schedule: config.JOBS,
   });
-  const ctx: AppContext = { config, database, logger, jobs };
+  const reads = config.DATABASE_READ_URL
+    ? openReadReplica({
+        url: config.DATABASE_READ_URL,
+        schema: config.DATABASE_SCHEMA,
+        primary: database.db,
+        logger,
+        retryMs: config.READ_REPLICA_RETRY_SECONDS * 1000,
+      })
+    : primaryOnly(database.db);
+  const ctx: AppContext = { config, database, readDb: reads.db, logger, jobs };
   const stopDelivery: Array<() => void> = [];
   // N processes may start together on one database (behind a load balancer): they take turns through the
   // start-up below, so one migrates, seeds, creates the job queues and evaluates the first month while the
@@ -115,9 +127,10 @@ export async function startApp(config: Config): Promise<RunningApp> {
       await app.close();
       for (const stopLoop of stopDelivery) stopLoop();
       await jobs.stop();
+      await reads.close();
       await database.close();
     })();
     return stopping;
   };
-  return { app, ctx, url, stop };
+  return { app, ctx, url, stop, readCounts: () => reads.counts() };
 }
