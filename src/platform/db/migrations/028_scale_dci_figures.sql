@@ -49,7 +49,9 @@ create trigger dci_figure_membership_update after update on membership
 create trigger dci_figure_membership_delete after delete on membership
   referencing old table as old_rows for each statement execute function dci_figure_forget_households();
 
--- An income row changes the figures of every household its person belongs to (any period: conservative).
+-- An income row changes the figures of every household its person belongs to (any period: conservative),
+-- found through an index on the person (membership had one for current rows only).
+create index membership_person_idx on membership (person_id);
 create function dci_figure_forget_earners() returns trigger language plpgsql as $$
 begin
   if tg_op in ('INSERT', 'UPDATE') then
