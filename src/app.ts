@@ -8,6 +8,7 @@ import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { openReadReplica, primaryOnly } from './platform/db/read-replica.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { type App, buildServer, type HttpPlugin } from './platform/http/server.ts';
 import { JobRunner } from './platform/jobs/job-runner.ts';
@@ -77,29 +78,46 @@ export interface RunningApp {
   ctx: AppContext;
   url: string;
   stop(): Promise<void>;
+  /** Queries answered by the read replica and by the primary in its stead (tests of the routing). */
+  readCounts(): { replica: number; primary: number };
 }
 
 export async function startApp(config: Config): Promise<RunningApp> {
   const logger = createLogger(config);
   const database = await openConfiguredDatabase(config);
-  await prepareDatabase(database, config, logger);
   const jobs = new JobRunner(database, logger, {
     schema: config.DATABASE_SCHEMA ? `${config.DATABASE_SCHEMA}_jobs` : 'pgboss',
     schedule: config.JOBS,
   });
-  const ctx: AppContext = { config, database, logger, jobs };
-  const app = await buildServer(ctx, httpPlugins(ctx));
-  await jobs.start({ work: config.JOBS });
-  // Start-up recovery (runs a killed process left 'running' are failed), whether or not this process runs jobs.
-  for (const context of CONTEXTS) await context.recover?.(ctx);
-  // Demo: the current month is evaluated once (offers, decisions, messages) instead of waiting for 02:00.
-  await evaluateOnFirstStart(ctx);
+  const reads = config.DATABASE_READ_URL
+    ? openReadReplica({
+        url: config.DATABASE_READ_URL,
+        schema: config.DATABASE_SCHEMA,
+        primary: database.db,
+        logger,
+        retryMs: config.READ_REPLICA_RETRY_SECONDS * 1000,
+      })
+    : primaryOnly(database.db);
+  const ctx: AppContext = { config, database, readDb: reads.db, logger, jobs };
   const stopDelivery: Array<() => void> = [];
-  if (config.JOBS) {
-    for (const context of CONTEXTS) await context.schedules?.(ctx);
-    // Delivery loops (SMS, my.gov.uz callbacks): messages leave as soon as they are queued.
-    for (const context of CONTEXTS) if (context.start) stopDelivery.push(await context.start(ctx));
-  }
+  // N processes may start together on one database (behind a load balancer): they take turns through the
+  // start-up below, so one migrates, seeds, creates the job queues and evaluates the first month while the
+  // others wait and then find it done (docs/DEPLOYMENT.md). Requests are served only after it.
+  const app = await database.withLock('startup', async () => {
+    await prepareDatabase(database, config, logger);
+    const built = await buildServer(ctx, httpPlugins(ctx));
+    await jobs.start({ work: config.JOBS });
+    // Start-up recovery (runs a killed process left 'running' are failed), whether or not this process runs jobs.
+    for (const context of CONTEXTS) await context.recover?.(ctx);
+    // Demo: the current month is evaluated once (offers, decisions, messages) instead of waiting for 02:00.
+    await evaluateOnFirstStart(ctx);
+    if (config.JOBS) {
+      for (const context of CONTEXTS) await context.schedules?.(ctx);
+      // Delivery loops (SMS, my.gov.uz callbacks): messages leave as soon as they are queued.
+      for (const context of CONTEXTS) if (context.start) stopDelivery.push(await context.start(ctx));
+    }
+    return built;
+  });
   const url = await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url, database: database.kind }, 'Himoya is listening');
   let stopping: Promise<void> | undefined;
@@ -109,9 +127,10 @@ export async function startApp(config: Config): Promise<RunningApp> {
       await app.close();
       for (const stopLoop of stopDelivery) stopLoop();
       await jobs.stop();
+      await reads.close();
       await database.close();
     })();
     return stopping;
   };
-  return { app, ctx, url, stop };
+  return { app, ctx, url, stop, readCounts: () => reads.counts() };
 }

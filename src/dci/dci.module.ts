@@ -1,4 +1,5 @@
 import type { ContextModule } from '../platform/context-module.ts';
+import { scheduleFiguresRefresh } from './dci.figures.ts';
 import { registerDciJobs } from './dci.jobs.ts';
 import { dciRoutes } from './dci.routes.ts';
 
@@ -7,6 +8,14 @@ export const dciModule: ContextModule = {
   docs: "The DCI Social Registry API for agencies' systems: search, subscriptions, signed callbacks",
   routes: [dciRoutes],
   registerJobs: registerDciJobs,
-  tables: ['dci_transaction', 'dci_request', 'dci_subscription', 'dci_outbox', 'dci_signing_key'],
+  schedules: scheduleFiguresRefresh,
+  tables: [
+    'dci_transaction',
+    'dci_request',
+    'dci_subscription',
+    'dci_outbox',
+    'dci_signing_key',
+    'dci_household_figure',
+  ],
   actions: ['dci.search', 'dci.subscribe'],
 };

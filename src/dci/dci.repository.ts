@@ -76,22 +76,20 @@ export function conditionSql(condition: Condition, asOf: string): RawBuilder<Sql
   return parts.length === 1 && parts[0] ? parts[0] : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
-/**
- * One row per household in scope, with its size and poverty score computed set-based: income of the current
- * members over the three months before, pro-rated by day, per person and month, relative to the MCE.
- */
-function groupRows(scope: Scope, d: SearchDates) {
+/** What the maintained figures of a household were computed for (migration 028): the day and the MCE. */
+export function figureBasis(d: SearchDates): string {
+  return `${d.asOf}|${d.mce}`;
+}
+
+/** A household's size and poverty score computed from the registry (the definition; README: poverty_score). */
+function liveFigures(household: RawBuilder<unknown>, d: SearchDates) {
   const windowDays = Math.round((Date.parse(d.windowEnd) - Date.parse(d.windowStart)) / 86_400_000);
   return sql`
-    select h.id as household_id, dd.region_code, h.district_code, h.mahalla_code, h.address,
-      h.created_on::text as registration_date, e.category, s.group_size,
+    select s.group_size,
       case when s.group_size > 0
         then round((s.income_days / ${windowDays}::float8 / s.group_size / ${d.mce}::float8)::numeric, 2)::float8
       end as poverty_score
-    from household h
-    join district dd on dd.code = h.district_code
-    left join entitlement e on e.household_id = h.id and e.programme = 'social_registry' and e.to_month is null
-    cross join lateral (
+    from (
       select count(distinct m.person_id)::int as group_size,
         coalesce(sum(i.monthly_amount::float8 * greatest(0,
           least(coalesce(i.valid_to, ${d.windowEnd}::date), ${d.windowEnd}::date)
@@ -99,9 +97,68 @@ function groupRows(scope: Scope, d: SearchDates) {
       from membership m
       left join income i on i.person_id = m.person_id
         and i.valid_from < ${d.windowEnd}::date and (i.valid_to is null or i.valid_to > ${d.windowStart}::date)
-      where m.household_id = h.id and ${current('m', d.asOf)}
-    ) s
+      where m.household_id = ${household} and ${current('m', d.asOf)}
+    ) s`;
+}
+
+/**
+ * Size and poverty score of every household: the maintained figures where they were computed for this
+ * day and MCE and nothing changed since (an index scan for a condition on either), computed live for the
+ * rest (a household changed since the last refresh, or a new day before the refresh ran). The same values
+ * either way: the live branch is the definition, the refresh stores its result.
+ */
+function figureRows(d: SearchDates) {
+  const basis = figureBasis(d);
+  return sql`
+    select f.household_id, f.group_size, f.poverty_score
+    from dci_household_figure f where f.basis = ${basis}
+    union all
+    select f.household_id, s.group_size, s.poverty_score
+    from dci_household_figure f cross join lateral (${liveFigures(sql.ref('f.household_id'), d)}) s
+    where f.basis is null or f.basis < ${basis} or f.basis > ${basis}`;
+}
+
+/** One row per household in scope, with its size and poverty score (above). */
+function groupRows(scope: Scope, d: SearchDates) {
+  return sql`
+    select h.id as household_id, dd.region_code, h.district_code, h.mahalla_code, h.address,
+      h.created_on::text as registration_date, e.category, g.group_size, g.poverty_score
+    from (${figureRows(d)}) g
+    join household h on h.id = g.household_id
+    join district dd on dd.code = h.district_code
+    left join entitlement e on e.household_id = h.id and e.programme = 'social_registry' and e.to_month is null
     where h.dissolved_on is null and ${householdRowInScope(scope, 'h')}`;
+}
+
+/**
+ * Stores the figures of up to `limit` households whose row is not for `d` (changed, or another day), in
+ * household order. A row invalidated while this ran (its version moved on) keeps its null basis: the next
+ * refresh computes it again. Returns how many rows were stored.
+ */
+export async function refreshFigures(db: Kysely<DB>, d: SearchDates, limit: number): Promise<number> {
+  const basis = figureBasis(d);
+  const result = await sql`
+    update dci_household_figure f
+    set basis = ${basis}, group_size = c.group_size, poverty_score = c.poverty_score, computed_at = now()
+    from (
+      select t.household_id, t.version, s.group_size, s.poverty_score
+      from (
+        select household_id, version from dci_household_figure
+        where basis is null or basis < ${basis} or basis > ${basis}
+        order by household_id limit ${limit}
+      ) t cross join lateral (${liveFigures(sql.ref('t.household_id'), d)}) s
+    ) c
+    where f.household_id = c.household_id and f.version = c.version`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Households whose figures are not for `d` (the refresh's backlog; 0 = every search is an index scan). */
+export async function countStaleFigures(db: Kysely<DB>, d: SearchDates): Promise<number> {
+  const basis = figureBasis(d);
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from dci_household_figure
+    where basis is null or basis < ${basis} or basis > ${basis}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
 function memberRows(scope: Scope, d: SearchDates) {

@@ -5,6 +5,7 @@ import { scopeFor } from '../access/access.plugin.ts';
 import { mayEver } from '../access/policies.ts';
 import { auditActorOf } from '../audit/audit.service.ts';
 import { clientCallbacksOf } from '../identity/machine.service.ts';
+import { readDbOf } from '../platform/context.ts';
 import { inputErrorOf } from '../platform/db/pg-error.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -90,8 +91,12 @@ const tags = ['dci'];
  * with the route's scope). Bodies that are not the standard's envelope are answered with its ERR
  * acknowledgement; refusals of Himoya's access rules keep the catalogue's shape.
  */
-export const dciRoutes: HttpPlugin = async (app, { config, database, jobs, logger }) => {
+export const dciRoutes: HttpPlugin = async (app, ctx) => {
+  const { config, database, jobs, logger } = ctx;
   const db = database.db;
+  // Sync searches read the registry from the replica when there is one; their transaction and audit rows
+  // are written on the primary.
+  const readDb = readDbOf(ctx);
   const policy = outboundPolicyOf(config);
   const signer = dciSignerFor(db, config.DCI_SIGNING_KEY);
 
@@ -188,6 +193,7 @@ export const dciRoutes: HttpPlugin = async (app, { config, database, jobs, logge
             db,
             await callerOf(request, db, 'dci.search', policy),
             request.body,
+            readDb,
           );
           return reply.status(result.status).send(await signer.sign(result.body));
         },

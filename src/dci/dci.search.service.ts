@@ -86,6 +86,8 @@ async function processSearch(
   caller: { scope: Scope; auditActor: AuditActor; purpose: string | null },
   message: SearchRequest,
   correlationId: string,
+  /** Where the registry is read (the replica for sync searches); `db` holds the transaction. */
+  readDb: Kysely<DB> = db,
 ): Promise<Processed> {
   const dates = searchDates();
   const seen = new Set<string>();
@@ -131,7 +133,7 @@ async function processSearch(
         entityOf(criteria.response_entity, criteria.reg_record_type),
       );
       const sort = parseSort(criteria.sort, parsed.entity);
-      const result = await runSearch(db, { scope: caller.scope, ...parsed, sort, ...page, dates });
+      const result = await runSearch(readDb, { scope: caller.scope, ...parsed, sort, ...page, dates });
       items.push({
         ...base,
         status: 'succ',
@@ -222,6 +224,8 @@ export async function syncSearch(
   db: Kysely<DB>,
   caller: DciCaller,
   envelope: SearchEnvelope,
+  /** Reads of the registry (a replica may serve them); the transaction and audit stay on `db`. */
+  readDb: Kysely<DB> = db,
 ): Promise<EnvelopeReply> {
   const message = searchMessageOf(envelope);
   const hash = digestOf(message);
@@ -248,7 +252,13 @@ export async function syncSearch(
       const again = await repo.findTransaction(trx, key.clientId, key.kind, key.transactionId);
       if (again) return replaySync(again, hash, envelope.header);
     }
-    const result = await processSearch(trx, { ...caller, purpose }, message, correlationId);
+    const result = await processSearch(
+      trx,
+      { ...caller, purpose },
+      message,
+      correlationId,
+      readDb === db ? trx : readDb,
+    );
     await repo.saveRequests(trx, key, result.requests);
     await repo.completeTransaction(trx, key, result.status, result.response);
     await appendAudit(trx, result.audit);

@@ -44,6 +44,21 @@ export const ConfigSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional()
     .describe('PostgreSQL connection URL; when absent the embedded PGlite database is used'),
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .describe(
+      'A streaming replica of DATABASE_URL for reads that tolerate a few seconds of staleness (lists, search, counts); unset = all reads on the primary',
+    ),
+  READ_REPLICA_RETRY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe(
+      'After the read replica could not be reached, reads go to the primary for this long before it is tried again',
+    ),
   DATABASE_SCHEMA: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')

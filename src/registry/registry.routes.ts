@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scopeFor } from '../access/access.plugin.ts';
+import { readDbOf } from '../platform/context.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { changeRequestRoutes } from './change-requests/change-request.routes.ts';
 import { duplicateRoutes } from './duplicates/duplicate.routes.ts';
@@ -26,7 +27,8 @@ export const registryRoutes: HttpPlugin = async (app, ctx) => {
       },
     },
     async (request) =>
-      registrySummary(ctx.database.db, await scopeFor(request, ctx.database.db, 'registry.read')),
+      // Counts tolerate a few seconds of replica lag; the actor's grants are read on the primary.
+      registrySummary(readDbOf(ctx), await scopeFor(request, ctx.database.db, 'registry.read')),
   );
   for (const plugin of [householdRoutes, personRoutes, changeRequestRoutes, duplicateRoutes])
     await plugin(app, ctx);

@@ -38,11 +38,15 @@ export async function startTestServer(options: {
   households: number;
   /** PUBLIC_URL's host name instead of 127.0.0.1 (the first-start test browses 127.0.0.1 with 'localhost'). */
   publicHost?: string;
+  /** Prefix of the PostgreSQL schema (default `t_`). */
+  schemaPrefix?: string;
+  /** More configuration (e.g. DATABASE_READ_URL). */
+  env?: Record<string, string>;
 }): Promise<TestServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'himoya-test-'));
   const url = process.env.DATABASE_URL || undefined;
-  const schema = url ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const schema = url ? `${options.schemaPrefix ?? 't_'}${randomBytes(6).toString('hex')}` : undefined;
   const env: Record<string, string> = {
     // A known port, not 0, and the address the tests browse: the server's own address goes into sign-in
     // redirects (OneID), and cookies set on one host name are not sent to another.
@@ -56,6 +60,7 @@ export async function startTestServer(options: {
     DEMO: 'true',
     ...(url ? { DATABASE_URL: url } : {}),
     ...(schema ? { DATABASE_SCHEMA: schema } : {}),
+    ...options.env,
   };
   const config = loadConfig(env);
   const launch = async (): Promise<TestServer> => {

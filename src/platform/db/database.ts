@@ -26,6 +26,11 @@ export interface Database {
     columns: readonly string[],
     chunks: AsyncIterable<string> | Iterable<string>,
   ): Promise<void>;
+  /**
+   * Runs `fn` while holding a session-level advisory lock named `name` (in this schema): processes started
+   * together on one PostgreSQL database take turns (seeding, first-start work). PGlite has one process.
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** PGlite only: a dump of the whole data folder, to start other instances from (test templates). */
   dumpDataDir(): Promise<Blob>;
   close(): Promise<void>;
@@ -99,6 +104,20 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
         client.release();
       }
     },
+    async withLock(name, fn) {
+      // A connection of its own holds the lock; `fn` keeps using the pool.
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock(hashtext(current_schema() || $1))', [`:${name}`]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('select pg_advisory_unlock(hashtext(current_schema() || $1))', [`:${name}`]);
+        }
+      } finally {
+        client.release();
+      }
+    },
     async dumpDataDir() {
       throw new Error('dumpDataDir is only available on PGlite');
     },
@@ -161,6 +180,7 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
       }
       await flush();
     },
+    withLock: (_name, fn) => fn(),
     dumpDataDir: () => lock.run(async () => pglite.dumpDataDir('none')),
     async close() {
       await db.destroy();

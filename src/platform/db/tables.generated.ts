@@ -224,6 +224,15 @@ export interface Consent {
   withdrawn_by: string | null;
 }
 
+export interface DciHouseholdFigure {
+  basis: string | null;
+  computed_at: Timestamp | null;
+  group_size: number | null;
+  household_id: string;
+  poverty_score: number | null;
+  version: Generated<number>;
+}
+
 export interface DciOutbox {
   attempts: Generated<number>;
   body: JsonText;
@@ -837,6 +846,7 @@ export interface DB {
   bank_deposit: BankDeposit;
   change_request: ChangeRequest;
   consent: Consent;
+  dci_household_figure: DciHouseholdFigure;
   dci_outbox: DciOutbox;
   dci_request: DciRequest;
   dci_signing_key: DciSigningKey;

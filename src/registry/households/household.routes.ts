@@ -15,6 +15,7 @@ import type { Place } from '../../access/policies.ts';
 import { Purpose } from '../../access/purposes.ts';
 import { HouseholdAccess, householdAccess } from '../../access/screen-access.ts';
 import { auditFromRequest } from '../../audit/audit.service.ts';
+import { readDbOf } from '../../platform/context.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
@@ -177,8 +178,11 @@ const VIEW_SECTIONS = ['members', 'history', 'incomes', 'dwellings', 'vehicles',
 const withHealth = (sections: string[], disabilities: readonly unknown[]) =>
   disabilities.length > 0 ? [...sections, 'disability'] : sections;
 
-export const householdRoutes: HttpPlugin = (app, { database }) => {
-  const { db } = database;
+export const householdRoutes: HttpPlugin = (app, ctx) => {
+  const { db } = ctx.database;
+  // The list and its CSV read from the replica when there is one (docs/DEPLOYMENT.md); their audit rows,
+  // like every write, go to the primary in the same request.
+  const readDb = readDbOf(ctx);
 
   /** The health data of a view the actor may see: a citizen their own, staff with a disability role all. */
   const healthShown = async <T extends { personId: string }>(
@@ -205,7 +209,7 @@ export const householdRoutes: HttpPlugin = (app, { database }) => {
     async (request) => {
       const { page, pageSize, ...filters } = request.query;
       const scope = await scopeFor(request, db, 'registry.read');
-      const result = await households.listHouseholds(db, filters, { page, pageSize }, scope);
+      const result = await households.listHouseholds(readDb, filters, { page, pageSize }, scope);
       await auditFromRequest(db, request, {
         action: 'search',
         resourceType: 'household',
@@ -229,7 +233,7 @@ export const householdRoutes: HttpPlugin = (app, { database }) => {
     async (request, reply) => {
       const scope = await scopeFor(request, db, 'registry.read');
       const result = await households.listHouseholds(
-        db,
+        readDb,
         request.query,
         { page: 1, pageSize: MAX_EXPORT_ROWS },
         scope,
