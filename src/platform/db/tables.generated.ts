@@ -637,6 +637,41 @@ export interface PersonHistory {
   source: string;
 }
 
+export interface PopulationFact {
+  birth_day: number;
+  deposits: number;
+  disability: number;
+  district_code: string;
+  employment: number;
+  formal_start_day: number;
+  household_id: string;
+  income_3m: number;
+  month: string;
+  newest_vehicle_year: number;
+  non_residential: number;
+  person_id: string;
+  rank: number;
+  residential: number;
+  role: number;
+  sector: number;
+  sex: number;
+  vehicles: number;
+}
+
+export interface PopulationFactMonth {
+  built_at: Generated<Timestamp>;
+  derivation: string;
+  households: Generated<number>;
+  month: string;
+  persons: Generated<number>;
+  ready: Generated<boolean>;
+}
+
+export interface PopulationFactStale {
+  household_id: string;
+  month: string;
+}
+
 export interface Programme {
   declared_at: Generated<Timestamp>;
   id: string;
@@ -846,6 +881,9 @@ export interface DB {
   override_request: OverrideRequest;
   person: Person;
   person_history: PersonHistory;
+  population_fact: PopulationFact;
+  population_fact_month: PopulationFactMonth;
+  population_fact_stale: PopulationFactStale;
   programme: Programme;
   purpose_grant: PurposeGrant;
   quarantine: Quarantine;

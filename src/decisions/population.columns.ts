@@ -1,0 +1,306 @@
+import type { Month } from '../rules/dates.ts';
+import { checkPopulation, type IdList, type PopulationColumns } from '../rules/population.ts';
+import { PackedUuids, uuidAt } from './packed-uuids.ts';
+import type { FactRow } from './population.query.ts';
+
+/**
+ * Builds the engine's columns from fact rows (population.query.ts), ordered by household: from row objects
+ * (a few households) or straight from the bytes of a binary COPY (a whole month), without one JavaScript
+ * object per row. The arrays grow as rows come (the size of a month is known only roughly beforehand).
+ */
+
+type Growable = Int32Array | Uint8Array | Float64Array;
+
+function grown<T extends Growable>(array: T, capacity: number): T {
+  const next = new (array.constructor as new (n: number) => T)(capacity);
+  next.set(array);
+  return next;
+}
+
+class ColumnsBuilder {
+  persons = 0;
+  households = 0;
+  #personCapacity: number;
+  #householdCapacity: number;
+  household: Int32Array;
+  role: Uint8Array;
+  sex: Uint8Array;
+  birthDay: Int32Array;
+  disability: Uint8Array;
+  employment: Uint8Array;
+  sector: Uint8Array;
+  formalEmploymentStart: Int32Array;
+  income3m: Float64Array;
+  vehicles: Uint8Array;
+  newestVehicleYear: Int32Array;
+  deposits: Float64Array;
+  personIdBytes: Uint8Array;
+  readonly householdIds: string[] = [];
+  householdDistrict: Int32Array;
+  residential: Uint8Array;
+  nonResidential: Uint8Array;
+  readonly #districtIndex = new Map<string, number>();
+  readonly #districts: string[] = [];
+
+  constructor(personEstimate: number, householdEstimate: number) {
+    const p = Math.max(16, Math.ceil(personEstimate * 1.01) + 1024);
+    const h = Math.max(16, Math.ceil(householdEstimate * 1.01) + 256);
+    this.#personCapacity = p;
+    this.#householdCapacity = h;
+    this.household = new Int32Array(p);
+    this.role = new Uint8Array(p);
+    this.sex = new Uint8Array(p);
+    this.birthDay = new Int32Array(p);
+    this.disability = new Uint8Array(p);
+    this.employment = new Uint8Array(p);
+    this.sector = new Uint8Array(p);
+    this.formalEmploymentStart = new Int32Array(p);
+    this.income3m = new Float64Array(p);
+    this.vehicles = new Uint8Array(p);
+    this.newestVehicleYear = new Int32Array(p);
+    this.deposits = new Float64Array(p);
+    this.personIdBytes = new Uint8Array(p * 16);
+    this.householdDistrict = new Int32Array(h);
+    this.residential = new Uint8Array(h);
+    this.nonResidential = new Uint8Array(h);
+  }
+
+  /** Room for one more person; returns its index. */
+  nextPerson(): number {
+    if (this.persons === this.#personCapacity) {
+      const c = Math.ceil(this.#personCapacity * 1.5);
+      this.#personCapacity = c;
+      this.household = grown(this.household, c);
+      this.role = grown(this.role, c);
+      this.sex = grown(this.sex, c);
+      this.birthDay = grown(this.birthDay, c);
+      this.disability = grown(this.disability, c);
+      this.employment = grown(this.employment, c);
+      this.sector = grown(this.sector, c);
+      this.formalEmploymentStart = grown(this.formalEmploymentStart, c);
+      this.income3m = grown(this.income3m, c);
+      this.vehicles = grown(this.vehicles, c);
+      this.newestVehicleYear = grown(this.newestVehicleYear, c);
+      this.deposits = grown(this.deposits, c);
+      this.personIdBytes = grown(this.personIdBytes, c * 16);
+    }
+    return this.persons++;
+  }
+
+  addHousehold(id: string, district: string, residential: number, nonResidential: number): void {
+    if (this.households === this.#householdCapacity) {
+      const c = Math.ceil(this.#householdCapacity * 1.5);
+      this.#householdCapacity = c;
+      this.householdDistrict = grown(this.householdDistrict, c);
+      this.residential = grown(this.residential, c);
+      this.nonResidential = grown(this.nonResidential, c);
+    }
+    let d = this.#districtIndex.get(district);
+    if (d === undefined) {
+      d = this.#districts.length;
+      this.#districtIndex.set(district, d);
+      this.#districts.push(district);
+    }
+    const h = this.households++;
+    this.householdIds.push(id);
+    this.householdDistrict[h] = d;
+    this.residential[h] = residential;
+    this.nonResidential[h] = nonResidential;
+  }
+
+  finish(month: Month, personIds: IdList): PopulationColumns {
+    const n = this.persons;
+    const k = this.households;
+    // Districts are listed in code order, as every population of the engine lists them.
+    const districts = [...this.#districts].sort();
+    const remap = this.#districts.map((code) => districts.indexOf(code));
+    const district = new Int32Array(k);
+    for (let h = 0; h < k; h++) district[h] = remap[this.householdDistrict[h] ?? 0] ?? 0;
+    const result: PopulationColumns = {
+      month: month.key,
+      personCount: n,
+      householdCount: k,
+      districts,
+      person: {
+        household: this.household.subarray(0, n),
+        role: this.role.subarray(0, n),
+        sex: this.sex.subarray(0, n),
+        birthDay: this.birthDay.subarray(0, n),
+        disability: this.disability.subarray(0, n),
+        employment: this.employment.subarray(0, n),
+        sector: this.sector.subarray(0, n),
+        formalEmploymentStart: this.formalEmploymentStart.subarray(0, n),
+        income3m: this.income3m.subarray(0, n),
+        vehicles: this.vehicles.subarray(0, n),
+        newestVehicleYear: this.newestVehicleYear.subarray(0, n),
+        deposits: this.deposits.subarray(0, n),
+      },
+      household: {
+        district,
+        residentialDwellings: this.residential.subarray(0, k),
+        nonResidentialProperties: this.nonResidential.subarray(0, k),
+        previousCategory: new Uint8Array(k),
+        mahallaHardship: new Uint8Array(k),
+      },
+      householdIds: this.householdIds,
+      personIds,
+    };
+    checkPopulation(result);
+    return result;
+  }
+}
+
+/** Columns from fact rows ordered by FACT_ORDER (the direct load of some households). */
+export function columnsFromRows(month: Month, rows: readonly FactRow[]): PopulationColumns {
+  const b = new ColumnsBuilder(rows.length, rows.length);
+  const personIds: string[] = [];
+  let previous: string | undefined;
+  for (const row of rows) {
+    if (row.household_id !== previous) {
+      b.addHousehold(row.household_id, row.district_code, row.residential, row.non_residential);
+      previous = row.household_id;
+    }
+    const i = b.nextPerson();
+    personIds.push(row.person_id);
+    b.household[i] = b.households - 1;
+    b.role[i] = row.role;
+    b.sex[i] = row.sex;
+    b.birthDay[i] = row.birth_day;
+    b.disability[i] = row.disability;
+    b.employment[i] = row.employment;
+    b.sector[i] = row.sector;
+    b.formalEmploymentStart[i] = row.formal_start_day;
+    b.income3m[i] = row.income_3m;
+    b.vehicles[i] = row.vehicles;
+    b.newestVehicleYear[i] = row.newest_vehicle_year;
+    b.deposits[i] = row.deposits;
+  }
+  return b.finish(month, personIds);
+}
+
+const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
+const FIELDS = 17;
+/** Byte length of each field of a fact row (population_fact's types); 0 = variable (the district code). */
+const WIDTHS = [16, 2, 4, 16, 2, 2, 2, 2, 2, 4, 8, 2, 4, 8, 0, 2, 2];
+const DISTRICT_FIELD = 14;
+
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * Reads the binary COPY of fact rows (columns in FACT_COLUMNS order, ordered by FACT_ORDER) chunk by chunk
+ * into the columns. A row split between two chunks is kept until the next one completes it.
+ */
+export class BinaryFactsReader {
+  readonly #builder: ColumnsBuilder;
+  #pending: Uint8Array = new Uint8Array(0);
+  #headerRead = false;
+  #ended = false;
+  readonly #offsets = new Int32Array(FIELDS);
+  #lastHousehold = new Uint8Array(16);
+  #hasHousehold = false;
+
+  constructor(personEstimate: number, householdEstimate: number) {
+    this.#builder = new ColumnsBuilder(personEstimate, householdEstimate);
+  }
+
+  push(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.#pending.length > 0) {
+      bytes = new Uint8Array(this.#pending.length + chunk.length);
+      bytes.set(this.#pending);
+      bytes.set(chunk, this.#pending.length);
+    }
+    const used = this.#parse(bytes);
+    this.#pending = used === bytes.length ? new Uint8Array(0) : bytes.slice(used);
+  }
+
+  finish(month: Month): PopulationColumns {
+    if (!this.#ended || this.#pending.length > 0) throw new Error('The binary COPY of the facts ended early');
+    const b = this.#builder;
+    return b.finish(month, new PackedUuids(b.personIdBytes.subarray(0, b.persons * 16)));
+  }
+
+  /** Parses every complete row of `bytes`; returns how many bytes it used. */
+  #parse(bytes: Uint8Array): number {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const end = bytes.length;
+    let at = 0;
+    if (!this.#headerRead) {
+      if (end < 19) return 0;
+      for (let k = 0; k < SIGNATURE.length; k++) {
+        if (bytes[k] !== SIGNATURE[k]) throw new Error('Not a binary COPY');
+      }
+      const extension = view.getInt32(15);
+      if (end < 19 + extension) return 0;
+      at = 19 + extension;
+      this.#headerRead = true;
+    }
+    const offsets = this.#offsets;
+    const b = this.#builder;
+    while (at + 2 <= end) {
+      const fields = view.getInt16(at);
+      if (fields === -1) {
+        this.#ended = true;
+        return at + 2;
+      }
+      if (fields !== FIELDS) throw new Error(`A fact row has ${fields} fields, not ${FIELDS}`);
+      // Find every field of the row first: a row cut by the end of the chunk waits for the next one.
+      let p = at + 2;
+      let complete = true;
+      for (let f = 0; f < FIELDS; f++) {
+        if (p + 4 > end) {
+          complete = false;
+          break;
+        }
+        const length = view.getInt32(p);
+        const width = WIDTHS[f] ?? 0;
+        if (length < 0 || (width !== 0 && length !== width)) {
+          throw new Error(`Fact field ${f} has length ${length}`);
+        }
+        offsets[f] = p + 4;
+        p += 4 + length;
+        if (p > end) {
+          complete = false;
+          break;
+        }
+      }
+      if (!complete) break;
+
+      const h0 = offsets[0] ?? 0;
+      if (!this.#hasHousehold || !sameBytes(bytes, h0, this.#lastHousehold)) {
+        const d = offsets[DISTRICT_FIELD] ?? 0;
+        const districtLength = view.getInt32(d - 4);
+        b.addHousehold(
+          uuidAt(bytes, h0),
+          latin1.decode(bytes.subarray(d, d + districtLength)),
+          view.getInt16(offsets[15] ?? 0),
+          view.getInt16(offsets[16] ?? 0),
+        );
+        this.#lastHousehold = bytes.slice(h0, h0 + 16);
+        this.#hasHousehold = true;
+      }
+      const i = b.nextPerson();
+      b.household[i] = b.households - 1;
+      b.birthDay[i] = view.getInt32(offsets[2] ?? 0);
+      const person = offsets[3] ?? 0;
+      b.personIdBytes.set(bytes.subarray(person, person + 16), i * 16);
+      b.role[i] = view.getInt16(offsets[4] ?? 0);
+      b.sex[i] = view.getInt16(offsets[5] ?? 0);
+      b.employment[i] = view.getInt16(offsets[6] ?? 0);
+      b.sector[i] = view.getInt16(offsets[7] ?? 0);
+      b.disability[i] = view.getInt16(offsets[8] ?? 0);
+      b.formalEmploymentStart[i] = view.getInt32(offsets[9] ?? 0);
+      b.income3m[i] = view.getFloat64(offsets[10] ?? 0);
+      b.vehicles[i] = view.getInt16(offsets[11] ?? 0);
+      b.newestVehicleYear[i] = view.getInt32(offsets[12] ?? 0);
+      b.deposits[i] = view.getFloat64(offsets[13] ?? 0);
+      at = p;
+    }
+    return at;
+  }
+}
+
+function sameBytes(bytes: Uint8Array, at: number, other: Uint8Array): boolean {
+  for (let k = 0; k < 16; k++) if (bytes[at + k] !== other[k]) return false;
+  return true;
+}
