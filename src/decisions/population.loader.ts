@@ -3,9 +3,9 @@ import { binaryCopyOf } from '../platform/db/database.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { type Month, parseMonth } from '../rules/dates.ts';
 import type { PopulationColumns } from '../rules/population.ts';
-import { factsQuery, refreshFacts } from './population-facts.repository.ts';
 import { BinaryFactsReader, columnsFromRows } from './population.columns.ts';
 import { FACT_ORDER, type FactRow, factsOf } from './population.query.ts';
+import { factsQuery, refreshFacts } from './population-facts.repository.ts';
 
 /**
  * Loads the columns of a month from the registry. A whole month is read from the maintained facts

@@ -153,9 +153,7 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
   // PGlite writes COPY TO output into a Blob: one chunk, the whole result.
   binaryCopies.set(db, async (query, onChunk) => {
-    const result = await lock.run(() =>
-      pglite.query(`copy (${query}) to '/dev/blob' with (format binary)`),
-    );
+    const result = await lock.run(() => pglite.query(`copy (${query}) to '/dev/blob' with (format binary)`));
     if (result.blob) onChunk(new Uint8Array(await result.blob.arrayBuffer()));
   });
   return {
