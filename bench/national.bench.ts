@@ -15,6 +15,7 @@
  * the nightly job does (`prepare_s`), applies registry changes to a share `--changes` of households (new
  * incomes: their facts go stale), then times the run of `--month`: load (stale households derived again, then
  * the binary COPY), evaluate, write. `--loads` more loads of the month alone are timed after it (`load_runs_s`).
+ * `--load-only` skips the decisions: facts built (`prepare_s`), registry changes, then `--loads` loads timed.
  * The last line is JSON.
  */
 import { loadavg } from 'node:os';
@@ -22,9 +23,9 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { evaluateMonth } from '../src/decisions/decision.service.ts';
-import { declareProgrammes } from '../src/decisions/programme.repository.ts';
 import { loadPopulation } from '../src/decisions/population.loader.ts';
 import { refreshFacts } from '../src/decisions/population-facts.repository.ts';
+import { declareProgrammes } from '../src/decisions/programme.repository.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { addMonths, parseMonth } from '../src/rules/dates.ts';
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     month: { type: 'string', default: '2027-01' },
     changes: { type: 'string', default: '0.01' },
     loads: { type: 'string', default: '3' },
+    'load-only': { type: 'boolean', default: false },
   },
 });
 
@@ -95,6 +97,68 @@ try {
   const persons =
     (await database.query<{ n: number }>('select count(*)::int as n from person')).rows[0]?.n ?? 0;
 
+  if (args['load-only']) {
+    await loadOnly(persons);
+  } else {
+    await fullRun(persons);
+  }
+} finally {
+  await database.close();
+}
+
+/** Registry changes after the facts were built: a new monthly income for a share of households' heads. */
+async function changeRegistry(): Promise<{ households: number; ms: number }> {
+  const t = performance.now();
+  const changed = await database.query<{ n: number }>(
+    `with chosen as (
+       select m.person_id from membership m
+       where m.relationship = 'head' and m.valid_to is null and random() < $1
+     ), added as (
+       insert into income (person_id, kind, monthly_amount, valid_from, source)
+       select person_id, 'other', 2500000, $2::date, 'bench' from chosen
+       returning person_id
+     )
+     select count(*)::int as n from added`,
+    [changeShare, addMonths(month, -2).firstDate],
+  );
+  const households = changed.rows[0]?.n ?? 0;
+  const ms = performance.now() - t;
+  console.error(`Registry changes: new incomes for ${households} households in ${seconds(ms)} s`);
+  return { households, ms };
+}
+
+async function loadOnly(persons: number): Promise<void> {
+  let t = performance.now();
+  const prepared = await refreshFacts(db, month);
+  const prepareMs = performance.now() - t;
+  console.error(`Facts of ${month.key} ready in ${seconds(prepareMs)} s (built: ${prepared.built})`);
+  const changed = await changeRegistry();
+  const loadRuns: number[] = [];
+  let loaded = 0;
+  for (let k = 0; k < Math.max(1, loads); k++) {
+    t = performance.now();
+    const population = await loadPopulation(db, month.key);
+    loadRuns.push(seconds(performance.now() - t));
+    loaded = population.householdCount;
+  }
+  console.log(
+    JSON.stringify({
+      households: loaded,
+      persons,
+      month: month.key,
+      load_runs_s: loadRuns,
+      stale_households: changed.households,
+      prepare_s: seconds(prepareMs),
+      built: prepared.built,
+      peak_rss_mib: rssMib(),
+      load_average: loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' '),
+    }),
+  );
+}
+
+async function fullRun(persons: number): Promise<void> {
   // A clean slate of decisions: every run of the bench times the same work.
   await database.exec('truncate evaluation_run, decision_trace, decision, entitlement cascade');
   let t = performance.now();
@@ -110,25 +174,8 @@ try {
   const prepareMs = performance.now() - t;
   console.error(`Facts of ${month.key} built ahead in ${seconds(prepareMs)} s (${prepared.persons} persons)`);
 
-  // Registry changes after the facts were built: a new monthly income for a share of households' heads.
-  t = performance.now();
-  const changed = await database.query<{ n: number }>(
-    `with chosen as (
-       select m.person_id from membership m
-       where m.relationship = 'head' and m.valid_to is null and random() < $1
-     ), added as (
-       insert into income (person_id, kind, monthly_amount, valid_from, source)
-       select person_id, 'other', 2500000, $2::date, 'bench' from chosen
-       returning person_id
-     )
-     select count(*)::int as n from added`,
-    [changeShare, addMonths(month, -2).firstDate],
-  );
-  const changeMs = performance.now() - t;
-  const changedHouseholds = changed.rows[0]?.n ?? 0;
-  console.error(
-    `Registry changes: new incomes for ${changedHouseholds} households in ${seconds(changeMs)} s`,
-  );
+  const changed = await changeRegistry();
+  const changedHouseholds = changed.households;
 
   t = performance.now();
   const run = await evaluateMonth(db, month.key, { trigger: 'manual' });
@@ -173,6 +220,4 @@ try {
         .join(' '),
     }),
   );
-} finally {
-  await database.close();
 }
