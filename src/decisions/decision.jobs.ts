@@ -84,7 +84,10 @@ export function registerDecisionJobs(ctx: AppContext): void {
       const facts = await refreshFacts(database.db, next);
       logger.info({ month: next.key, ...facts }, 'next month facts prepared');
     } catch (error) {
-      logger.warn({ month: next.key, err: error }, 'next month facts not prepared; its first load builds them');
+      logger.warn(
+        { month: next.key, err: error },
+        'next month facts not prepared; its first load builds them',
+      );
     }
   });
   jobs.register<EvaluateHouseholdJob>(EVALUATE_HOUSEHOLD_JOB, async (data) => {

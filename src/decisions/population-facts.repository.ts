@@ -1,7 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 import type { Month } from '../rules/dates.ts';
-import { DERIVATION, FACT_COLUMNS, FACT_ORDER, factsOf } from './population.query.ts';
+import { DERIVATION, HOUSEHOLD_FACT_COLUMNS, householdFactsOf } from './population.query.ts';
+
+const COLUMNS = sql.raw(HOUSEHOLD_FACT_COLUMNS.join(', '));
 
 /**
  * The maintained facts of a month (population_fact, docs/adr/013-population-facts.md): built in full on the
@@ -57,8 +59,8 @@ export async function refreshFacts(db: Kysely<DB>, m: Month): Promise<FactsState
       trx,
     );
     await sql`
-      insert into population_fact (month, ${sql.raw(FACT_COLUMNS.join(', '))})
-      select ${first}::date, ${sql.raw(FACT_COLUMNS.join(', '))} from (${factsOf(m, only)}) f`.execute(trx);
+      insert into population_fact (month, ${COLUMNS})
+      select ${first}::date, ${COLUMNS} from (${householdFactsOf(m, only)}) f`.execute(trx);
     return ids.length;
   });
   return { persons: found.persons, households: found.households, built: false, rederived };
@@ -99,14 +101,14 @@ async function buildFacts(db: Kysely<DB>, m: Month): Promise<FactsState> {
     await sql`delete from population_fact where month = ${first}::date`.execute(trx);
     // Inserted in key order: the table's rows then lie in the order a load reads them.
     await sql`
-      insert into population_fact (month, ${sql.raw(FACT_COLUMNS.join(', '))})
-      select ${first}::date, ${sql.raw(FACT_COLUMNS.join(', '))} from (${factsOf(m, undefined)}) f
-      order by ${sql.raw(FACT_ORDER)}`.execute(trx);
+      insert into population_fact (month, ${COLUMNS})
+      select ${first}::date, ${COLUMNS} from (${householdFactsOf(m, undefined)}) f
+      order by household_id`.execute(trx);
     const { rows } = await sql<{ persons: number; households: number }>`
       update population_fact_month
       set ready = true, built_at = now(),
-          persons = (select count(*) from population_fact where month = ${first}::date),
-          households = (select count(*) from population_fact where month = ${first}::date and rank = 0)
+          persons = (select coalesce(sum(member_count), 0) from population_fact where month = ${first}::date),
+          households = (select count(*) from population_fact where month = ${first}::date)
       where month = ${first}::date
       returning persons, households`.execute(trx);
     const counts = rows[0] ?? { persons: 0, households: 0 };
@@ -117,5 +119,5 @@ async function buildFacts(db: Kysely<DB>, m: Month): Promise<FactsState> {
 
 /** The query a load streams: the month's facts in load order (the table's key). */
 export function factsQuery(m: Month): string {
-  return `select ${FACT_COLUMNS.join(', ')} from population_fact where month = '${m.firstDate}'::date order by ${FACT_ORDER}`;
+  return `select ${HOUSEHOLD_FACT_COLUMNS.join(', ')} from population_fact where month = '${m.firstDate}'::date order by household_id`;
 }

@@ -1,7 +1,7 @@
 import type { Month } from '../rules/dates.ts';
 import { checkPopulation, type IdList, type PopulationColumns } from '../rules/population.ts';
 import { PackedUuids, uuidAt } from './packed-uuids.ts';
-import type { FactRow } from './population.query.ts';
+import { type FactRow, HOUSEHOLD_FACT_COLUMNS, MEMBER_RECORD_BYTES } from './population.query.ts';
 
 /**
  * Builds the engine's columns from fact rows (population.query.ts), ordered by household: from row objects
@@ -179,16 +179,16 @@ export function columnsFromRows(month: Month, rows: readonly FactRow[]): Populat
 }
 
 const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
-const FIELDS = 17;
-/** Byte length of each field of a fact row (population_fact's types); 0 = variable (the district code). */
-const WIDTHS = [16, 2, 4, 16, 2, 2, 2, 2, 2, 4, 8, 2, 4, 8, 0, 2, 2];
-const DISTRICT_FIELD = 14;
+const FIELDS = HOUSEHOLD_FACT_COLUMNS.length;
+/** Byte length of each field of population_fact's COPY; 0 = variable (district code, members). */
+const WIDTHS = [16, 0, 2, 2, 4, 0];
 
 const latin1 = new TextDecoder('latin1');
 
 /**
- * Reads the binary COPY of fact rows (columns in FACT_COLUMNS order, ordered by FACT_ORDER) chunk by chunk
- * into the columns. A row split between two chunks is kept until the next one completes it.
+ * Reads the binary COPY of population_fact (HOUSEHOLD_FACT_COLUMNS, ordered by household) chunk by chunk
+ * into the columns: one row per household, its members' fixed-width records (MEMBER_RECORD_BYTES) read in
+ * a tight loop. A row split between two chunks is kept until the next one completes it.
  */
 export class BinaryFactsReader {
   readonly #builder: ColumnsBuilder;
@@ -196,8 +196,7 @@ export class BinaryFactsReader {
   #headerRead = false;
   #ended = false;
   readonly #offsets = new Int32Array(FIELDS);
-  #lastHousehold = new Uint8Array(16);
-  #hasHousehold = false;
+  readonly #lengths = new Int32Array(FIELDS);
 
   constructor(personEstimate: number, householdEstimate: number) {
     this.#builder = new ColumnsBuilder(personEstimate, householdEstimate);
@@ -236,6 +235,7 @@ export class BinaryFactsReader {
       this.#headerRead = true;
     }
     const offsets = this.#offsets;
+    const lengths = this.#lengths;
     const b = this.#builder;
     while (at + 2 <= end) {
       const fields = view.getInt16(at);
@@ -258,6 +258,7 @@ export class BinaryFactsReader {
           throw new Error(`Fact field ${f} has length ${length}`);
         }
         offsets[f] = p + 4;
+        lengths[f] = length;
         p += 4 + length;
         if (p > end) {
           complete = false;
@@ -266,41 +267,37 @@ export class BinaryFactsReader {
       }
       if (!complete) break;
 
-      const h0 = offsets[0] ?? 0;
-      if (!this.#hasHousehold || !sameBytes(bytes, h0, this.#lastHousehold)) {
-        const d = offsets[DISTRICT_FIELD] ?? 0;
-        const districtLength = view.getInt32(d - 4);
-        b.addHousehold(
-          uuidAt(bytes, h0),
-          latin1.decode(bytes.subarray(d, d + districtLength)),
-          view.getInt16(offsets[15] ?? 0),
-          view.getInt16(offsets[16] ?? 0),
-        );
-        this.#lastHousehold = bytes.slice(h0, h0 + 16);
-        this.#hasHousehold = true;
+      const d = offsets[1] ?? 0;
+      b.addHousehold(
+        uuidAt(bytes, offsets[0] ?? 0),
+        latin1.decode(bytes.subarray(d, d + (lengths[1] ?? 0))),
+        view.getInt16(offsets[2] ?? 0),
+        view.getInt16(offsets[3] ?? 0),
+      );
+      const count = view.getInt32(offsets[4] ?? 0);
+      if ((lengths[5] ?? 0) !== count * MEMBER_RECORD_BYTES) {
+        throw new Error(`A household's members take ${lengths[5]} bytes for ${count} members`);
       }
-      const i = b.nextPerson();
-      b.household[i] = b.households - 1;
-      b.birthDay[i] = view.getInt32(offsets[2] ?? 0);
-      const person = offsets[3] ?? 0;
-      b.personIdBytes.set(bytes.subarray(person, person + 16), i * 16);
-      b.role[i] = view.getInt16(offsets[4] ?? 0);
-      b.sex[i] = view.getInt16(offsets[5] ?? 0);
-      b.employment[i] = view.getInt16(offsets[6] ?? 0);
-      b.sector[i] = view.getInt16(offsets[7] ?? 0);
-      b.disability[i] = view.getInt16(offsets[8] ?? 0);
-      b.formalEmploymentStart[i] = view.getInt32(offsets[9] ?? 0);
-      b.income3m[i] = view.getFloat64(offsets[10] ?? 0);
-      b.vehicles[i] = view.getInt16(offsets[11] ?? 0);
-      b.newestVehicleYear[i] = view.getInt32(offsets[12] ?? 0);
-      b.deposits[i] = view.getFloat64(offsets[13] ?? 0);
+      const h = b.households - 1;
+      let r = offsets[5] ?? 0;
+      for (let k = 0; k < count; k++, r += MEMBER_RECORD_BYTES) {
+        const i = b.nextPerson();
+        b.household[i] = h;
+        b.personIdBytes.set(bytes.subarray(r, r + 16), i * 16);
+        b.birthDay[i] = view.getInt32(r + 16);
+        b.formalEmploymentStart[i] = view.getInt32(r + 20);
+        b.income3m[i] = view.getFloat64(r + 24);
+        b.deposits[i] = view.getFloat64(r + 32);
+        b.newestVehicleYear[i] = view.getInt16(r + 40);
+        b.role[i] = bytes[r + 42] ?? 0;
+        b.sex[i] = bytes[r + 43] ?? 0;
+        b.employment[i] = bytes[r + 44] ?? 0;
+        b.sector[i] = bytes[r + 45] ?? 0;
+        b.disability[i] = bytes[r + 46] ?? 0;
+        b.vehicles[i] = bytes[r + 47] ?? 0;
+      }
       at = p;
     }
     return at;
   }
-}
-
-function sameBytes(bytes: Uint8Array, at: number, other: Uint8Array): boolean {
-  for (let k = 0; k < 16; k++) if (bytes[at + k] !== other[k]) return false;
-  return true;
 }

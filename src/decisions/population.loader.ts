@@ -38,10 +38,8 @@ export async function loadPopulation(
   }
   const state = await refreshFacts(db, m);
   const copy = binaryCopyOf(db);
-  if (copy === undefined) {
-    const { rows } = await sql.raw<FactRow>(factsQuery(m)).execute(db);
-    return columnsFromRows(m, rows);
-  }
+  // A Kysely not opened by openDatabase has no COPY: the direct derivation gives the same columns.
+  if (copy === undefined) return loadDirect(db, m, undefined);
   const reader = new BinaryFactsReader(state.persons, state.households);
   await copy(factsQuery(m), (chunk) => reader.push(chunk));
   return reader.finish(m);

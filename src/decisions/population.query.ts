@@ -13,7 +13,7 @@ import { incomeWindow } from '../rules/population.ts';
  * facts (population_fact) are filled from it, so the two cannot disagree on a rule.
  */
 
-/** The columns of a fact row, in the order of population_fact and of the binary COPY a load reads. */
+/** The columns of a fact row (one member), as `factsOf` selects them. */
 export const FACT_COLUMNS = [
   'household_id',
   'rank',
@@ -57,6 +57,28 @@ export interface FactRow {
 /** Members of a household are loaded head first, then the spouse, then the others by age. */
 export const FACT_ORDER = 'household_id, rank, birth_day, person_id';
 
+/** The columns of population_fact (one household), in the order of the binary COPY a load reads. */
+export const HOUSEHOLD_FACT_COLUMNS = [
+  'household_id',
+  'district_code',
+  'residential',
+  'non_residential',
+  'member_count',
+  'members',
+] as const;
+
+/**
+ * One member's facts as a fixed-width record (big-endian, 48 bytes): person id (16), birth day (4), formal
+ * employment start (4), income of the 3 months (float8), deposits (float8), newest vehicle year (2), then
+ * role, sex, employment and sector (a byte each), then disability and vehicles (a byte each). The reader is
+ * population.columns.ts; the codes all fit a byte (vehicles are capped at 255).
+ */
+export const MEMBER_RECORD_BYTES = 48;
+const MEMBER_RECORD = sql.raw(`uuid_send(person_id) || int4send(birth_day) || int4send(formal_start_day)
+  || float8send(income_3m) || float8send(deposits) || int2send(newest_vehicle_year::smallint)
+  || int4send((role::int << 24) | (sex::int << 16) | (employment::int << 8) | sector::int)
+  || int2send(((disability::int << 8) | vehicles::int)::smallint)`);
+
 /** `case <column> when 'name' then code ... end`; an unknown name gives null, which no fact column accepts. */
 function coded(column: string, codes: Readonly<Record<string, number>>) {
   const arms = Object.entries(codes).map(([name, code]) => sql`when ${sql.lit(name)} then ${sql.lit(code)}`);
@@ -75,7 +97,9 @@ const DISABILITY_RANK = sql`case d.disability_group when 'I' then 1 when 'II' th
  * Facts built by another derivation are rebuilt, never mixed with these.
  */
 export const DERIVATION = createHash('sha256')
-  .update(JSON.stringify([FACT_COLUMNS, ROLE_CODES, SEX, EMPLOYMENT, SECTOR, NO_DAY, 'v1']))
+  .update(
+    JSON.stringify([HOUSEHOLD_FACT_COLUMNS, FACT_COLUMNS, ROLE_CODES, SEX, EMPLOYMENT, SECTOR, NO_DAY, 'v2']),
+  )
   .digest('hex')
   .slice(0, 16);
 
@@ -179,4 +203,13 @@ export function factsOf(m: Month, householdIds: RawBuilder<unknown> | undefined)
     from mem
     left join facts on facts.person_id = mem.person_id
     left join dwellings on dwellings.household_id = mem.household_id`;
+}
+
+/** The month's facts one row per household (population_fact's columns), members packed in load order. */
+export function householdFactsOf(m: Month, householdIds: RawBuilder<unknown> | undefined) {
+  return sql`
+    select household_id, district_code, residential, non_residential, count(*)::int as member_count,
+           string_agg(${MEMBER_RECORD}, ''::bytea order by rank, birth_day, person_id) as members
+    from (${factsOf(m, householdIds)}) f
+    group by household_id, district_code, residential, non_residential`;
 }

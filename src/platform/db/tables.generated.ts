@@ -638,24 +638,13 @@ export interface PersonHistory {
 }
 
 export interface PopulationFact {
-  birth_day: number;
-  deposits: number;
-  disability: number;
   district_code: string;
-  employment: number;
-  formal_start_day: number;
   household_id: string;
-  income_3m: number;
+  member_count: number;
+  members: Uint8Array;
   month: string;
-  newest_vehicle_year: number;
   non_residential: number;
-  person_id: string;
-  rank: number;
   residential: number;
-  role: number;
-  sector: number;
-  sex: number;
-  vehicles: number;
 }
 
 export interface PopulationFactMonth {

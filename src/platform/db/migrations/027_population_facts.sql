@@ -5,29 +5,20 @@
 -- tables are UNLOGGED: no WAL for millions of rows, and after a crash PostgreSQL empties all three at once,
 -- which reads as "no month built" and leads to a full rebuild on the next load.
 
--- One row per member of a household on the first day of the month, its facts already coded as the rules
--- engine's columns (codes of src/rules/entities.ts), with its household's district and dwellings.
+-- One row per household with members on the first day of the month: its district and dwelling counts, and
+-- its members' facts already coded as the rules engine's columns (codes of src/rules/entities.ts), packed
+-- into one bytea of fixed-width records in load order (head, spouse, others by birth day): a load streams
+-- one row per household instead of one per person, a fifth of the rows and of the per-field work of COPY.
+-- The record layout is src/decisions/population.query.ts's MEMBER_RECORD.
 create unlogged table population_fact (
   month date not null,
   household_id uuid not null,
-  -- head 0, spouse 1, others 2: with birth_day and person_id the order members are loaded in.
-  rank smallint not null,
-  birth_day integer not null,
-  person_id uuid not null,
-  role smallint not null,
-  sex smallint not null,
-  employment smallint not null,
-  sector smallint not null,
-  disability smallint not null,
-  formal_start_day integer not null,
-  income_3m double precision not null,
-  vehicles smallint not null,
-  newest_vehicle_year integer not null,
-  deposits double precision not null,
   district_code text not null,
   residential smallint not null,
   non_residential smallint not null,
-  primary key (month, household_id, rank, birth_day, person_id)
+  member_count integer not null,
+  members bytea not null,
+  primary key (month, household_id)
 );
 
 -- The months whose facts are built (ready) or being built, with the digest of the derivation that built
