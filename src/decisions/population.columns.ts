@@ -183,7 +183,12 @@ const FIELDS = HOUSEHOLD_FACT_COLUMNS.length;
 /** Byte length of each field of population_fact's COPY; 0 = variable (district code, members). */
 const WIDTHS = [16, 0, 2, 2, 4, 0];
 
-const latin1 = new TextDecoder('latin1');
+/** A district code (SOATO digits) as text; shorter than a TextDecoder call for a few bytes. */
+function asciiAt(bytes: Uint8Array, at: number, length: number): string {
+  let text = '';
+  for (let k = 0; k < length; k++) text += String.fromCharCode(bytes[at + k] ?? 0);
+  return text;
+}
 
 /**
  * Reads the binary COPY of population_fact (HOUSEHOLD_FACT_COLUMNS, ordered by household) chunk by chunk
@@ -270,7 +275,7 @@ export class BinaryFactsReader {
       const d = offsets[1] ?? 0;
       b.addHousehold(
         uuidAt(bytes, offsets[0] ?? 0),
-        latin1.decode(bytes.subarray(d, d + (lengths[1] ?? 0))),
+        asciiAt(bytes, d, lengths[1] ?? 0),
         view.getInt16(offsets[2] ?? 0),
         view.getInt16(offsets[3] ?? 0),
       );
@@ -283,7 +288,9 @@ export class BinaryFactsReader {
       for (let k = 0; k < count; k++, r += MEMBER_RECORD_BYTES) {
         const i = b.nextPerson();
         b.household[i] = h;
-        b.personIdBytes.set(bytes.subarray(r, r + 16), i * 16);
+        // Byte by byte: a subarray per member would allocate two million objects at Khorezm scale.
+        const ids = b.personIdBytes;
+        for (let k = 0, to = i * 16; k < 16; k++) ids[to + k] = bytes[r + k] ?? 0;
         b.birthDay[i] = view.getInt32(r + 16);
         b.formalEmploymentStart[i] = view.getInt32(r + 20);
         b.income3m[i] = view.getFloat64(r + 24);
