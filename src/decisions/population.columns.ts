@@ -67,8 +67,14 @@ class ColumnsBuilder {
 
   /** Room for one more person; returns its index. */
   nextPerson(): number {
-    if (this.persons === this.#personCapacity) {
-      const c = Math.ceil(this.#personCapacity * 1.5);
+    this.reserve(1);
+    return this.persons++;
+  }
+
+  /** Room for `n` more persons (the arrays may be replaced: read them after this). */
+  reserve(n: number): void {
+    if (this.persons + n > this.#personCapacity) {
+      const c = Math.ceil(Math.max(this.#personCapacity * 1.5, this.persons + n));
       this.#personCapacity = c;
       this.household = grown(this.household, c);
       this.role = grown(this.role, c);
@@ -84,7 +90,6 @@ class ColumnsBuilder {
       this.deposits = grown(this.deposits, c);
       this.personIdBytes = grown(this.personIdBytes, c * 16);
     }
-    return this.persons++;
   }
 
   addHousehold(id: string, district: string, residential: number, nonResidential: number): void {
@@ -284,25 +289,49 @@ export class BinaryFactsReader {
         throw new Error(`A household's members take ${lengths[5]} bytes for ${count} members`);
       }
       const h = b.households - 1;
+      b.reserve(count);
+      // The arrays in locals, and person ids copied as four 32-bit words (byte order kept: little-endian
+      // reads into a platform-order array): this loop runs once per person.
+      const first = b.persons;
+      const household = b.household;
+      const birthDay = b.birthDay;
+      const formal = b.formalEmploymentStart;
+      const income = b.income3m;
+      const deposits = b.deposits;
+      const newest = b.newestVehicleYear;
+      const role = b.role;
+      const sex = b.sex;
+      const employment = b.employment;
+      const sector = b.sector;
+      const disability = b.disability;
+      const vehicles = b.vehicles;
+      const ids = new Int32Array(
+        b.personIdBytes.buffer,
+        b.personIdBytes.byteOffset,
+        b.personIdBytes.length / 4,
+      );
       let r = offsets[5] ?? 0;
       for (let k = 0; k < count; k++, r += MEMBER_RECORD_BYTES) {
-        const i = b.nextPerson();
-        b.household[i] = h;
-        // Byte by byte: a subarray per member would allocate two million objects at Khorezm scale.
-        const ids = b.personIdBytes;
-        for (let k = 0, to = i * 16; k < 16; k++) ids[to + k] = bytes[r + k] ?? 0;
-        b.birthDay[i] = view.getInt32(r + 16);
-        b.formalEmploymentStart[i] = view.getInt32(r + 20);
-        b.income3m[i] = view.getFloat64(r + 24);
-        b.deposits[i] = view.getFloat64(r + 32);
-        b.newestVehicleYear[i] = view.getInt16(r + 40);
-        b.role[i] = bytes[r + 42] ?? 0;
-        b.sex[i] = bytes[r + 43] ?? 0;
-        b.employment[i] = bytes[r + 44] ?? 0;
-        b.sector[i] = bytes[r + 45] ?? 0;
-        b.disability[i] = bytes[r + 46] ?? 0;
-        b.vehicles[i] = bytes[r + 47] ?? 0;
+        const i = first + k;
+        household[i] = h;
+        const w = i * 4;
+        ids[w] = view.getInt32(r, true);
+        ids[w + 1] = view.getInt32(r + 4, true);
+        ids[w + 2] = view.getInt32(r + 8, true);
+        ids[w + 3] = view.getInt32(r + 12, true);
+        birthDay[i] = view.getInt32(r + 16);
+        formal[i] = view.getInt32(r + 20);
+        income[i] = view.getFloat64(r + 24);
+        deposits[i] = view.getFloat64(r + 32);
+        newest[i] = view.getInt16(r + 40);
+        role[i] = view.getUint8(r + 42);
+        sex[i] = view.getUint8(r + 43);
+        employment[i] = view.getUint8(r + 44);
+        sector[i] = view.getUint8(r + 45);
+        disability[i] = view.getUint8(r + 46);
+        vehicles[i] = view.getUint8(r + 47);
       }
+      b.persons = first + count;
       at = p;
     }
     return at;
