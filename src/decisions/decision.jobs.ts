@@ -1,6 +1,8 @@
 import type { AppContext } from '../platform/context.ts';
 import type { JobRunner } from '../platform/jobs/job-runner.ts';
+import { addMonths, parseMonth } from '../rules/dates.ts';
 import { evaluateHousehold, evaluateMonth } from './decision.service.ts';
+import { refreshFacts } from './population-facts.repository.ts';
 import { failDeadRuns } from './run-heartbeat.ts';
 
 export const EVALUATE_MONTH_JOB = 'decisions.evaluate-month';
@@ -75,6 +77,18 @@ export function registerDecisionJobs(ctx: AppContext): void {
     });
     // The families heard of their new, changed and ended entitlements (`notices`, decision.events.ts).
     logger.info(summary, 'month evaluated');
+    // The next month's facts, built (the first night) or kept current (later nights) ahead of its first run,
+    // which then reads them instead of deriving the whole month (docs/adr/013-population-facts.md).
+    const next = addMonths(parseMonth(month), 1);
+    try {
+      const facts = await refreshFacts(database.db, next);
+      logger.info({ month: next.key, ...facts }, 'next month facts prepared');
+    } catch (error) {
+      logger.warn(
+        { month: next.key, err: error },
+        'next month facts not prepared; its first load builds them',
+      );
+    }
   });
   jobs.register<EvaluateHouseholdJob>(EVALUATE_HOUSEHOLD_JOB, async (data) => {
     const summary = await evaluateHousehold(database.db, data.householdId, data.month ?? tashkentMonth());

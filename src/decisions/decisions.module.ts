@@ -24,6 +24,15 @@ export const decisionsModule: ContextModule = {
     await scheduleNightlyEvaluation(ctx);
     await scheduleDeadRunSweep(ctx);
   },
-  tables: ['evaluation_run', 'decision_trace', 'decision', 'entitlement', 'programme'],
+  tables: [
+    'evaluation_run',
+    'decision_trace',
+    'decision',
+    'entitlement',
+    'programme',
+    'population_fact',
+    'population_fact_month',
+    'population_fact_stale',
+  ],
   actions: ['decisions.read', 'evaluations.household', 'evaluations.run', 'simulations.run'],
 };

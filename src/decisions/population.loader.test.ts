@@ -302,7 +302,7 @@ async function insertSituations(db: Kysely<DB>, situations: readonly HouseholdSi
 function byId(population: PopulationColumns, names: ReadonlyMap<string, string>) {
   const nameOf = new Map([...names].map(([k, v]) => [v, k]));
   const persons: Record<string, Record<string, number | string>> = {};
-  population.personIds?.forEach((id, i) => {
+  Array.from(population.personIds ?? []).forEach((id, i) => {
     const key = nameOf.get(id) ?? id;
     const row: Record<string, number | string> = {};
     for (const [column, values] of Object.entries(population.person)) {

@@ -160,7 +160,7 @@ function shuffled(columns: PopulationColumns, seed: number): PopulationColumns {
       return [name, out];
     }),
   ) as unknown as PopulationColumns['person'];
-  const personIds = columns.personIds ? order.map((from) => columns.personIds?.[from] ?? '') : undefined;
+  const personIds = columns.personIds ? order.map((from) => columns.personIds?.at(from) ?? '') : undefined;
   return { ...columns, person, ...(personIds ? { personIds } : {}) };
 }
 

@@ -115,7 +115,7 @@ export function explainHousehold(
       district: population.districts[districtIndex] ?? '',
     },
     members: explainer.members.map((p) => {
-      const id = population.personIds?.[p];
+      const id = population.personIds?.at(p);
       return {
         index: p,
         ...(id !== undefined ? { id } : {}),

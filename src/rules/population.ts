@@ -50,6 +50,16 @@ export interface HouseholdColumns {
   mahallaHardship: Uint8Array;
 }
 
+/**
+ * Registry ids, one per person or household. A plain array of strings is one; a national load keeps its
+ * 47 million person ids packed (16 bytes each) and writes one out as text only when asked.
+ */
+export interface IdList extends Iterable<string> {
+  readonly length: number;
+  at(index: number): string | undefined;
+  indexOf(id: string): number;
+}
+
 export type PersonColumnName = keyof PersonColumns;
 export type HouseholdColumnName = keyof HouseholdColumns;
 
@@ -64,7 +74,7 @@ export interface PopulationColumns {
   readonly districts: readonly string[];
   /** Registry ids, when the population came from the registry or from named situations. */
   readonly householdIds?: readonly string[];
-  readonly personIds?: readonly string[];
+  readonly personIds?: IdList;
 }
 
 export function allocatePopulation(

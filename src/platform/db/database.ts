@@ -6,7 +6,7 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { ConnectionLock, PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
 
@@ -58,6 +58,21 @@ pg.types.setTypeParser(NUMERIC_OID, (v: string) => Number(v));
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * Runs `copy (<query>) to stdout with (format binary)` and hands the bytes over chunk by chunk, in order
+ * (chunks end anywhere, not on row boundaries). Bulk readers use it to build typed columns without one
+ * JavaScript object per row.
+ */
+export type BinaryCopyOut = (query: string, onChunk: (chunk: Uint8Array) => void) => Promise<void>;
+
+// Keyed by the Kysely instance a service is given: services hold a Kysely, not the Database around it.
+const binaryCopies = new WeakMap<Kysely<DB>, BinaryCopyOut>();
+
+/** The binary COPY reader of a database opened by `openDatabase`; undefined for a transaction or another Kysely. */
+export function binaryCopyOf(db: Kysely<DB>): BinaryCopyOut | undefined {
+  return binaryCopies.get(db);
+}
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
     throw new Error(`Invalid schema name: ${options.schema}`);
@@ -85,6 +100,15 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     // An idle client died (server restart); the pool replaces it on next use.
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  binaryCopies.set(db, async (query, onChunk) => {
+    const client = await pool.connect();
+    try {
+      const stream = client.query(copyTo(`copy (${query}) to stdout with (format binary)`));
+      for await (const chunk of stream) onChunk(chunk as Buffer);
+    } finally {
+      client.release();
+    }
+  });
   return {
     kind: 'postgres',
     db,
@@ -146,6 +170,11 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
   }
   const lock = new ConnectionLock();
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
+  // PGlite writes COPY TO output into a Blob: one chunk, the whole result.
+  binaryCopies.set(db, async (query, onChunk) => {
+    const result = await lock.run(() => pglite.query(`copy (${query}) to '/dev/blob' with (format binary)`));
+    if (result.blob) onChunk(new Uint8Array(await result.blob.arrayBuffer()));
+  });
   return {
     kind: 'pglite',
     db,

@@ -670,6 +670,30 @@ export interface PersonHistory {
   source: string;
 }
 
+export interface PopulationFact {
+  district_code: string;
+  household_id: string;
+  member_count: number;
+  members: Uint8Array;
+  month: string;
+  non_residential: number;
+  residential: number;
+}
+
+export interface PopulationFactMonth {
+  built_at: Generated<Timestamp>;
+  derivation: string;
+  households: Generated<number>;
+  month: string;
+  persons: Generated<number>;
+  ready: Generated<boolean>;
+}
+
+export interface PopulationFactStale {
+  household_id: string;
+  month: string;
+}
+
 export interface Programme {
   declared_at: Generated<Timestamp>;
   id: string;
@@ -881,6 +905,9 @@ export interface DB {
   override_request: OverrideRequest;
   person: Person;
   person_history: PersonHistory;
+  population_fact: PopulationFact;
+  population_fact_month: PopulationFactMonth;
+  population_fact_stale: PopulationFactStale;
   programme: Programme;
   purpose_grant: PurposeGrant;
   quarantine: Quarantine;
