@@ -149,12 +149,18 @@ async function main(): Promise<number> {
         read: await auditEntriesBy(db, worker.id, 'read', 'household'),
         search: await auditEntriesBy(db, worker.id, 'search', 'household'),
       };
-      let audited = { read: 0, search: 0 };
+      // Audited reads answered (2xx), and those the load generator gave up on (timeouts, errors): the
+      // server may still finish and record those, so they widen the expected count.
+      const audited = { read: 0, search: 0, unanswered: 0 };
+      const count = (name: string, f: EndpointFigures) => {
+        if (name !== 'record' && name !== 'search') return;
+        audited[name === 'record' ? 'read' : 'search'] += f.requests_2xx;
+        audited.unanswered += f.errors;
+      };
       if (warmup > 0) {
         for (const e of endpoints) {
-          const w = await loadEndpoint(e.name, e.paths, options(e.cookie, warmup));
-          if (e.name === 'record') audited.read += w.requests_2xx;
-          if (e.name === 'search') audited.search += w.requests_2xx;
+          count(e.name, await loadEndpoint(e.name, e.paths, options(e.cookie, warmup)));
+          await drained(server.baseUrl);
         }
       }
       const load = [loadavg()[0] ?? 0];
@@ -163,9 +169,9 @@ async function main(): Promise<number> {
         const f = await loadEndpoint(e.name, e.paths, options(e.cookie, seconds));
         figures[e.name] = f;
         load.push(loadavg()[0] ?? 0);
-        if (e.name === 'record') audited = { ...audited, read: audited.read + f.requests_2xx };
-        if (e.name === 'search') audited = { ...audited, search: audited.search + f.requests_2xx };
+        count(e.name, f);
         console.log(JSON.stringify(f));
+        await drained(server.baseUrl);
       }
       await server.stop();
 
@@ -174,8 +180,10 @@ async function main(): Promise<number> {
         search: await auditEntriesBy(db, worker.id, 'search', 'household'),
       };
       const chain = await auditChainIntact(db);
-      const onePerRead = after.read - before.read === audited.read;
-      const onePerSearch = after.search - before.search === audited.search;
+      const within = (entries: number, answered: number) =>
+        entries >= answered && entries <= answered + audited.unanswered;
+      const onePerRead = within(after.read - before.read, audited.read);
+      const onePerSearch = within(after.search - before.search, audited.search);
       console.log(
         JSON.stringify({
           audit_chain_ok: chain.ok,
@@ -184,6 +192,7 @@ async function main(): Promise<number> {
           record_read_entries: after.read - before.read,
           searches_2xx: audited.search,
           search_entries: after.search - before.search,
+          unanswered_audited_requests: audited.unanswered,
         }),
       );
 
@@ -232,6 +241,20 @@ async function main(): Promise<number> {
   }
 }
 
+/**
+ * Waits until the server has worked off what the last load left queued (requests the load generator gave
+ * up on are still served): the next endpoint must not pay for them.
+ */
+async function drained(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const start = performance.now();
+    const response = await fetch(`${baseUrl}/health`).catch(() => undefined);
+    if (response?.ok && performance.now() - start < 50) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Seeds the schema with `households` households the first time; later runs reuse what is there. */
 async function seededHouseholds(database: Database, households: number, seed: number): Promise<number> {
   const count = async () =>
@@ -250,7 +273,8 @@ async function seededHouseholds(database: Database, households: number, seed: nu
   }
   console.error(`seeding ${households.toLocaleString('en')} households (once; later runs reuse them)`);
   await seedPopulation(database, { households, seed, scope: 'khorezm', progress: true });
-  await sql`analyze`.execute(database.db);
+  // As autovacuum leaves a table in service: statistics, and a visibility map for index-only scans.
+  await sql`vacuum analyze`.execute(database.db);
   return count();
 }
 
