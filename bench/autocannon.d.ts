@@ -22,7 +22,8 @@ declare module 'autocannon' {
     requests?: { setupRequest?: (request: RawRequest) => RawRequest }[];
   }
   interface Result {
-    requests: Histogram;
+    /** `total`: completed requests; `sent`: requests sent (those in flight when the run ended included). */
+    requests: Histogram & { total: number; sent: number };
     latency: Histogram;
     duration: number;
     errors: number;

@@ -9,6 +9,8 @@ export interface EndpointFigures {
   p99_ms: number;
   max_ms: number;
   requests_2xx: number;
+  /** Sent but not answered before the run ended (in flight at its end, timed out): the server may still serve them. */
+  unanswered: number;
   non_2xx: number;
   errors: number;
   timeouts: number;
@@ -59,6 +61,7 @@ export async function loadEndpoint(
     p99_ms: result.latency.p99,
     max_ms: result.latency.max,
     requests_2xx: result['2xx'],
+    unanswered: Math.max(0, result.requests.sent - result.requests.total),
     non_2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
