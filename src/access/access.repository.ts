@@ -16,6 +16,42 @@ export async function findPlaceOfHousehold(db: Kysely<DB>, householdId: string):
     : undefined;
 }
 
+/**
+ * Where the household is and, for a staff session, the purpose it stated for the household and still holds
+ * (null for none): one round trip for what opening a record asks first (authorisation, then the purpose).
+ */
+export async function findPlaceAndHeldPurpose(
+  db: Kysely<DB>,
+  householdId: string,
+  sessionId: string,
+): Promise<{ place: Place; heldPurpose: string | null } | undefined> {
+  const row = await db
+    .selectFrom('household as h')
+    .innerJoin('district as d', 'd.code', 'h.district_code')
+    .select(['h.district_code', 'h.mahalla_code', 'd.region_code'])
+    .select((eb) =>
+      eb
+        .selectFrom('purpose_grant as g')
+        .select('g.purpose')
+        .where('g.session_id', '=', sessionId)
+        .whereRef('g.household_id', '=', 'h.id')
+        .where('g.expires_at', '>', sql<Date>`now()`)
+        .as('held_purpose'),
+    )
+    .where('h.id', '=', householdId)
+    .executeTakeFirst();
+  return row
+    ? {
+        place: {
+          regionCode: row.region_code,
+          districtCode: row.district_code,
+          mahallaCode: row.mahalla_code,
+        },
+        heldPurpose: row.held_purpose,
+      }
+    : undefined;
+}
+
 export async function findPlaceOfMahalla(db: Kysely<DB>, mahallaCode: string): Promise<Place | undefined> {
   const row = await db
     .selectFrom('mahalla as m')

@@ -336,9 +336,27 @@ export interface LiveSession {
   lastSeenAt: Date;
   account: { id: string; username: string; displayName: string } | null;
   person: { id: string; pinfl: string; displayName: string } | null;
+  /** The role grants of its account or person, as `grantsOf` reads them (in grant order). */
+  grants: RoleGrant[];
 }
 
-/** The session if it is neither revoked nor past its absolute or idle end, with whom it belongs to. */
+interface GrantRow {
+  role: Role;
+  area_kind: AreaKind | null;
+  area_code: string | null;
+  organisation: string;
+}
+
+/** A JSON array of role_grant rows of the owner `where` names, in grant order ('[]' for none). */
+const grantsJson = (where: ReturnType<typeof sql>) => sql<GrantRow[]>`coalesce((
+  select json_agg(json_build_object('role', g.role, 'area_kind', g.area_kind, 'area_code', g.area_code,
+    'organisation', g.organisation) order by g.id)
+  from role_grant g where ${where}), '[]'::json)`;
+
+/**
+ * The session if it is neither revoked nor past its absolute or idle end, with whom it belongs to and their
+ * role grants: one statement, since every signed-in request asks it first.
+ */
 export async function findLiveSession(
   db: Kysely<DB>,
   id: string,
@@ -363,6 +381,9 @@ export async function findLiveSession(
       'p.first_name',
       'p.last_name',
       'p.merged_into',
+      sql<GrantRow[]>`case when s.kind = 'staff'
+        then ${grantsJson(sql`g.account_id = s.account_id`)}
+        else ${grantsJson(sql`g.person_id = s.person_id`)} end`.as('grants'),
     ])
     .where('s.id', '=', id)
     .where('s.revoked_at', 'is', null)
@@ -389,6 +410,11 @@ export async function findLiveSession(
             displayName: `${row.first_name ?? ''} ${row.last_name ?? ''}`.trim(),
           }
         : null,
+    grants: row.grants.map((g) => ({
+      role: g.role,
+      area: areaOf(g.area_kind, g.area_code),
+      organisation: g.organisation,
+    })),
   };
 }
 

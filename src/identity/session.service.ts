@@ -56,7 +56,7 @@ export async function resolveSession(
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS)
     await repo.touchSession(db, session.id, now);
   if (session.kind === 'staff' && session.account) {
-    const grants = await repo.grantsOf(db, { accountId: session.account.id });
+    const grants = session.grants;
     return {
       csrfToken: session.csrfToken,
       actor: {
@@ -70,7 +70,7 @@ export async function resolveSession(
     };
   }
   if (session.kind === 'citizen' && session.person) {
-    const grants = await repo.grantsOf(db, { personId: session.person.id });
+    const grants = session.grants;
     return {
       csrfToken: session.csrfToken,
       actor: {

@@ -177,6 +177,32 @@ describe('registry: search that finds people', () => {
     expect(await ids(outside.pinfl)).toEqual([outside.id]);
   });
 
+  it('finds names inside a social worker’s mahalla by every reading, and none of another mahalla', async () => {
+    // A search confined to mahallas reads the mahallas' people first (not the region's name indexes).
+    const worker = await t.staff('worker.search', [
+      { role: 'social_worker', area: { kind: 'mahalla', code: MAHALLA }, organisation: 'Inson centre' },
+    ]);
+    const found = async (q: string) => (await search(q, worker)).map((h) => h.id);
+    expect(await found('Karimov')).toEqual([karimov.id]);
+    expect(await found('rimo')).toEqual([karimov.id]);
+    expect(await found('Ka')).toEqual([karimov.id]);
+    expect(await found('ov')).toEqual(expect.arrayContaining([karimov.id, gulomova.id]));
+    expect(await found('ov')).not.toContain(outside.id);
+    expect(await found('Karimof Otkir')).toEqual([karimov.id]);
+    expect(await found('Гуломова')).toEqual([gulomova.id]);
+    expect(await found('Bobur')).toEqual([]);
+    expect(await found(outside.pinfl)).toEqual([]);
+    // The whole country narrowed to one mahalla reads the same way.
+    const inOther = async (q: string) => {
+      const url = `/api/households?pageSize=25&mahallaCode=${OTHER_MAHALLA}&q=${encodeURIComponent(q)}`;
+      const response = await t.api({ method: 'GET', url });
+      expect(response.statusCode).toBe(200);
+      return response.json<{ items: Item[] }>().items.map((h) => h.id);
+    };
+    expect(await inOther('Karimov')).toEqual([outside.id]);
+    expect(await inOther('Ka')).toEqual([outside.id]);
+  });
+
   it('answers hostile input with 400 or nothing, never 500', async () => {
     for (const q of [
       '%%',

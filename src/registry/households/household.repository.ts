@@ -98,73 +98,118 @@ export async function listHouseholds(
   return { rows, total: Number(count.n) };
 }
 
-/** Every membership period of the household, oldest first, with the person's name. */
-export async function listMembershipPeriods(db: Kysely<DB>, householdId: string) {
-  return db
-    .selectFrom('membership as m')
-    .innerJoin('person as p', 'p.id', 'm.person_id')
-    .select([
-      'm.id',
-      'm.person_id',
-      'm.relationship',
-      'm.valid_from',
-      'm.valid_to',
-      'm.source',
-      'm.change_request_id',
-      'p.pinfl',
-      'p.last_name',
-      'p.first_name',
-      'p.patronymic',
-      'p.sex',
-      'p.birth_date',
-      'p.death_date',
-      'p.education',
-      'p.employment',
-      'p.source as person_source',
-    ])
-    .where('m.household_id', '=', householdId)
-    .orderBy('m.valid_from')
-    .orderBy('m.id')
-    .execute();
+/** A membership period of the household with the member's person record, as the record reads it. */
+export interface MembershipPeriodRow {
+  person_id: string;
+  relationship:
+    | 'head'
+    | 'spouse'
+    | 'child'
+    | 'parent'
+    | 'sibling'
+    | 'grandchild'
+    | 'grandparent'
+    | 'child_in_law'
+    | 'other';
+  valid_from: string;
+  valid_to: string | null;
+  source: string;
+  change_request_id: string | null;
+  pinfl: string | null;
+  last_name: string;
+  first_name: string;
+  patronymic: string | null;
+  sex: 'M' | 'F';
+  birth_date: string;
+  death_date: string | null;
+  education: string;
+  employment: string;
+  person_source: string;
+  /** The period covers the record's date: the member is listed among the members. */
+  current: boolean;
 }
 
-/** The facts received from agencies about the household and its current members, each with its source. */
-export async function listHouseholdFacts(db: Kysely<DB>, householdId: string, personIds: string[]) {
-  const ids = personIds.length > 0 ? personIds : ['00000000-0000-0000-0000-000000000000'];
-  const [incomes, dwellings, vehicles, deposits, disabilities] = await Promise.all([
-    db
-      .selectFrom('income')
-      .select(['person_id', 'kind', 'monthly_amount', 'valid_from', 'valid_to', 'source'])
-      .where('person_id', 'in', ids)
-      .orderBy('person_id')
-      .orderBy('valid_from')
-      .execute(),
-    db
-      .selectFrom('dwelling')
-      .select(['owner_person_id', 'cadastre_number', 'kind', 'area_m2', 'source'])
-      .where('household_id', '=', householdId)
-      .orderBy('cadastre_number')
-      .execute(),
-    db
-      .selectFrom('vehicle')
-      .select(['owner_person_id', 'plate', 'make', 'model_year', 'source'])
-      .where('owner_person_id', 'in', ids)
-      .orderBy('plate')
-      .execute(),
-    db
-      .selectFrom('bank_deposit')
-      .select(['person_id', 'balance', 'as_of', 'source'])
-      .where('person_id', 'in', ids)
-      .orderBy('person_id')
-      .execute(),
-    db
-      .selectFrom('disability')
-      .select(['person_id', 'disability_group', 'valid_from', 'valid_to', 'source'])
-      .where('person_id', 'in', ids)
-      .orderBy('person_id')
-      .execute(),
-  ]);
-  return { incomes, dwellings, vehicles, deposits, disabilities };
+/** A household, every membership period (oldest first) and the facts of its members on `date`. */
+export interface HouseholdRecordRow {
+  id: string;
+  reference: string;
+  district_code: string;
+  mahalla_code: string;
+  address: string;
+  created_on: string;
+  dissolved_on: string | null;
+  source: string;
+  periods: MembershipPeriodRow[];
+  incomes: {
+    person_id: string;
+    kind: string;
+    monthly_amount: number;
+    valid_from: string;
+    valid_to: string | null;
+    source: string;
+  }[];
+  dwellings: {
+    owner_person_id: string | null;
+    cadastre_number: string;
+    kind: string;
+    area_m2: number;
+    source: string;
+  }[];
+  vehicles: { owner_person_id: string; plate: string; make: string; model_year: number; source: string }[];
+  deposits: { person_id: string; balance: number; as_of: string; source: string }[];
+  disabilities: {
+    person_id: string;
+    disability_group: string;
+    valid_from: string;
+    valid_to: string | null;
+    source: string;
+  }[];
+}
+
+/**
+ * The whole household record in one statement: the household, every membership period with the person
+ * (oldest first), and the facts received from agencies about the household and the members on `date`, each
+ * with its source. One round trip instead of one per section: the record is the registry's most read page.
+ */
+export async function findHouseholdRecord(
+  db: Kysely<DB>,
+  householdId: string,
+  date: string,
+): Promise<HouseholdRecordRow | undefined> {
+  const { rows } = await sql<HouseholdRecordRow>`
+    with period as (
+      select m.id, m.person_id, m.relationship, m.valid_from, m.valid_to, m.source, m.change_request_id,
+        p.pinfl, p.last_name, p.first_name, p.patronymic, p.sex, p.birth_date, p.death_date, p.education,
+        p.employment, p.source as person_source,
+        (m.valid_from <= ${date}::date and (m.valid_to is null or m.valid_to > ${date}::date)) as current
+      from membership m join person p on p.id = m.person_id
+      where m.household_id = ${householdId}
+    ),
+    member as (select distinct person_id from period where current)
+    select h.id, h.reference, h.district_code, h.mahalla_code, h.address, h.created_on, h.dissolved_on, h.source,
+      (select coalesce(json_agg(to_jsonb(pr) - 'id' order by pr.valid_from, pr.id), '[]'::json)
+        from period pr) as periods,
+      (select coalesce(json_agg(json_build_object('person_id', i.person_id, 'kind', i.kind,
+          'monthly_amount', i.monthly_amount, 'valid_from', i.valid_from, 'valid_to', i.valid_to,
+          'source', i.source) order by i.person_id, i.valid_from), '[]'::json)
+        from income i where i.person_id in (select person_id from member)) as incomes,
+      (select coalesce(json_agg(json_build_object('owner_person_id', d.owner_person_id,
+          'cadastre_number', d.cadastre_number, 'kind', d.kind, 'area_m2', d.area_m2, 'source', d.source)
+          order by d.cadastre_number), '[]'::json)
+        from dwelling d where d.household_id = h.id) as dwellings,
+      (select coalesce(json_agg(json_build_object('owner_person_id', v.owner_person_id, 'plate', v.plate,
+          'make', v.make, 'model_year', v.model_year, 'source', v.source) order by v.plate), '[]'::json)
+        from vehicle v where v.owner_person_id in (select person_id from member)) as vehicles,
+      (select coalesce(json_agg(json_build_object('person_id', b.person_id, 'balance', b.balance,
+          'as_of', b.as_of, 'source', b.source) order by b.person_id), '[]'::json)
+        from bank_deposit b where b.person_id in (select person_id from member)) as deposits,
+      (select coalesce(json_agg(json_build_object('person_id', x.person_id,
+          'disability_group', x.disability_group, 'valid_from', x.valid_from, 'valid_to', x.valid_to,
+          'source', x.source) order by x.person_id), '[]'::json)
+        from disability x where x.person_id in (select person_id from member)) as disabilities
+    from household h
+    where h.id = ${householdId}`.execute(db);
+  return rows[0];
 }
 
 export async function insertHousehold(

@@ -12,10 +12,6 @@ import * as repository from './household.repository.ts';
 
 export const today = () => new Date().toISOString().slice(0, 10);
 
-/** A period [from, to) covers a date when it started on or before it and has not ended by it. */
-const covers = (period: { valid_from: string; valid_to: string | null }, date: string) =>
-  period.valid_from <= date && (period.valid_to === null || period.valid_to > date);
-
 export async function listHouseholds(
   db: Kysely<DB>,
   filters: repository.HouseholdFilters,
@@ -51,15 +47,10 @@ export async function listHouseholds(
  * history, and every fact received from agencies, each with the source it came from.
  */
 export async function getHouseholdView(db: Kysely<DB>, id: string, date: string = today()) {
-  const household = await repository.findHousehold(db, id);
+  const household = await repository.findHouseholdRecord(db, id, date);
   if (!household) throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId: id });
-  const periods = await repository.listMembershipPeriods(db, id);
-  const current = periods.filter((p) => covers(p, date));
-  const facts = await repository.listHouseholdFacts(
-    db,
-    id,
-    current.map((p) => p.person_id),
-  );
+  const periods = household.periods;
+  const current = periods.filter((p) => p.current);
   return {
     id: household.id,
     reference: household.reference,
@@ -96,7 +87,7 @@ export async function getHouseholdView(db: Kysely<DB>, id: string, date: string 
       changeRequestId: p.change_request_id,
     })),
     facts: {
-      incomes: facts.incomes.map((f) => ({
+      incomes: household.incomes.map((f) => ({
         personId: f.person_id,
         kind: f.kind,
         monthlyAmount: f.monthly_amount,
@@ -104,27 +95,27 @@ export async function getHouseholdView(db: Kysely<DB>, id: string, date: string 
         validTo: f.valid_to,
         source: f.source,
       })),
-      dwellings: facts.dwellings.map((f) => ({
+      dwellings: household.dwellings.map((f) => ({
         ownerPersonId: f.owner_person_id,
         cadastreNumber: f.cadastre_number,
         kind: f.kind,
         areaM2: Number(f.area_m2),
         source: f.source,
       })),
-      vehicles: facts.vehicles.map((f) => ({
+      vehicles: household.vehicles.map((f) => ({
         ownerPersonId: f.owner_person_id,
         plate: f.plate,
         make: f.make,
         modelYear: f.model_year,
         source: f.source,
       })),
-      bankDeposits: facts.deposits.map((f) => ({
+      bankDeposits: household.deposits.map((f) => ({
         personId: f.person_id,
         balance: f.balance,
         asOf: f.as_of,
         source: f.source,
       })),
-      disabilities: facts.disabilities.map((f) => ({
+      disabilities: household.disabilities.map((f) => ({
         personId: f.person_id,
         group: f.disability_group,
         validFrom: f.valid_from,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { actorIn, ownHouseholdIds } from '../../access/access.plugin.ts';
+import { actorIn } from '../../access/access.plugin.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
 import * as persons from './person.service.ts';
@@ -19,18 +19,17 @@ const Me = z.object({
 export const meRoutes: HttpPlugin = (app, { database }) => {
   const { db } = database;
 
-  const me = async (personId: string, householdId: string | null) => {
-    const person = await persons.getPersonView(db, personId);
-    const language = await sql<{ preferred_language: string }>`
-      select preferred_language from person where id = ${personId}`.execute(db);
-    const preferred = Language.safeParse(language.rows[0]?.preferred_language);
+  /** One read: what every portal page asks first must not cost a query per field. */
+  const me = async (personId: string) => {
+    const summary = await persons.getCitizenSummary(db, personId);
+    const preferred = Language.safeParse(summary.preferredLanguage);
     return {
       personId,
-      pinfl: person.pinfl,
-      firstName: person.firstName,
-      lastName: person.lastName,
+      pinfl: summary.pinfl,
+      firstName: summary.firstName,
+      lastName: summary.lastName,
       preferredLanguage: preferred.success ? preferred.data : ('uz-Latn' as const),
-      householdId,
+      householdId: summary.householdId,
     };
   };
 
@@ -43,8 +42,7 @@ export const meRoutes: HttpPlugin = (app, { database }) => {
     async (request) => {
       const actor = actorIn(request);
       if (actor.kind !== 'citizen') throw new DomainError('FORBIDDEN');
-      const [householdId] = await ownHouseholdIds(request, db);
-      return me(actor.personId, householdId ?? null);
+      return me(actor.personId);
     },
   );
 
@@ -65,8 +63,7 @@ export const meRoutes: HttpPlugin = (app, { database }) => {
       await sql`update person set preferred_language = ${request.body.language} where id = ${actor.personId}`.execute(
         db,
       );
-      const [householdId] = await ownHouseholdIds(request, db);
-      return me(actor.personId, householdId ?? null);
+      return me(actor.personId);
     },
   );
 };

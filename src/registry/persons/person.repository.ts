@@ -115,3 +115,30 @@ export async function listPersonHistory(db: Kysely<DB>, personId: string) {
     .orderBy('id')
     .execute();
 }
+
+export interface CitizenSummaryRow {
+  pinfl: string | null;
+  first_name: string;
+  last_name: string;
+  preferred_language: string;
+  household_id: string | null;
+}
+
+/**
+ * What `GET /api/me` shows of a citizen, in one statement: their name, PINFL and message language, and the
+ * household they belong to today (the current membership, as access's `findCurrentHouseholdOfPerson` reads
+ * it). Every page of the portal asks it.
+ */
+export async function findCitizenSummary(
+  db: Kysely<DB>,
+  personId: string,
+): Promise<CitizenSummaryRow | undefined> {
+  const { rows } = await sql<CitizenSummaryRow>`
+    select p.pinfl, p.first_name, p.last_name, p.preferred_language,
+      (select m.household_id from membership m
+        where m.person_id = p.id and m.valid_from <= current_date
+          and (m.valid_to is null or m.valid_to > current_date)
+        order by m.valid_from desc limit 1) as household_id
+    from person p where p.id = ${personId}`.execute(db);
+  return rows[0];
+}

@@ -130,3 +130,16 @@ export async function getPersonView(db: Kysely<DB>, id: string) {
     })),
   };
 }
+
+/** The signed-in citizen's summary (name, PINFL, language, household today); 404 for an unknown person. */
+export async function getCitizenSummary(db: Kysely<DB>, personId: string) {
+  const row = await repository.findCitizenSummary(db, personId);
+  if (!row) throw new DomainError('PERSON_NOT_FOUND', { personId });
+  return {
+    pinfl: row.pinfl,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    preferredLanguage: row.preferred_language,
+    householdId: row.household_id,
+  };
+}
