@@ -188,6 +188,8 @@ async function main(): Promise<number> {
         JSON.stringify({
           audit_chain_ok: chain.ok,
           audit_entries_checked: chain.entries,
+          audit_batches: chain.batches,
+          audit_unsealed: chain.unsealed,
           record_reads_2xx: audited.read,
           record_read_entries: after.read - before.read,
           searches_2xx: audited.search,

@@ -1,16 +1,23 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { verifyAuditChain } from '../../src/audit/audit.service.ts';
+import { sealAndVerify } from '../../src/audit/audit.service.ts';
 import type { DB } from '../../src/platform/db/schema.ts';
 
 /**
- * Whether the audit chain is intact after the run. The one place bench:api calls the audit service: when
- * the chain's sealing changes (entries appended without a lock and sealed in batches), a seal before the
- * verification goes here.
+ * Whether the audit chain is intact after the run. Reads append without a lock and a sealer folds them into
+ * hash-chained batches (ADR 012), so the run's entries are sealed first; intact means every entry sealed and
+ * every batch and entry verified.
  */
-export async function auditChainIntact(db: Kysely<DB>): Promise<{ ok: boolean; entries: number }> {
-  const verification = await verifyAuditChain(db);
-  return { ok: verification.ok, entries: verification.entries };
+export async function auditChainIntact(
+  db: Kysely<DB>,
+): Promise<{ ok: boolean; entries: number; unsealed: number; batches: number }> {
+  const verification = await sealAndVerify(db);
+  return {
+    ok: verification.ok && verification.unsealed === 0,
+    entries: verification.entries,
+    unsealed: verification.unsealed,
+    batches: verification.batches,
+  };
 }
 
 /** Entries of one action on one resource type by one actor: counted before and after a run. */
