@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { PREPARED } from '../platform/db/prepared-statements.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { Place } from './policies.ts';
 
@@ -27,6 +28,7 @@ export async function findPlaceAndHeldPurpose(
 ): Promise<{ place: Place; heldPurpose: string | null } | undefined> {
   const row = await db
     .selectFrom('household as h')
+    .modifyFront(PREPARED)
     .innerJoin('district as d', 'd.code', 'h.district_code')
     .select(['h.district_code', 'h.mahalla_code', 'd.region_code'])
     .select((eb) =>

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Area, Role, RoleGrant } from '../access/actor.ts';
+import { PREPARED } from '../platform/db/prepared-statements.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { AreaKind } from './identity.tables.ts';
 
@@ -365,6 +366,7 @@ export async function findLiveSession(
 ): Promise<LiveSession | undefined> {
   const row = await db
     .selectFrom('auth_session as s')
+    .modifyFront(PREPARED)
     .leftJoin('account as a', 'a.id', 's.account_id')
     .leftJoin('person as p', 'p.id', 's.person_id')
     .select([

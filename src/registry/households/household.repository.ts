@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Scope } from '../../access/policies.ts';
 import { householdIdInScope, householdRowInScope, mahallaInScope } from '../../access/scope.sql.ts';
+import { PREPARED } from '../../platform/db/prepared-statements.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { offsetOf, type PageQuery } from '../../platform/http/pagination.ts';
 
@@ -176,7 +177,7 @@ export async function findHouseholdRecord(
   householdId: string,
   date: string,
 ): Promise<HouseholdRecordRow | undefined> {
-  const { rows } = await sql<HouseholdRecordRow>`
+  const { rows } = await sql<HouseholdRecordRow>`${PREPARED}
     with period as (
       select m.id, m.person_id, m.relationship, m.valid_from, m.valid_to, m.source, m.change_request_id,
         p.pinfl, p.last_name, p.first_name, p.patronymic, p.sex, p.birth_date, p.death_date, p.education,

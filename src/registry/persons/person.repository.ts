@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Scope } from '../../access/policies.ts';
 import { personIdInScope } from '../../access/scope.sql.ts';
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../platform/db/pg-error.ts';
+import { PREPARED } from '../../platform/db/prepared-statements.ts';
 import type { DB, NewPerson, PersonRow } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 
@@ -133,7 +134,7 @@ export async function findCitizenSummary(
   db: Kysely<DB>,
   personId: string,
 ): Promise<CitizenSummaryRow | undefined> {
-  const { rows } = await sql<CitizenSummaryRow>`
+  const { rows } = await sql<CitizenSummaryRow>`${PREPARED}
     select p.pinfl, p.first_name, p.last_name, p.preferred_language,
       (select m.household_id from membership m
         where m.person_id = p.id and m.valid_from <= current_date
