@@ -1,5 +1,11 @@
 import type { Month } from '../rules/dates.ts';
-import { checkPopulation, type IdList, type PopulationColumns } from '../rules/population.ts';
+import {
+  allocatePersonColumns,
+  checkPopulation,
+  type IdList,
+  type PersonColumns,
+  type PopulationColumns,
+} from '../rules/population.ts';
 import { PackedUuids, uuidAt } from './packed-uuids.ts';
 import { type FactRow, HOUSEHOLD_FACT_COLUMNS, MEMBER_RECORD_BYTES } from './population.query.ts';
 
@@ -17,23 +23,20 @@ function grown<T extends Growable>(array: T, capacity: number): T {
   return next;
 }
 
+/** Each person column mapped to one of the same type (grown, or cut to the persons read). */
+function columnsOf(person: PersonColumns, map: <T extends Growable>(column: T) => T): PersonColumns {
+  const out = {} as Record<keyof PersonColumns, Growable>;
+  for (const key of Object.keys(person) as (keyof PersonColumns)[]) out[key] = map(person[key]);
+  return out as PersonColumns;
+}
+
 class ColumnsBuilder {
   persons = 0;
   households = 0;
   #personCapacity: number;
   #householdCapacity: number;
-  household: Int32Array;
-  role: Uint8Array;
-  sex: Uint8Array;
-  birthDay: Int32Array;
-  disability: Uint8Array;
-  employment: Uint8Array;
-  sector: Uint8Array;
-  formalEmploymentStart: Int32Array;
-  income3m: Float64Array;
-  vehicles: Uint8Array;
-  newestVehicleYear: Int32Array;
-  deposits: Float64Array;
+  /** The engine's person columns, with room beyond `persons` (replaced when they grow). */
+  person: PersonColumns;
   personIdBytes: Uint8Array;
   readonly householdIds: string[] = [];
   householdDistrict: Int32Array;
@@ -47,18 +50,7 @@ class ColumnsBuilder {
     const h = Math.max(16, Math.ceil(householdEstimate * 1.01) + 256);
     this.#personCapacity = p;
     this.#householdCapacity = h;
-    this.household = new Int32Array(p);
-    this.role = new Uint8Array(p);
-    this.sex = new Uint8Array(p);
-    this.birthDay = new Int32Array(p);
-    this.disability = new Uint8Array(p);
-    this.employment = new Uint8Array(p);
-    this.sector = new Uint8Array(p);
-    this.formalEmploymentStart = new Int32Array(p);
-    this.income3m = new Float64Array(p);
-    this.vehicles = new Uint8Array(p);
-    this.newestVehicleYear = new Int32Array(p);
-    this.deposits = new Float64Array(p);
+    this.person = allocatePersonColumns(p);
     this.personIdBytes = new Uint8Array(p * 16);
     this.householdDistrict = new Int32Array(h);
     this.residential = new Uint8Array(h);
@@ -76,18 +68,7 @@ class ColumnsBuilder {
     if (this.persons + n > this.#personCapacity) {
       const c = Math.ceil(Math.max(this.#personCapacity * 1.5, this.persons + n));
       this.#personCapacity = c;
-      this.household = grown(this.household, c);
-      this.role = grown(this.role, c);
-      this.sex = grown(this.sex, c);
-      this.birthDay = grown(this.birthDay, c);
-      this.disability = grown(this.disability, c);
-      this.employment = grown(this.employment, c);
-      this.sector = grown(this.sector, c);
-      this.formalEmploymentStart = grown(this.formalEmploymentStart, c);
-      this.income3m = grown(this.income3m, c);
-      this.vehicles = grown(this.vehicles, c);
-      this.newestVehicleYear = grown(this.newestVehicleYear, c);
-      this.deposits = grown(this.deposits, c);
+      this.person = columnsOf(this.person, (column) => grown(column, c));
       this.personIdBytes = grown(this.personIdBytes, c * 16);
     }
   }
@@ -126,20 +107,7 @@ class ColumnsBuilder {
       personCount: n,
       householdCount: k,
       districts,
-      person: {
-        household: this.household.subarray(0, n),
-        role: this.role.subarray(0, n),
-        sex: this.sex.subarray(0, n),
-        birthDay: this.birthDay.subarray(0, n),
-        disability: this.disability.subarray(0, n),
-        employment: this.employment.subarray(0, n),
-        sector: this.sector.subarray(0, n),
-        formalEmploymentStart: this.formalEmploymentStart.subarray(0, n),
-        income3m: this.income3m.subarray(0, n),
-        vehicles: this.vehicles.subarray(0, n),
-        newestVehicleYear: this.newestVehicleYear.subarray(0, n),
-        deposits: this.deposits.subarray(0, n),
-      },
+      person: columnsOf(this.person, (column) => column.subarray(0, n) as typeof column),
       household: {
         district,
         residentialDwellings: this.residential.subarray(0, k),
@@ -167,18 +135,18 @@ export function columnsFromRows(month: Month, rows: readonly FactRow[]): Populat
     }
     const i = b.nextPerson();
     personIds.push(row.person_id);
-    b.household[i] = b.households - 1;
-    b.role[i] = row.role;
-    b.sex[i] = row.sex;
-    b.birthDay[i] = row.birth_day;
-    b.disability[i] = row.disability;
-    b.employment[i] = row.employment;
-    b.sector[i] = row.sector;
-    b.formalEmploymentStart[i] = row.formal_start_day;
-    b.income3m[i] = row.income_3m;
-    b.vehicles[i] = row.vehicles;
-    b.newestVehicleYear[i] = row.newest_vehicle_year;
-    b.deposits[i] = row.deposits;
+    b.person.household[i] = b.households - 1;
+    b.person.role[i] = row.role;
+    b.person.sex[i] = row.sex;
+    b.person.birthDay[i] = row.birth_day;
+    b.person.disability[i] = row.disability;
+    b.person.employment[i] = row.employment;
+    b.person.sector[i] = row.sector;
+    b.person.formalEmploymentStart[i] = row.formal_start_day;
+    b.person.income3m[i] = row.income_3m;
+    b.person.vehicles[i] = row.vehicles;
+    b.person.newestVehicleYear[i] = row.newest_vehicle_year;
+    b.person.deposits[i] = row.deposits;
   }
   return b.finish(month, personIds);
 }
@@ -293,18 +261,18 @@ export class BinaryFactsReader {
       // The arrays in locals, and person ids copied as four 32-bit words (byte order kept: little-endian
       // reads into a platform-order array): this loop runs once per person.
       const first = b.persons;
-      const household = b.household;
-      const birthDay = b.birthDay;
-      const formal = b.formalEmploymentStart;
-      const income = b.income3m;
-      const deposits = b.deposits;
-      const newest = b.newestVehicleYear;
-      const role = b.role;
-      const sex = b.sex;
-      const employment = b.employment;
-      const sector = b.sector;
-      const disability = b.disability;
-      const vehicles = b.vehicles;
+      const household = b.person.household;
+      const birthDay = b.person.birthDay;
+      const formal = b.person.formalEmploymentStart;
+      const income = b.person.income3m;
+      const deposits = b.person.deposits;
+      const newest = b.person.newestVehicleYear;
+      const role = b.person.role;
+      const sex = b.person.sex;
+      const employment = b.person.employment;
+      const sector = b.person.sector;
+      const disability = b.person.disability;
+      const vehicles = b.person.vehicles;
       const ids = new Int32Array(
         b.personIdBytes.buffer,
         b.personIdBytes.byteOffset,

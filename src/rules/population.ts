@@ -77,6 +77,26 @@ export interface PopulationColumns {
   readonly personIds?: IdList;
 }
 
+/** Person columns for `personCount` persons, zeroed (formal employment start: NO_DAY). */
+export function allocatePersonColumns(personCount: number): PersonColumns {
+  const formalEmploymentStart = new Int32Array(personCount);
+  formalEmploymentStart.fill(NO_DAY);
+  return {
+    household: new Int32Array(personCount),
+    role: new Uint8Array(personCount),
+    sex: new Uint8Array(personCount),
+    birthDay: new Int32Array(personCount),
+    disability: new Uint8Array(personCount),
+    employment: new Uint8Array(personCount),
+    sector: new Uint8Array(personCount),
+    formalEmploymentStart,
+    income3m: new Float64Array(personCount),
+    vehicles: new Uint8Array(personCount),
+    newestVehicleYear: new Int32Array(personCount),
+    deposits: new Float64Array(personCount),
+  };
+}
+
 export function allocatePopulation(
   month: string | Month,
   personCount: number,
@@ -84,27 +104,12 @@ export function allocatePopulation(
   districts: readonly string[],
 ): PopulationColumns {
   const m = parseMonth(month);
-  const formalEmploymentStart = new Int32Array(personCount);
-  formalEmploymentStart.fill(NO_DAY);
   return {
     month: m.key,
     personCount,
     householdCount,
     districts,
-    person: {
-      household: new Int32Array(personCount),
-      role: new Uint8Array(personCount),
-      sex: new Uint8Array(personCount),
-      birthDay: new Int32Array(personCount),
-      disability: new Uint8Array(personCount),
-      employment: new Uint8Array(personCount),
-      sector: new Uint8Array(personCount),
-      formalEmploymentStart,
-      income3m: new Float64Array(personCount),
-      vehicles: new Uint8Array(personCount),
-      newestVehicleYear: new Int32Array(personCount),
-      deposits: new Float64Array(personCount),
-    },
+    person: allocatePersonColumns(personCount),
     household: {
       district: new Int32Array(householdCount),
       residentialDwellings: new Uint8Array(householdCount),
