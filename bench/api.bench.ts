@@ -51,6 +51,8 @@ async function main(): Promise<number> {
       connections: { type: 'string', default: '50' },
       warmup: { type: 'string', default: '5' },
       seed: { type: 'string', default: '2026' },
+      // Profiling: load only these endpoints (comma-separated names); no summary or goals then.
+      only: { type: 'string' },
     },
   });
   const households = Number(values.households);
@@ -138,7 +140,7 @@ async function main(): Promise<number> {
           paths: searches.map((q) => `/api/households?pageSize=25&q=${encodeURIComponent(q)}`),
           cookie: workerCookie,
         },
-      ] as const;
+      ].filter((e) => !values.only || values.only.split(',').includes(e.name));
       const options = (cookie: string | undefined, duration: number) => {
         const headers: Record<string, string> = cookie ? { cookie } : {};
         return { baseUrl: server.baseUrl, connections, seconds: duration, headers };
@@ -202,7 +204,10 @@ async function main(): Promise<number> {
       const record = figures.record;
       const search = figures.search;
       const me = figures.me;
-      if (!health || !record || !search || !me) throw new Error('an endpoint was not measured');
+      if (!health || !record || !search || !me) {
+        if (values.only) return 0;
+        throw new Error('an endpoint was not measured');
+      }
       const ratio = (f: EndpointFigures) => Number((f.rps / Math.max(1, health.rps)).toFixed(3));
       const goals = {
         record: ratio(record) >= GOALS.record.share && record.p99_ms < GOALS.record.p99Ms,
