@@ -10,6 +10,7 @@ import { type Database, openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { openReadReplica, primaryOnly } from './platform/db/read-replica.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
+import { handlersSettled } from './platform/http/in-flight.ts';
 import { type App, buildServer, type HttpPlugin } from './platform/http/server.ts';
 import { JobRunner } from './platform/jobs/job-runner.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -73,6 +74,9 @@ export async function prepareDatabase(database: Database, config: Config, logger
   }
 }
 
+/** How long a stopping process waits for handlers whose clients went away. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 export interface RunningApp {
   app: App;
   ctx: AppContext;
@@ -123,8 +127,13 @@ export async function startApp(config: Config): Promise<RunningApp> {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      // Order matters: stop taking requests, let running jobs finish, then close the database.
+      // Order matters: stop taking requests, let running handlers and jobs finish and in-flight work
+      // settle, then close the database.
       await app.close();
+      if (!(await handlersSettled(app, SHUTDOWN_GRACE_MS))) {
+        logger.warn({ graceMs: SHUTDOWN_GRACE_MS }, 'stopping with request handlers still running');
+      }
+      for (const context of CONTEXTS) await context.settle?.(ctx);
       for (const stopLoop of stopDelivery) stopLoop();
       await jobs.stop();
       await reads.close();

@@ -66,7 +66,7 @@ const toEntry = (r: EntryRow): StoredEntry => ({
 export type NewEntry = Omit<ChainedEntry, 'seq' | 'at'>;
 
 // 13 parameters a row: 1,000 rows stay far below PostgreSQL's 65,535 bind parameters.
-const INSERT_CHUNK = 1000;
+export const INSERT_CHUNK = 1000;
 
 /**
  * A plain insert: no lock, no read of anything else, so concurrent appenders never wait on each other.

@@ -10,6 +10,7 @@ import { DomainError, type Language } from '../platform/errors.ts';
 import type { PageQuery } from '../platform/http/pagination.ts';
 import { type AreaPlace, placesOfAreas } from '../territory/territory.service.ts';
 import { batchHash, GENESIS_HASH, leafHash, merkleRoot, splitLeaves } from './audit.chain.ts';
+import { GroupCommit } from './audit.group-commit.ts';
 import * as repo from './audit.repository.ts';
 import { sealAudit } from './audit.sealer.ts';
 import type { AuditActorKind } from './audit.tables.ts';
@@ -115,11 +116,30 @@ export async function appendAudit(
     fields: fieldSet(e.fields),
     requestId: e.requestId ?? null,
   }));
+  // Inside a transaction the entries commit or roll back with the write they record.
+  if (db.isTransaction) return toAppended(await repo.insertEntries(db, prepared));
   // More than one chunk would be more than one statement: keep them in one transaction.
-  if (!db.isTransaction && prepared.length > 1000) {
+  if (prepared.length > repo.INSERT_CHUNK) {
     return db.transaction().execute(async (trx) => toAppended(await repo.insertEntries(trx, prepared)));
   }
-  return toAppended(await repo.insertEntries(db, prepared));
+  // Alone (an audited read): committed together with the other requests' entries of the moment.
+  return toAppended(await groupCommitOf(db).append(prepared));
+}
+
+/** One group commit per database handle (each process's pool; a test's database of its own). */
+const groupCommits = new WeakMap<Kysely<DB>, GroupCommit<repo.NewEntry>>();
+function groupCommitOf(db: Kysely<DB>): GroupCommit<repo.NewEntry> {
+  let group = groupCommits.get(db);
+  if (!group) {
+    group = new GroupCommit((rows) => repo.insertEntries(db, rows), repo.INSERT_CHUNK);
+    groupCommits.set(db, group);
+  }
+  return group;
+}
+
+/** Settles when no audit entry of `db` is waiting to be inserted: a stopping process waits for it. */
+export async function auditAppendsSettled(db: Kysely<DB>): Promise<void> {
+  await groupCommits.get(db)?.idle();
 }
 
 const toAppended = (seqs: readonly number[]): AppendedEntry[] => seqs.map((seq) => ({ seq }));

@@ -34,6 +34,11 @@ export interface ContextModule {
   schedules?(ctx: AppContext): Promise<void>;
   /** Long-running loops (deliveries); only with `JOBS`. Returns the function that stops them. */
   start?(ctx: AppContext): Promise<() => void>;
+  /**
+   * Work still in flight when the process stops (audit entries waiting for their group commit), settled
+   * after the last request's handler and before the database closes.
+   */
+  settle?(ctx: AppContext): Promise<void>;
   /** The tables of the migrations it owns (reads and writes through its repository); each has one owner. */
   readonly tables: readonly string[];
   /** The access actions (src/access/policies.ts `ACTIONS`) its routes define; each has one owner. */

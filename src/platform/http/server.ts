@@ -16,6 +16,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
 import { answerFrameworkError, installErrorHandling } from './error-handler.ts';
+import { trackHandlers } from './in-flight.ts';
 import { DOCS_POLICY, installSecurityHeaders } from './security-headers.ts';
 import { installTextBoundary } from './text-boundary.ts';
 
@@ -48,6 +49,8 @@ export async function buildServer(ctx: AppContext, plugins: HttpPlugin[]): Promi
     trustProxy: trustProxyOption(ctx.config.TRUST_PROXY),
     frameworkErrors: answerFrameworkError,
   });
+  // First: every route registered below is counted while its handler runs (a stopping process waits).
+  trackHandlers(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
