@@ -52,6 +52,111 @@ describe('registry: households and persons over HTTP', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('reads the whole record in one: members and facts on a date, the full history, each fact with its source', async () => {
+    const create = async (lastName: string, createdOn: string) => {
+      const body = factory.household(MAHALLA, factory.person({ lastName, sex: 'M' }), createdOn);
+      const created = await t.api({ method: 'POST', url: '/api/households', payload: body });
+      expect(created.statusCode).toBe(201);
+      return created.json<{ id: string; members: { personId: string }[] }>();
+    };
+    const home = await create('Record', '2024-01-01');
+    const elsewhere = await create('Formerly', '2023-06-01');
+    const head = home.members[0]?.personId ?? '';
+    const former = elsewhere.members[0]?.personId ?? '';
+    const db = t.database.db;
+    // The second person lived in this household from 2020 to 2023, before a household of their own.
+    await db
+      .insertInto('membership')
+      .values({
+        household_id: home.id,
+        person_id: former,
+        relationship: 'other',
+        valid_from: '2020-01-01',
+        valid_to: '2023-01-01',
+        source: 'civil_registry',
+        change_request_id: null,
+      })
+      .execute();
+    await db
+      .insertInto('income')
+      .values([
+        {
+          person_id: head,
+          kind: 'wage',
+          monthly_amount: 2_500_000,
+          valid_from: '2024-01-01',
+          valid_to: null,
+          source: 'tax',
+        },
+        {
+          person_id: former,
+          kind: 'pension',
+          monthly_amount: 900_000,
+          valid_from: '2020-01-01',
+          valid_to: null,
+          source: 'pension_fund',
+        },
+      ])
+      .execute();
+    await db
+      .insertInto('vehicle')
+      .values({
+        owner_person_id: head,
+        plate: '90A777AA',
+        make: 'Cobalt',
+        model_year: 2021,
+        source: 'vehicles',
+      })
+      .execute();
+    await db
+      .insertInto('bank_deposit')
+      .values({ person_id: head, balance: 1_000_000, as_of: '2026-11-01', source: 'banks' })
+      .execute();
+    await db
+      .insertInto('dwelling')
+      .values({
+        household_id: home.id,
+        owner_person_id: head,
+        cadastre_number: '33:212:0001:0777',
+        kind: 'residential',
+        area_m2: 80,
+        source: 'cadastre',
+      })
+      .execute();
+
+    const today = (await t.api({ method: 'GET', url: `/api/households/${home.id}` })).json();
+    expect(today.members.map((m: { personId: string }) => m.personId)).toEqual([head]);
+    expect(
+      today.history.map((h: { personId: string; validTo: string | null }) => [h.personId, h.validTo]),
+    ).toEqual([
+      [former, '2023-01-01'],
+      [head, null],
+    ]);
+    // Facts of today's members only, each with its source.
+    expect(today.facts.incomes).toEqual([
+      expect.objectContaining({ personId: head, kind: 'wage', monthlyAmount: 2_500_000, source: 'tax' }),
+    ]);
+    expect(today.facts.vehicles).toEqual([
+      expect.objectContaining({ plate: '90A777AA', source: 'vehicles' }),
+    ]);
+    expect(today.facts.bankDeposits).toEqual([
+      expect.objectContaining({ personId: head, balance: 1_000_000, source: 'banks' }),
+    ]);
+    expect(today.facts.dwellings).toEqual([
+      expect.objectContaining({ cadastreNumber: '33:212:0001:0777', source: 'cadastre' }),
+    ]);
+
+    // On a date when only the former member lived there: their facts, not the head's.
+    const then = (await t.api({ method: 'GET', url: `/api/households/${home.id}?date=2021-06-01` })).json();
+    expect(then.members.map((m: { personId: string }) => m.personId)).toEqual([former]);
+    expect(then.facts.incomes).toEqual([
+      expect.objectContaining({ personId: former, kind: 'pension', source: 'pension_fund' }),
+    ]);
+    expect(then.facts.vehicles).toEqual([]);
+    expect(then.facts.bankDeposits).toEqual([]);
+    expect(then.history).toHaveLength(2);
+  });
+
   it('rejects an unknown mahalla with 422 MAHALLA_UNKNOWN and writes nothing', async () => {
     const before = await counts();
     const response = await t.api({
