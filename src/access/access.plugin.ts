@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
@@ -16,6 +16,7 @@ import {
 import type { Actor } from './actor.ts';
 import { type Action, can, mayEver, type Place, type Scope, scopeOf } from './policies.ts';
 import { PURPOSES, Purpose, purposeRequired } from './purposes.ts';
+import { type LoadedPlace, placeColumns } from './record-place.sql.ts';
 
 /**
  * What a route needs before its handler runs, declared in the route's `config.access`:
@@ -122,13 +123,48 @@ export async function authorizeHousehold(
   householdId: string,
   personId?: string | null,
 ): Promise<Place> {
-  const place = await placeOf(request, db, householdId);
+  return checkPlace(request, db, action, householdId, await placeOf(request, db, householdId), personId);
+}
+
+/**
+ * The same check on a household the handler has already loaded with `recordPlaceColumns` (the record read
+ * in one statement with where it is): nothing loaded is answered before this passes.
+ */
+export async function authorizeLoadedHousehold(
+  request: FastifyRequest,
+  db: Kysely<DB>,
+  action: Action,
+  householdId: string,
+  loaded: LoadedPlace,
+): Promise<Place> {
+  if (request.actor?.kind === 'staff') heldPurposes(request).set(householdId, loaded.heldPurpose);
+  return checkPlace(request, db, action, householdId, loaded.place);
+}
+
+async function checkPlace(
+  request: FastifyRequest,
+  db: Kysely<DB>,
+  action: Action,
+  householdId: string,
+  place: Place | undefined,
+  personId?: string | null,
+): Promise<Place> {
   if (!place) throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId });
   const own = await ownHouseholdIds(request, db);
   if (!can(actorIn(request), action, { householdId, place, personId: personId ?? null }, own)) {
     throw new DomainError('FORBIDDEN');
   }
   return place;
+}
+
+/**
+ * Columns for a statement over `household` aliased `alias` that loads a record for this request: where
+ * the household is and, for a staff session, the purpose it holds for it. Read as `LoadedPlace` by
+ * `loadedPlaceOf` and checked by `authorizeLoadedHousehold`: one round trip instead of a place read first.
+ */
+export function recordPlaceColumns(request: FastifyRequest, alias: string): RawBuilder<unknown> {
+  const actor = request.actor;
+  return placeColumns(alias, actor?.kind === 'staff' ? actor.sessionId : null);
 }
 
 /**

@@ -1,5 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Scope } from '../../access/policies.ts';
+import type { PlaceColumns } from '../../access/record-place.sql.ts';
 import { householdIdInScope, householdRowInScope, mahallaInScope } from '../../access/scope.sql.ts';
 import { PREPARED } from '../../platform/db/prepared-statements.ts';
 import type { DB } from '../../platform/db/schema.ts';
@@ -176,10 +177,12 @@ export async function findHouseholdRecord(
   db: Kysely<DB>,
   householdId: string,
   date: string,
-): Promise<HouseholdRecordRow | undefined> {
+  /** More columns over `household h` (access's `recordPlaceColumns`: where it is, the purpose held). */
+  extra?: RawBuilder<unknown>,
+): Promise<(HouseholdRecordRow & Partial<PlaceColumns>) | undefined> {
   // The periods are built with json_build_object (to_jsonb of the row and then removing a key costs twice
   // as much), and the members of the date are one array that each fact section probes with = any().
-  const { rows } = await sql<HouseholdRecordRow>`${PREPARED}
+  const { rows } = await sql<HouseholdRecordRow & Partial<PlaceColumns>>`${PREPARED}
     with period as (
       select m.id, m.person_id, m.relationship, m.valid_from, m.valid_to, m.source, m.change_request_id,
         p.pinfl, p.last_name, p.first_name, p.patronymic, p.sex, p.birth_date, p.death_date, p.education,
@@ -208,6 +211,7 @@ export async function findHouseholdRecord(
           'disability_group', x.disability_group, 'valid_from', x.valid_from, 'valid_to', x.valid_to,
           'source', x.source) order by x.person_id), '[]'::json)
         from disability x where x.person_id = any(pj.members)) as disabilities
+      ${extra ? sql`, ${extra}` : sql``}
     from household h,
     lateral (
       select json_agg(json_build_object('person_id', pr.person_id, 'relationship', pr.relationship,

@@ -4,11 +4,13 @@ import {
   actorIn,
   authorizeExistingHousehold,
   authorizeHousehold,
+  authorizeLoadedHousehold,
   authorizeMahalla,
   authorizePersonJoining,
   mayOnHousehold,
   PURPOSE_HEADER,
   purposeFor,
+  recordPlaceColumns,
   scopeFor,
 } from '../../access/access.plugin.ts';
 import type { Place } from '../../access/policies.ts';
@@ -16,6 +18,7 @@ import { Purpose } from '../../access/purposes.ts';
 import { HouseholdAccess, householdAccess } from '../../access/screen-access.ts';
 import { auditFromRequest } from '../../audit/audit.service.ts';
 import { readDbOf } from '../../platform/context.ts';
+import { DomainError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 import type { HttpPlugin } from '../../platform/http/server.ts';
@@ -291,10 +294,18 @@ export const householdRoutes: HttpPlugin = (app, ctx) => {
     },
     async (request) => {
       const { id } = request.params;
-      const place = await authorizeHousehold(request, db, 'registry.read', id);
+      // Loaded with where it is in one statement, then authorised: nothing is answered before the check.
+      const loaded = await households.loadHouseholdView(
+        db,
+        id,
+        request.query.date,
+        recordPlaceColumns(request, 'h'),
+      );
+      if (!loaded?.place) throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId: id });
+      const place = await authorizeLoadedHousehold(request, db, 'registry.read', id, loaded.place);
       const purpose = await purposeFor(request, db, id, place);
       const access = await householdAccess(request, db, id, place);
-      const view = await households.getHouseholdView(db, id, request.query.date);
+      const { view } = loaded;
       const disabilities = await healthShown(request, id, place, view.facts.disabilities);
       await auditFromRequest(db, request, {
         action: 'read',

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { Scope } from '../../access/policies.ts';
+import { loadedPlaceOf, type PlaceColumns } from '../../access/record-place.sql.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { PageQuery } from '../../platform/http/pagination.ts';
@@ -47,8 +48,30 @@ export async function listHouseholds(
  * history, and every fact received from agencies, each with the source it came from.
  */
 export async function getHouseholdView(db: Kysely<DB>, id: string, date: string = today()) {
-  const household = await repository.findHouseholdRecord(db, id, date);
-  if (!household) throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId: id });
+  const loaded = await loadHouseholdView(db, id, date);
+  if (!loaded) throw new DomainError('HOUSEHOLD_NOT_FOUND', { householdId: id });
+  return loaded.view;
+}
+
+/**
+ * The view and where the household is, in one statement, for a handler that authorises the household it
+ * has loaded (`authorizeLoadedHousehold`): `placeColumns` is access's `recordPlaceColumns`. Undefined for
+ * no such household.
+ */
+export async function loadHouseholdView(
+  db: Kysely<DB>,
+  id: string,
+  date: string = today(),
+  placeColumns?: RawBuilder<unknown>,
+) {
+  const household = await repository.findHouseholdRecord(db, id, date, placeColumns);
+  if (!household) return undefined;
+  const place =
+    household.place_district_code === undefined ? undefined : loadedPlaceOf(household as PlaceColumns);
+  return { view: householdViewOf(household, date), place };
+}
+
+function householdViewOf(household: repository.HouseholdRecordRow, date: string) {
   const periods = household.periods;
   const current = periods.filter((p) => p.current);
   return {
