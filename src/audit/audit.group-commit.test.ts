@@ -26,14 +26,14 @@ function fakeTable(options: { refuse?: (row: string) => boolean } = {}) {
 describe('group commit of audit entries', () => {
   it('inserts an append at once when nothing else is in flight', async () => {
     const table = fakeTable();
-    const group = new GroupCommit(table.insert, 10);
+    const group = new GroupCommit(table.insert, { maxRows: 10, lanes: 1 });
     for (const row of ['a', 'b', 'c']) await group.append([row]);
     expect(table.statements).toEqual([['a'], ['b'], ['c']]);
   });
 
   it('gathers concurrent appends into few statements, each caller getting the seqs of its own rows', async () => {
     const table = fakeTable();
-    const group = new GroupCommit(table.insert, 1000);
+    const group = new GroupCommit(table.insert, { maxRows: 1000, lanes: 1 });
     const callers = Array.from({ length: 100 }, (_, i) => [`r${i}-1`, `r${i}-2`]);
     const seqs = await Promise.all(callers.map((rows) => group.append(rows)));
     // The first goes alone; the other 99 arrived while it was in flight and go together.
@@ -44,9 +44,17 @@ describe('group commit of audit entries', () => {
     expect(new Set(seqs.flat()).size).toBe(200);
   });
 
+  it('with two lanes, the second append starts at once and the rest wait for a free lane', async () => {
+    const table = fakeTable();
+    const group = new GroupCommit(table.insert, { maxRows: 1000, lanes: 2 });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => group.append([`r${i}`])));
+    expect(table.statements.map((s) => s.length)).toEqual([1, 1, 48]);
+    expect(table.stored.size).toBe(50);
+  });
+
   it('never puts more than maxRows rows in one statement', async () => {
     const table = fakeTable();
-    const group = new GroupCommit(table.insert, 5);
+    const group = new GroupCommit(table.insert, { maxRows: 5, lanes: 2 });
     const seqs = await Promise.all(Array.from({ length: 23 }, (_, i) => group.append([`r${i}`, `s${i}`])));
     expect(Math.max(...table.statements.map((s) => s.length))).toBeLessThanOrEqual(5);
     expect(table.stored.size).toBe(46);
@@ -55,7 +63,7 @@ describe('group commit of audit entries', () => {
 
   it('fails only the caller whose rows are refused', async () => {
     const table = fakeTable({ refuse: (row) => row === 'bad' });
-    const group = new GroupCommit(table.insert, 100);
+    const group = new GroupCommit(table.insert, { maxRows: 100, lanes: 1 });
     const results = await Promise.allSettled([
       group.append(['first']),
       group.append(['good-1']),
@@ -68,7 +76,7 @@ describe('group commit of audit entries', () => {
 
   it('idle() waits until every waiting append is inserted', async () => {
     const table = fakeTable();
-    const group = new GroupCommit(table.insert, 100);
+    const group = new GroupCommit(table.insert, { maxRows: 100, lanes: 1 });
     const pending = Array.from({ length: 10 }, (_, i) => group.append([`r${i}`]));
     await group.idle();
     expect(table.stored.size).toBe(10);
@@ -116,19 +124,20 @@ describe('audited reads appended concurrently (real database)', { timeout: 120_0
     const entry = (requestId: string, actorKind: 'system' = 'system') => [
       { actorKind, actorId: 'test', action: 'read', resourceType: 'household', requestId },
     ];
-    // The first goes alone; the next two wait for it and share a statement, which the check refuses.
+    // The first two take the two lanes; the next two wait and share a statement, which the check refuses.
     const results = await Promise.allSettled([
       appendAudit(db, entry('gc-first')),
+      appendAudit(db, entry('gc-second')),
       appendAudit(db, entry('gc-good')),
       appendAudit(db, entry('gc-bad', 'nobody' as 'system')),
     ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
     const stored = await db
       .selectFrom('audit_log')
       .select('request_id')
-      .where('request_id', 'in', ['gc-first', 'gc-good', 'gc-bad'])
+      .where('request_id', 'in', ['gc-first', 'gc-second', 'gc-good', 'gc-bad'])
       .orderBy('request_id')
       .execute();
-    expect(stored.map((r) => r.request_id)).toEqual(['gc-first', 'gc-good']);
+    expect(stored.map((r) => r.request_id)).toEqual(['gc-first', 'gc-good', 'gc-second']);
   });
 });

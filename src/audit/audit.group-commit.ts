@@ -22,57 +22,67 @@ interface Waiting<Row> {
   reject(error: unknown): void;
 }
 
+export interface GroupCommitOptions {
+  /** The largest single statement (bind parameters are bounded: see INSERT_CHUNK). */
+  maxRows: number;
+  /**
+   * Inserts in flight at once. With one, an entry arriving just after an insert started waits for that
+   * insert and then its own; a second lane halves that wait at the cost of a second pooled connection.
+   */
+  lanes: number;
+}
+
 export class GroupCommit<Row> {
   private waiting: Waiting<Row>[] = [];
-  private inFlight: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
 
-  /** `maxRows`: the largest single statement (bind parameters are bounded: see INSERT_CHUNK). */
   constructor(
     private readonly insert: InsertRows<Row>,
-    private readonly maxRows: number,
+    private readonly options: GroupCommitOptions,
   ) {}
 
   append(rows: readonly Row[]): Promise<number[]> {
     if (rows.length === 0) return Promise.resolve([]);
-    if (rows.length > this.maxRows) return this.insert(rows);
+    if (rows.length > this.options.maxRows) return this.insert(rows);
     return new Promise<number[]>((resolve, reject) => {
       this.waiting.push({ rows, resolve, reject });
       this.kick();
     });
   }
 
+  /** Starts an insert of what waits in each free lane. */
   private kick(): void {
-    if (this.inFlight) return;
-    this.inFlight = this.drain().finally(() => {
-      this.inFlight = undefined;
-      // An append may arrive after the drain's last look and before this: it must not be left waiting.
-      if (this.waiting.length > 0) this.kick();
-    });
+    while (this.inFlight.size < this.options.lanes && this.waiting.length > 0) {
+      const lane: Promise<void> = this.insertBatch(this.takeBatch()).finally(() => {
+        this.inFlight.delete(lane);
+        // What arrived during this insert goes next.
+        this.kick();
+      });
+      this.inFlight.add(lane);
+    }
   }
 
   /** Settles once nothing is waiting or being inserted (a graceful stop waits for this). */
   async idle(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
-  private async drain(): Promise<void> {
-    while (this.waiting.length > 0) {
-      const batch = this.takeBatch();
-      try {
-        const seqs = await this.insert(batch.flatMap((w) => w.rows));
-        let at = 0;
-        for (const w of batch) {
-          w.resolve(seqs.slice(at, at + w.rows.length));
-          at += w.rows.length;
-        }
-      } catch {
-        // Which caller's rows failed is not known: each goes alone, and only the bad ones fail.
-        for (const w of batch) {
-          try {
-            w.resolve(await this.insert(w.rows));
-          } catch (error) {
-            w.reject(error);
-          }
+  /** Never rejects: every caller's promise is settled instead. */
+  private async insertBatch(batch: Waiting<Row>[]): Promise<void> {
+    try {
+      const seqs = await this.insert(batch.flatMap((w) => w.rows));
+      let at = 0;
+      for (const w of batch) {
+        w.resolve(seqs.slice(at, at + w.rows.length));
+        at += w.rows.length;
+      }
+    } catch {
+      // Which caller's rows failed is not known: each goes alone, and only the bad ones fail.
+      for (const w of batch) {
+        try {
+          w.resolve(await this.insert(w.rows));
+        } catch (error) {
+          w.reject(error);
         }
       }
     }
@@ -84,7 +94,7 @@ export class GroupCommit<Row> {
     let n = 0;
     while (n < this.waiting.length) {
       const next = this.waiting[n]?.rows.length ?? 0;
-      if (n > 0 && rows + next > this.maxRows) break;
+      if (n > 0 && rows + next > this.options.maxRows) break;
       rows += next;
       n++;
     }

@@ -131,7 +131,7 @@ const groupCommits = new WeakMap<Kysely<DB>, GroupCommit<repo.NewEntry>>();
 function groupCommitOf(db: Kysely<DB>): GroupCommit<repo.NewEntry> {
   let group = groupCommits.get(db);
   if (!group) {
-    group = new GroupCommit((rows) => repo.insertEntries(db, rows), repo.INSERT_CHUNK);
+    group = new GroupCommit((rows) => repo.insertEntries(db, rows), { maxRows: repo.INSERT_CHUNK, lanes: 2 });
     groupCommits.set(db, group);
   }
   return group;
