@@ -133,7 +133,9 @@ async function searchOnce(
   // walk a common part's ("ra", "ov") matches far outside the area until the cap fills.
   const mahallas = mahallasOnly(scope, filters);
   const nameReading = (where: RawBuilder<unknown>, rank: RawBuilder<unknown>, score: RawBuilder<unknown>) =>
-    mahallas ? memberReading(where, rank, score) : reading(personMember, 'm.household_id', where, rank, score);
+    mahallas
+      ? memberReading(where, rank, score)
+      : reading(personMember, 'm.household_id', where, rank, score);
   if (terms.name) {
     const words = folded
       .split(' ')
@@ -144,9 +146,7 @@ async function searchOnce(
       const phrase = words.join(' ');
       const similarity = sql`word_similarity(${phrase}, p.search_name)`;
       // member_name holds no merged person; elsewhere they are left out here.
-      const live = mahallas
-        ? sql`p.mahalla_code = any(${mahallas}::text[])`
-        : sql`p.merged_into is null`;
+      const live = mahallas ? sql`p.mahalla_code = any(${mahallas}::text[])` : sql`p.merged_into is null`;
       // Folded words hold only a-z: nothing in them is a LIKE wildcard. Only parts of 3 letters or more have
       // trigrams: LIKE '%ov%' cannot use person_search_name_trgm and would read every person. Shorter parts
       // are word starts checked on the rows the longer parts found; a text of short parts only is a prefix
@@ -175,19 +175,15 @@ async function searchOnce(
           ],
           sql` and `,
         );
-        branches.push(
-          nameReading(sql`${live} and ${contains} and ${unfilled}`,
-            sql`2`,
-            similarity,
-          ),
-        );
+        branches.push(nameReading(sql`${live} and ${contains} and ${unfilled}`, sql`2`, similarity));
         if (similar) {
           const like = sql`${live} and ${phrase} <% p.search_name and ${unfilled}`;
           branches.push(nameReading(like, sql`3`, similarity));
         }
       } else {
         // 2: short parts only ("Ka", "Al B"): the name begins with the first, a later word with each other.
-        const byStart = nameReading(sql`${live} and p.search_name like ${`${words[0]}%`} and ${sql.join(
+        const byStart = nameReading(
+          sql`${live} and p.search_name like ${`${words[0]}%`} and ${sql.join(
             [sql`true`, ...words.slice(1).map(wordStart)],
             sql` and `,
           )}`,
@@ -202,12 +198,7 @@ async function searchOnce(
           sql` and `,
         );
         const startsUnfilled = sql`(select count(*) from ${byStart} as r2) < ${CANDIDATES_PER_READING}`;
-        branches.push(
-          nameReading(sql`${live} and ${anywhere} and ${startsUnfilled}`,
-            sql`3`,
-            similarity,
-          ),
-        );
+        branches.push(nameReading(sql`${live} and ${anywhere} and ${startsUnfilled}`, sql`3`, similarity));
       }
     }
   }
