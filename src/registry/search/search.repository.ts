@@ -15,7 +15,9 @@ import type { SearchTerms } from './search-terms.ts';
  * search_plate(plate), dwelling_cadastre_search_idx, household/application reference (unique), and the
  * GIN trigram index person_search_name_trgm on the folded name (person.search_name) for LIKE '%part%' and
  * the word-similarity operator <% (parts of 3 letters or more), and the b-tree person_search_name_prefix_idx
- * (text_pattern_ops, migration 024) for the name's beginning and for texts of shorter parts only.
+ * (text_pattern_ops, migration 024) for the name's beginning and for texts of shorter parts only. A search
+ * confined to a few mahallas reads names from member_name (migration 030) and its index member_name_search_idx
+ * (mahalla_code, search_name) instead.
  */
 
 /** Folded words longer than this are cut: a name part is never this long, and it bounds the work. */
