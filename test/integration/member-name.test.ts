@@ -175,6 +175,40 @@ describe('registry: member_name stays exact', () => {
     await expectExact();
   });
 
+  it('stays exact when two transactions change the same person at once (PostgreSQL)', async (ctx) => {
+    if (t.database.kind !== 'postgres') ctx.skip();
+    const person = await register(MAHALLA, 'Yusupov', 'Sardor');
+    // One renames the person and holds its transaction open; the other ends their membership meanwhile. Each
+    // re-derives the person's row: the second must see the first's rename, or the renamed row would stay.
+    let renamed!: () => void;
+    const renaming = new Promise<void>((resolve) => {
+      renamed = resolve;
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = t.database.db.transaction().execute(async (trx) => {
+      await trx.updateTable('person').set({ last_name: 'Yusupova' }).where('id', '=', person.head).execute();
+      renamed();
+      await gate;
+    });
+    await renaming;
+    const second = t.database.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('membership')
+        .set({ valid_to: '2025-06-01' })
+        .where('person_id', '=', person.head)
+        .where('valid_to', 'is', null)
+        .execute();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await Promise.all([first, second]);
+    await expectExact();
+    expect(await ids('Yusupov', worker)).toEqual([]);
+  });
+
   it('gives a name that matches its matches only; a misspelling finds by similarity', async () => {
     const near = await register(nextMahalla, 'Toshmatova', 'Malika');
     const far = await register(nextMahalla, 'Toshmanov', 'Ilhom');
