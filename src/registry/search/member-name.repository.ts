@@ -10,8 +10,8 @@ import type { Database } from '../../platform/db/database.ts';
  */
 const TRIGGERS: Record<string, readonly string[]> = {
   membership: ['member_name_insert', 'member_name_update', 'member_name_delete', 'member_name_truncate'],
-  person: ['member_name_update', 'member_name_delete', 'member_name_truncate'],
-  household: ['member_name_update', 'member_name_delete', 'member_name_truncate'],
+  person: ['member_name_update', 'member_name_truncate'],
+  household: ['member_name_update', 'member_name_truncate'],
 };
 
 const alterTriggers = (action: 'enable' | 'disable') =>

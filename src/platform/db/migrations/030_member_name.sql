@@ -19,8 +19,6 @@ create table member_name (
 );
 create index member_name_search_idx on member_name (mahalla_code, search_name text_pattern_ops)
   include (household_id);
--- The maintenance deletes a person's rows (renamed, merged) by person.
-create index member_name_person_idx on member_name (person_id);
 
 -- The defining query. The maintenance below reads it for a few households or persons (the planner takes the
 -- conditions into the view: membership_current_person_idx / membership_current_household_idx); the seed and
@@ -90,16 +88,16 @@ create function member_name_person_changed() returns trigger language plpgsql as
 declare
   persons uuid[];
 begin
-  if tg_op = 'DELETE' then
-    delete from member_name n using member_name_old o where n.person_id = o.id;
-    return null;
-  end if;
   select array_agg(n.id) into persons
     from member_name_new n join member_name_old o on o.id = n.id
     where n.search_name is distinct from o.search_name or n.merged_into is distinct from o.merged_into;
   if persons is null then return null; end if;
   perform member_name_lock(null, persons);
-  delete from member_name n where n.person_id = any(persons);
+  -- A person's rows are those of their current memberships (the table is exact), found by key: no index on
+  -- member_name.person_id to build and keep for this alone.
+  delete from member_name n using membership m
+    where m.person_id = any(persons) and m.valid_to is null
+      and n.household_id = m.household_id and n.person_id = m.person_id;
   insert into member_name select * from member_name_source r where r.person_id = any(persons)
     on conflict do nothing;
   return null;
@@ -110,10 +108,6 @@ create function member_name_household_changed() returns trigger language plpgsql
 declare
   households uuid[];
 begin
-  if tg_op = 'DELETE' then
-    delete from member_name n using member_name_old o where n.household_id = o.id;
-    return null;
-  end if;
   select array_agg(n.id) into households
     from member_name_new n join member_name_old o on o.id = n.id
     where n.mahalla_code is distinct from o.mahalla_code;
@@ -124,6 +118,9 @@ begin
     on conflict do nothing;
   return null;
 end $$;
+
+-- No trigger on deleting a person or a household: membership's foreign keys refuse to delete one that has
+-- memberships, and only those have rows here.
 
 -- After TRUNCATE of a source table (a seed with --reset) no row holds.
 create function member_name_forget() returns trigger language plpgsql as $$
@@ -145,15 +142,11 @@ create trigger member_name_truncate after truncate on membership
 create trigger member_name_update after update on person
   referencing old table as member_name_old new table as member_name_new
   for each statement execute function member_name_person_changed();
-create trigger member_name_delete after delete on person referencing old table as member_name_old
-  for each statement execute function member_name_person_changed();
 create trigger member_name_truncate after truncate on person
   for each statement execute function member_name_forget();
 
 create trigger member_name_update after update on household
   referencing old table as member_name_old new table as member_name_new
-  for each statement execute function member_name_household_changed();
-create trigger member_name_delete after delete on household referencing old table as member_name_old
   for each statement execute function member_name_household_changed();
 create trigger member_name_truncate after truncate on household
   for each statement execute function member_name_forget();
