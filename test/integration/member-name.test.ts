@@ -87,6 +87,22 @@ describe('registry: member_name stays exact', () => {
     expect(await ids('Rustamov', worker)).toEqual([home.id]);
     expect(await ids('Sobirov', worker)).toEqual([]);
     expect(await ids('Sobirov', otherWorker)).toEqual([away.id]);
+    // A mahalla filter reads member_name too, and still only inside the actor's areas.
+    const officer = await t.staff('officer.names', [
+      {
+        role: 'district_officer',
+        area: { kind: 'district', code: MAHALLA.slice(0, 7) },
+        organisation: 'Inson centre',
+      },
+    ]);
+    const inMahalla = async (mahalla: string, q: string) => {
+      const url = `/api/households?pageSize=25&mahallaCode=${mahalla}&q=${encodeURIComponent(q)}`;
+      const response = await t.app.inject({ method: 'GET', url, headers: officer });
+      expect(response.statusCode).toBe(200);
+      return response.json<{ items: { id: string }[] }>().items.map((h) => h.id);
+    };
+    expect(await inMahalla(MAHALLA, 'Rustamov')).toEqual([home.id]);
+    expect(await inMahalla(OTHER_MAHALLA, 'Sobirov')).toEqual([]);
     // Every reading (beginning, inside, anywhere, similar) stays in the worker's mahalla.
     expect(await ids('ov', worker)).toEqual([home.id]);
     for (const q of ['Ru', 'So', 'ov', 'obir', 'Sobirof', 'Anvar']) {
