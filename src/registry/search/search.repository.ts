@@ -177,21 +177,22 @@ async function searchOnce(
           ],
           sql` and `,
         );
-        branches.push(nameReading(sql`${live} and ${contains} and ${unfilled}`, sql`2`, similarity));
+        // Without the rows rank 1 found: the same person again would only be scored twice (the household
+        // keeps its best rank and score either way), and the cap is left to people not found yet.
+        branches.push(
+          nameReading(sql`${live} and ${contains} and not (${full}) and ${unfilled}`, sql`2`, similarity),
+        );
         if (similar) {
           const like = sql`${live} and ${phrase} <% p.search_name and ${unfilled}`;
           branches.push(nameReading(like, sql`3`, similarity));
         }
       } else {
         // 2: short parts only ("Ka", "Al B"): the name begins with the first, a later word with each other.
-        const byStart = nameReading(
-          sql`${live} and p.search_name like ${`${words[0]}%`} and ${sql.join(
-            [sql`true`, ...words.slice(1).map(wordStart)],
-            sql` and `,
-          )}`,
-          sql`2`,
-          similarity,
-        );
+        const starts = sql`p.search_name like ${`${words[0]}%`} and ${sql.join(
+          [sql`true`, ...words.slice(1).map(wordStart)],
+          sql` and `,
+        )}`;
+        const byStart = nameReading(sql`${live} and ${starts}`, sql`2`, similarity);
         branches.push(byStart);
         // 3: each part anywhere ("ov" finds Karimov), only when the word starts did not fill their cap. No
         // index serves it; it reads people until the cap is full, which a common part ("ov") does at once.
@@ -200,7 +201,14 @@ async function searchOnce(
           sql` and `,
         );
         const startsUnfilled = sql`(select count(*) from ${byStart} as r2) < ${CANDIDATES_PER_READING}`;
-        branches.push(nameReading(sql`${live} and ${anywhere} and ${startsUnfilled}`, sql`3`, similarity));
+        // Without the word starts' rows, as for rank 2 above.
+        branches.push(
+          nameReading(
+            sql`${live} and ${anywhere} and not (${starts}) and ${startsUnfilled}`,
+            sql`3`,
+            similarity,
+          ),
+        );
       }
     }
   }
