@@ -82,8 +82,6 @@ export async function seedPopulation(database: Database, options: SeedOptions): 
   // The COPY streams of the tables run independently, so a membership may arrive before its person:
   // bulk-load mode (foreign keys off while loading, checked afterwards) is what makes that possible.
   const plan = await prepareBulkLoad(database, tables);
-  // Tables derived from the registry by triggers are filled once after the load instead (fillDerived).
-  await suspendMemberNames(database);
   // Ctrl-C or a stop request while the constraints are off: stop loading, then put them back.
   const interrupted = new AbortController();
   const interrupt = () =>
@@ -92,6 +90,8 @@ export async function seedPopulation(database: Database, options: SeedOptions): 
   process.once('SIGTERM', interrupt);
   let result: { rows: Record<SeedTable, number>; persons: number };
   try {
+    // Tables derived from the registry by triggers are filled once after the load instead (fillDerived).
+    await suspendMemberNames(database);
     result = await copyPopulation(database, generator, plan, progress, interrupted.signal);
     await finishBulkLoad(database, plan, tables);
     await fillDerived(database);
