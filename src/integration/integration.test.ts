@@ -251,6 +251,14 @@ describe('pulling from the simulated agencies', () => {
       await pullAll(faulty.database, b.url);
       expect(await registryState(faulty.database)).toEqual(expected);
       expect(await count(faulty.database, 'quarantine')).toBeGreaterThan(0);
+      // The search's member_name (migration 030) followed every membership the pulls moved (its triggers).
+      for (const database of [clean.database, faulty.database]) {
+        const differing = await database.query(
+          `(select * from member_name except all select * from member_name_source)
+           union all (select * from member_name_source except all select * from member_name)`,
+        );
+        expect(differing.rows).toEqual([]);
+      }
     } finally {
       await a.stop();
       await b.stop();

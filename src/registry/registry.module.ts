@@ -20,6 +20,7 @@ export const registryModule: ContextModule = {
     'disability',
     'change_request',
     'duplicate_candidate',
+    'member_name',
   ],
   actions: [
     'registry.read',

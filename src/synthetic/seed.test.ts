@@ -17,7 +17,10 @@ async function count(database: Database, text: string): Promise<number> {
   return row?.n ?? -1;
 }
 
-/** Constraints and indexes of the registry tables, to check that bulk loading put them all back. */
+/**
+ * Constraints and indexes of the registry tables (and of member_name, filled after the load), and whether
+ * each trigger is on, to check that bulk loading put them all back.
+ */
 async function schemaShape(database: Database): Promise<string[]> {
   const result = await rows<{ line: string }>(
     database,
@@ -28,7 +31,10 @@ async function schemaShape(database: Database): Promise<string[]> {
      union all
      select pg_get_indexdef(i.indexrelid) from pg_index i
       where i.indrelid::regclass::text in ('person', 'household', 'membership', 'income', 'dwelling', 'vehicle',
-                                           'bank_deposit', 'disability')`,
+                                           'bank_deposit', 'disability', 'member_name')
+     union all
+     select tgrelid::regclass::text || ' ' || tgname || ' ' || tgenabled::text from pg_trigger
+      where not tgisinternal and tgrelid::regclass::text in ('person', 'household', 'membership')`,
   );
   return result.map((r) => r.line).sort();
 }
@@ -81,6 +87,17 @@ describe('seedPopulation', () => {
     expect(await schemaShape(database)).toEqual(shapeBefore);
     expect(shapeBefore.some((line) => line.includes('membership_one_household_at_a_time'))).toBe(true);
     expect(shapeBefore.some((line) => line.includes('membership_person_id_fkey'))).toBe(true);
+  });
+
+  it('fills member_name after the load, its triggers on again', async () => {
+    const sourceRows = 'select mahalla_code, search_name, household_id, person_id from member_name_source';
+    const tableRows = 'select mahalla_code, search_name, household_id, person_id from member_name';
+    expect(await count(database, tableRows)).toBeGreaterThan(HOUSEHOLDS);
+    expect(await count(database, `(${tableRows}) except all (${sourceRows})`)).toBe(0);
+    expect(await count(database, `(${sourceRows}) except all (${tableRows})`)).toBe(0);
+    expect(shapeBefore.filter((line) => line.includes('member_name_insert'))).toEqual([
+      'membership member_name_insert O',
+    ]);
   });
 
   it('gives every household exactly one head and nobody two households', async () => {

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database } from '../platform/db/database.ts';
+import { resumeMemberNames, suspendMemberNames } from '../registry/search/member-name.repository.ts';
 import { buildTerritory } from '../territory/territory.builder.ts';
 import { installTerritory } from '../territory/territory.repository.ts';
 import {
@@ -89,12 +90,18 @@ export async function seedPopulation(database: Database, options: SeedOptions): 
   process.once('SIGTERM', interrupt);
   let result: { rows: Record<SeedTable, number>; persons: number };
   try {
+    // Tables derived from the registry by triggers are filled once after the load instead (fillDerived).
+    await suspendMemberNames(database);
     result = await copyPopulation(database, generator, plan, progress, interrupted.signal);
     await finishBulkLoad(database, plan, tables);
+    await fillDerived(database);
   } catch (error) {
     progress?.finish();
     await abortBulkLoad(database, plan, tables).catch((cleanup: unknown) => {
       console.error('Could not restore the registry constraints after a failed seed run:', cleanup);
+    });
+    await resumeMemberNames(database).catch((cleanup: unknown) => {
+      console.error('Could not switch the member_name triggers back on after a failed seed run:', cleanup);
     });
     throw error;
   } finally {
@@ -124,6 +131,22 @@ export async function seedPopulation(database: Database, options: SeedOptions): 
     personsPerSecond: result.persons / seconds,
     database: database.kind,
   };
+}
+
+/**
+ * Fills the derived tables whose triggers were off during the load (member_name, migration 030): one
+ * insert ... select into the table without its indexes, which are then built from the full table, and a
+ * vacuum so that the searches' index-only scans need not visit the heap.
+ */
+async function fillDerived(database: Database): Promise<void> {
+  const derived = ['member_name'];
+  const plan = await prepareBulkLoad(database, derived);
+  try {
+    await resumeMemberNames(database);
+  } finally {
+    await finishBulkLoad(database, plan, derived);
+  }
+  await database.exec('vacuum member_name');
 }
 
 /**

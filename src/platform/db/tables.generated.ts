@@ -548,6 +548,20 @@ export interface MedicalRecord {
   source: string;
 }
 
+export interface MemberName {
+  household_id: string;
+  mahalla_code: string;
+  person_id: string;
+  search_name: string;
+}
+
+export interface MemberNameSource {
+  household_id: string | null;
+  mahalla_code: string | null;
+  person_id: string | null;
+  search_name: string | null;
+}
+
 export interface Membership {
   change_request_id: string | null;
   household_id: string;
@@ -897,6 +911,8 @@ export interface DB {
   machine_client: MachineClient;
   mahalla: Mahalla;
   medical_record: MedicalRecord;
+  member_name: MemberName;
+  member_name_source: MemberNameSource;
   membership: Membership;
   notification: Notification;
   offer_response: OfferResponse;

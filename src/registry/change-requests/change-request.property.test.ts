@@ -292,6 +292,13 @@ async function checkInvariants(): Promise<void> {
     select ph.id from person_history ph left join change_request c on c.id = ph.change_request_id
      where c.id is null or c.status <> 'applied'`.execute(db);
   expect(orphanEffects.rows, 'effects of a request that was not applied').toEqual([]);
+
+  // The search's member_name (migration 030), kept by triggers, equals its defining view after every request.
+  const memberNames = await sql<{ household_id: string; person_id: string }>`
+    (select * from member_name except all select * from member_name_source)
+    union all
+    (select * from member_name_source except all select * from member_name)`.execute(db);
+  expect(memberNames.rows, 'member_name differs from member_name_source').toEqual([]);
 }
 
 async function runStep(world: World, step: Step): Promise<void> {

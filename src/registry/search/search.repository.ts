@@ -15,7 +15,9 @@ import type { SearchTerms } from './search-terms.ts';
  * search_plate(plate), dwelling_cadastre_search_idx, household/application reference (unique), and the
  * GIN trigram index person_search_name_trgm on the folded name (person.search_name) for LIKE '%part%' and
  * the word-similarity operator <% (parts of 3 letters or more), and the b-tree person_search_name_prefix_idx
- * (text_pattern_ops, migration 024) for the name's beginning and for texts of shorter parts only.
+ * (text_pattern_ops, migration 024) for the name's beginning and for texts of shorter parts only. A search
+ * confined to a few mahallas reads names from member_name (migration 030) and its index member_name_search_idx
+ * (mahalla_code, search_name) instead.
  */
 
 /** Folded words longer than this are cut: a name part is never this long, and it bounds the work. */
@@ -32,7 +34,7 @@ export interface SearchFilters {
  * Each reading contributes at most this many candidates, taken inside the actor's area and filters: a
  * common name part ("ov", "karim") matches tens of thousands of people, and ranking them all would cost
  * seconds for a page of 25. The total is then "at least" (capped at the sum of the caps). Similar-only
- * names (rank 3, misspellings) are looked for only when the other readings fill less than the page.
+ * names (rank 3, misspellings) are looked for only when the other readings found nothing at all.
  */
 export const CANDIDATES_PER_READING = 200;
 
@@ -45,7 +47,9 @@ export async function searchHouseholds(
 ) {
   const folded = terms.name ? await foldName(db, terms.text) : '';
   const exact = await searchOnce(db, terms, folded, filters, page, scope, false);
-  if (!terms.name || exact.total >= page.pageSize) return exact;
+  // Similar-only names (misspellings) only when nothing matched as typed: a name that matches gets its
+  // matches, not a second statement padding them with look-alikes.
+  if (!terms.name || exact.total > 0) return exact;
   return searchOnce(db, terms, folded, filters, page, scope, true);
 }
 
@@ -83,6 +87,17 @@ async function searchOnce(
     sql`(select ${sql.ref(household)} as household_id, ${rank} as rank, ${score} as score
       from ${from} join household h on h.id = ${sql.ref(household)}
       where ${where} and ${inArea} limit ${CANDIDATES_PER_READING})`;
+  /**
+   * A name reading of member_name, already confined to the mahallas by its index: the household's other
+   * conditions (the actor's areas, dissolved, district) are left to the final selection, which applies
+   * them to every candidate anyway. Looking up each candidate's household here as well cost about 4 buffer
+   * hits a row, most of a search's work. The cap then counts, rarely, a member of a dissolved household
+   * (one is dissolved when its last member leaves) or of a mahalla outside the actor's areas (a mahalla
+   * filter they may not read: then every candidate is dropped, and so is the answer, as before).
+   */
+  const memberReading = (where: RawBuilder<unknown>, rank: RawBuilder<unknown>, score: RawBuilder<unknown>) =>
+    sql`(select p.household_id, ${rank} as rank, ${score} as score
+      from member_name p where ${where} limit ${CANDIDATES_PER_READING})`;
   const personMember = sql`person p join membership m on m.person_id = p.id and m.valid_to is null`;
 
   const branches: RawBuilder<unknown>[] = [];
@@ -113,24 +128,16 @@ async function searchOnce(
     branches.push(reading(sql`household r`, 'r.id', sql`r.reference = ${terms.reference}`));
     branches.push(reading(sql`application a`, 'a.household_id', sql`a.reference = ${terms.reference}`));
   }
-  // Names inside a few mahallas (a few thousand people) are read from the area's people first: the name
-  // indexes cover the whole region, and a common part ("ra", "ov") would have the planner walk the region's
-  // matches until the area's cap fills, or to the end when it does not (seconds at 420,000 households). The
-  // CTE is materialised once per statement; readings that do not name it never run it.
+  // Names inside a few mahallas (a social worker's, or a mahalla filter) are read from member_name
+  // (migration 030): the current, unmerged members' folded names under (mahalla_code, search_name), so a
+  // name's beginning is one short range of that index and every looser reading scans only the mahallas' own
+  // entries (a few thousand at most, from the index alone). The region's name indexes would have the planner
+  // walk a common part's ("ra", "ov") matches far outside the area until the cap fills.
   const mahallas = mahallasOnly(scope, filters);
-  const namedPerson = mahallas
-    ? sql`area_person p`
-    : sql`person p join membership m on m.person_id = p.id and m.valid_to is null`;
-  const namedHousehold = mahallas ? 'p.household_id' : 'm.household_id';
-  const areaPerson =
-    mahallas && terms.name
-      ? sql`area_person as materialized (
-        select m.household_id, p.search_name, p.merged_into
-        from household ah
-        join membership m on m.household_id = ah.id and m.valid_to is null
-        join person p on p.id = m.person_id
-        where ah.mahalla_code = any(${mahallas}::text[])),`
-      : sql``;
+  const nameReading = (where: RawBuilder<unknown>, rank: RawBuilder<unknown>, score: RawBuilder<unknown>) =>
+    mahallas
+      ? memberReading(where, rank, score)
+      : reading(personMember, 'm.household_id', where, rank, score);
   if (terms.name) {
     const words = folded
       .split(' ')
@@ -140,7 +147,8 @@ async function searchOnce(
     if (words.length > 0) {
       const phrase = words.join(' ');
       const similarity = sql`word_similarity(${phrase}, p.search_name)`;
-      const live = sql`p.merged_into is null`;
+      // member_name holds no merged person; elsewhere they are left out here.
+      const live = mahallas ? sql`p.mahalla_code = any(${mahallas}::text[])` : sql`p.merged_into is null`;
       // Folded words hold only a-z: nothing in them is a LIKE wildcard. Only parts of 3 letters or more have
       // trigrams: LIKE '%ov%' cannot use person_search_name_trgm and would read every person. Shorter parts
       // are word starts checked on the rows the longer parts found; a text of short parts only is a prefix
@@ -152,7 +160,7 @@ async function searchOnce(
       // 1: the full name or its beginning, in whole words: one prefix range of the b-tree, then checked.
       const full = sql`p.search_name like ${`${phrase}%`}
         and (p.search_name = ${phrase} or p.search_name like ${`${phrase} %`})`;
-      const byName = reading(namedPerson, namedHousehold, sql`${live} and ${full}`, sql`1`, similarity);
+      const byName = nameReading(sql`${live} and ${full}`, sql`1`, similarity);
       // Short parts only: the full name is hardly ever "ka", and its prefix range ("ka%") is long, so the
       // name's beginning (rank 2 below) is the one reading.
       if (long.length > 0) branches.push(byName);
@@ -169,31 +177,22 @@ async function searchOnce(
           ],
           sql` and `,
         );
+        // Without the rows rank 1 found: the same person again would only be scored twice (the household
+        // keeps its best rank and score either way), and the cap is left to people not found yet.
         branches.push(
-          reading(
-            namedPerson,
-            namedHousehold,
-            sql`${live} and ${contains} and ${unfilled}`,
-            sql`2`,
-            similarity,
-          ),
+          nameReading(sql`${live} and ${contains} and not (${full}) and ${unfilled}`, sql`2`, similarity),
         );
         if (similar) {
           const like = sql`${live} and ${phrase} <% p.search_name and ${unfilled}`;
-          branches.push(reading(namedPerson, namedHousehold, like, sql`3`, similarity));
+          branches.push(nameReading(like, sql`3`, similarity));
         }
       } else {
         // 2: short parts only ("Ka", "Al B"): the name begins with the first, a later word with each other.
-        const byStart = reading(
-          namedPerson,
-          namedHousehold,
-          sql`${live} and p.search_name like ${`${words[0]}%`} and ${sql.join(
-            [sql`true`, ...words.slice(1).map(wordStart)],
-            sql` and `,
-          )}`,
-          sql`2`,
-          similarity,
-        );
+        const starts = sql`p.search_name like ${`${words[0]}%`} and ${sql.join(
+          [sql`true`, ...words.slice(1).map(wordStart)],
+          sql` and `,
+        )}`;
+        const byStart = nameReading(sql`${live} and ${starts}`, sql`2`, similarity);
         branches.push(byStart);
         // 3: each part anywhere ("ov" finds Karimov), only when the word starts did not fill their cap. No
         // index serves it; it reads people until the cap is full, which a common part ("ov") does at once.
@@ -202,11 +201,10 @@ async function searchOnce(
           sql` and `,
         );
         const startsUnfilled = sql`(select count(*) from ${byStart} as r2) < ${CANDIDATES_PER_READING}`;
+        // Without the word starts' rows, as for rank 2 above.
         branches.push(
-          reading(
-            namedPerson,
-            namedHousehold,
-            sql`${live} and ${anywhere} and ${startsUnfilled}`,
+          nameReading(
+            sql`${live} and ${anywhere} and not (${starts}) and ${startsUnfilled}`,
             sql`3`,
             similarity,
           ),
@@ -217,22 +215,30 @@ async function searchOnce(
   if (branches.length === 0) return { rows: [], total: 0 };
 
   const { rows } = await sql<SearchRow>`
-    with ${areaPerson} candidate as (${sql.join(branches, sql` union all `)}),
+    with candidate as (${sql.join(branches, sql` union all `)}),
     best as (
       select c.household_id, min(c.rank) as rank, max(c.score) as score
       from candidate c group by c.household_id
+    ),
+    -- The page first (the total counted over every candidate before the limit), then the head and the
+    -- member count of its rows only, not of every candidate.
+    found as (
+      select h.id, h.reference, h.district_code, h.mahalla_code, h.address, h.created_on, h.dissolved_on,
+        best.rank, best.score, count(*) over () as total
+      from best
+      join household h on h.id = best.household_id
+      where ${inArea}
+      order by best.rank, best.score desc, h.reference
+      limit ${page.pageSize} offset ${offsetOf(page)}
     )
-    select h.id, h.reference, h.district_code, h.mahalla_code, h.address, h.created_on, h.dissolved_on,
+    select f.id, f.reference, f.district_code, f.mahalla_code, f.address, f.created_on, f.dissolved_on,
       hp.id as head_id, hp.last_name as head_last_name, hp.first_name as head_first_name,
-      (select count(*) from membership c where c.household_id = h.id and c.valid_to is null) as member_count,
-      best.rank, count(*) over () as total
-    from best
-    join household h on h.id = best.household_id
-    left join membership head on head.household_id = h.id and head.relationship = 'head' and head.valid_to is null
+      (select count(*) from membership c where c.household_id = f.id and c.valid_to is null) as member_count,
+      f.rank, f.total
+    from found f
+    left join membership head on head.household_id = f.id and head.relationship = 'head' and head.valid_to is null
     left join person hp on hp.id = head.person_id
-    where ${inArea}
-    order by best.rank, best.score desc, h.reference
-    limit ${page.pageSize} offset ${offsetOf(page)}`.execute(db);
+    order by f.rank, f.score desc, f.reference`.execute(db);
   return { rows, total: Number(rows[0]?.total ?? 0) };
 }
 
