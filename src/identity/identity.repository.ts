@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Area, Role, RoleGrant } from '../access/actor.ts';
+import { compiledOnce } from '../platform/db/compiled-once.ts';
 import { PREPARED } from '../platform/db/prepared-statements.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { AreaKind } from './identity.tables.ts';
@@ -354,17 +355,9 @@ const grantsJson = (where: ReturnType<typeof sql>) => sql<GrantRow[]>`coalesce((
     'organisation', g.organisation) order by g.id)
   from role_grant g where ${where}), '[]'::json)`;
 
-/**
- * The session if it is neither revoked nor past its absolute or idle end, with whom it belongs to and their
- * role grants: one statement, since every signed-in request asks it first.
- */
-export async function findLiveSession(
-  db: Kysely<DB>,
-  id: string,
-  now: Date,
-  idleMs: number,
-): Promise<LiveSession | undefined> {
-  const row = await db
+/** Built and compiled once per database handle: every signed-in request sends it first. */
+const liveSessionStatement = compiledOnce((db: Kysely<DB>, id: string, now: Date, seenSince: Date) =>
+  db
     .selectFrom('auth_session as s')
     .modifyFront(PREPARED)
     .leftJoin('account as a', 'a.id', 's.account_id')
@@ -390,8 +383,21 @@ export async function findLiveSession(
     .where('s.id', '=', id)
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', now)
-    .where('s.last_seen_at', '>', new Date(now.getTime() - idleMs))
-    .executeTakeFirst();
+    .where('s.last_seen_at', '>', seenSince),
+);
+
+/**
+ * The session if it is neither revoked nor past its absolute or idle end, with whom it belongs to and their
+ * role grants: one statement, since every signed-in request asks it first.
+ */
+export async function findLiveSession(
+  db: Kysely<DB>,
+  id: string,
+  now: Date,
+  idleMs: number,
+): Promise<LiveSession | undefined> {
+  const { rows } = await liveSessionStatement(db, id, now, new Date(now.getTime() - idleMs));
+  const row = rows[0];
   if (!row) return undefined;
   if (row.kind === 'staff' && (!row.account_id || row.disabled)) return undefined;
   if (row.kind === 'citizen' && (!row.person_id || !row.pinfl || row.merged_into)) return undefined;
