@@ -177,9 +177,23 @@ export async function findHouseholdRecord(
   db: Kysely<DB>,
   householdId: string,
   date: string,
-  /** More columns over `household h` (access's `recordPlaceColumns`: where it is, the purpose held). */
-  extra?: RawBuilder<unknown>,
+  options: {
+    /** More columns over `household h` (access's `recordPlaceColumns`: where it is, the purpose held). */
+    extra?: RawBuilder<unknown> | undefined;
+    /**
+     * Read the members' disabilities (health data): false for a reader who may never see them, so that
+     * health data is not even read for them (and the section is empty).
+     */
+    health?: boolean | undefined;
+  } = {},
 ): Promise<(HouseholdRecordRow & Partial<PlaceColumns>) | undefined> {
+  const { extra, health = true } = options;
+  const disabilities = health
+    ? sql`(select coalesce(json_agg(json_build_object('person_id', x.person_id,
+          'disability_group', x.disability_group, 'valid_from', x.valid_from, 'valid_to', x.valid_to,
+          'source', x.source) order by x.person_id), '[]'::json)
+        from disability x where x.person_id = any(pj.members))`
+    : sql`'[]'::json`;
   // The periods are built with json_build_object (to_jsonb of the row and then removing a key costs twice
   // as much), and the members of the date are one array that each fact section probes with = any().
   const { rows } = await sql<HouseholdRecordRow & Partial<PlaceColumns>>`${PREPARED}
@@ -207,10 +221,7 @@ export async function findHouseholdRecord(
       (select coalesce(json_agg(json_build_object('person_id', b.person_id, 'balance', b.balance,
           'as_of', b.as_of, 'source', b.source) order by b.person_id), '[]'::json)
         from bank_deposit b where b.person_id = any(pj.members)) as deposits,
-      (select coalesce(json_agg(json_build_object('person_id', x.person_id,
-          'disability_group', x.disability_group, 'valid_from', x.valid_from, 'valid_to', x.valid_to,
-          'source', x.source) order by x.person_id), '[]'::json)
-        from disability x where x.person_id = any(pj.members)) as disabilities
+      ${disabilities} as disabilities
       ${extra ? sql`, ${extra}` : sql``}
     from household h,
     lateral (

@@ -55,16 +55,20 @@ export async function getHouseholdView(db: Kysely<DB>, id: string, date: string 
 
 /**
  * The view and where the household is, in one statement, for a handler that authorises the household it
- * has loaded (`authorizeLoadedHousehold`): `placeColumns` is access's `recordPlaceColumns`. Undefined for
+ * has loaded (`authorizeLoadedHousehold`): `placeColumns` is access's `recordPlaceColumns`; `health: false`
+ * leaves the members' disabilities unread (a reader who may never see health data). Undefined for
  * no such household.
  */
 export async function loadHouseholdView(
   db: Kysely<DB>,
   id: string,
   date: string = today(),
-  placeColumns?: RawBuilder<unknown>,
+  options: { placeColumns?: RawBuilder<unknown>; health?: boolean } = {},
 ) {
-  const household = await repository.findHouseholdRecord(db, id, date, placeColumns);
+  const household = await repository.findHouseholdRecord(db, id, date, {
+    extra: options.placeColumns,
+    health: options.health,
+  });
   if (!household) return undefined;
   const place =
     household.place_district_code === undefined ? undefined : loadedPlaceOf(household as PlaceColumns);
