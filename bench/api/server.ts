@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../src/platform/server-flags.ts';
 
 /** The `himoya` command of this checkout. */
 const HIMOYA = fileURLToPath(new URL('../../bin/himoya.js', import.meta.url));
@@ -44,7 +45,8 @@ export async function startServer(databaseUrl: string, schema: string): Promise<
   };
   // Profiling the server: e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof".
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, HIMOYA, 'serve'], {
+  // As `npm start` runs it (src/platform/server-flags.ts).
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, HIMOYA, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
