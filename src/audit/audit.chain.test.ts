@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../test/support/database.ts';
 import type { DB } from '../platform/db/schema.ts';
 import {
   batchHash,
@@ -144,17 +144,12 @@ describe('canonical serialisation and the Merkle tree', () => {
 });
 
 describe('the sealed audit log', SEALING, () => {
-  let t: TestDatabase;
+  const test = useTestDatabase({ territory: false });
   let db: Kysely<DB>;
   const N = 250;
 
-  beforeAll(async () => {
-    t = await createTestDatabase({ territory: false });
-    db = t.database.db;
-  }, 120_000);
-
-  afterAll(async () => {
-    await t?.cleanup();
+  beforeAll(() => {
+    db = test.db;
   });
 
   it('verifies an empty log', async () => {

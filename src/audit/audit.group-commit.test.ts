@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
-import type { DB } from '../platform/db/schema.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../test/support/database.ts';
 import { GroupCommit } from './audit.group-commit.ts';
 import { appendAudit, auditAppendsSettled } from './audit.service.ts';
 
@@ -85,30 +83,20 @@ describe('group commit of audit entries', () => {
 });
 
 describe('audited reads appended concurrently (real database)', { timeout: 120_000 }, () => {
-  let t: TestDatabase;
-  let db: Kysely<DB>;
-
-  beforeAll(async () => {
-    t = await createTestDatabase({ territory: false });
-    db = t.database.db;
-  }, 120_000);
-
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const test = useTestDatabase({ territory: false });
 
   it('stores one entry per append, and each caller gets the seq of its own entry', async () => {
     const requests = Array.from({ length: 60 }, (_, i) => `group-commit-${i}`);
     const appended = await Promise.all(
       requests.map((requestId) =>
-        appendAudit(db, [
+        appendAudit(test.db, [
           { actorKind: 'system', actorId: 'test', action: 'read', resourceType: 'household', requestId },
         ]),
       ),
     );
-    await auditAppendsSettled(db);
+    await auditAppendsSettled(test.db);
     const seqs = appended.map((a) => a[0]?.seq ?? -1);
-    const rows = await db
+    const rows = await test.db
       .selectFrom('audit_log')
       .select(['seq', 'request_id'])
       .where('request_id', 'like', 'group-commit-%')
@@ -126,13 +114,13 @@ describe('audited reads appended concurrently (real database)', { timeout: 120_0
     ];
     // The first two take the two lanes; the next two wait and share a statement, which the check refuses.
     const results = await Promise.allSettled([
-      appendAudit(db, entry('gc-first')),
-      appendAudit(db, entry('gc-second')),
-      appendAudit(db, entry('gc-good')),
-      appendAudit(db, entry('gc-bad', 'nobody' as 'system')),
+      appendAudit(test.db, entry('gc-first')),
+      appendAudit(test.db, entry('gc-second')),
+      appendAudit(test.db, entry('gc-good')),
+      appendAudit(test.db, entry('gc-bad', 'nobody' as 'system')),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
-    const stored = await db
+    const stored = await test.db
       .selectFrom('audit_log')
       .select('request_id')
       .where('request_id', 'in', ['gc-first', 'gc-second', 'gc-good', 'gc-bad'])

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../test/support/database.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { startSealing } from './audit.sealer.ts';
 import { appendAudit, unsealedEntries, verifyAuditChain } from './audit.service.ts';
@@ -25,17 +25,12 @@ async function eventually(done: () => Promise<boolean>): Promise<void> {
 }
 
 describe('the sealing timer', { timeout: 180_000 }, () => {
-  let t: TestDatabase;
+  const test = useTestDatabase({ territory: false });
   let db: Kysely<DB>;
   const logger = pino({ level: 'silent' });
 
-  beforeAll(async () => {
-    t = await createTestDatabase({ territory: false });
-    db = t.database.db;
-  }, 120_000);
-
-  afterAll(async () => {
-    await t?.cleanup();
+  beforeAll(() => {
+    db = test.db;
   });
 
   it('seals appended entries on its own, and seals nothing once stopped', async () => {

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll } from 'vitest';
 import { declareProgrammes } from '../../src/decisions/programme.repository.ts';
 import { type Database, dropSchema, openDatabase } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
+import type { DB } from '../../src/platform/db/schema.ts';
 import { buildTerritory } from '../../src/territory/territory.builder.ts';
 import { installTerritory } from '../../src/territory/territory.repository.ts';
 
@@ -43,6 +46,35 @@ export async function createTestDatabase(options: { territory?: boolean } = {}):
         await dropSchema(url, schema);
         await dropSchema(url, `${schema}_jobs`);
       }
+    },
+  };
+}
+
+/**
+ * A database for one describe block: created before its tests and removed after them. Read `db` (or `t`)
+ * inside tests and hooks, not at collection time.
+ */
+export function useTestDatabase(options: { territory?: boolean } = {}): {
+  readonly t: TestDatabase;
+  readonly db: Kysely<DB>;
+} {
+  let created: TestDatabase | undefined;
+  beforeAll(async () => {
+    created = await createTestDatabase(options);
+  }, 120_000);
+  afterAll(async () => {
+    await created?.cleanup();
+  });
+  const current = () => {
+    if (!created) throw new Error('the test database exists only inside tests and hooks');
+    return created;
+  };
+  return {
+    get t() {
+      return current();
+    },
+    get db() {
+      return current().database.db;
     },
   };
 }
