@@ -256,20 +256,54 @@ export async function batchesAfter(
     .orderBy('batch')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    batch: Number(r.batch),
-    xidLo: r.xid_lo,
-    xidHi: r.xid_hi,
-    entries: Number(r.entries),
-    firstSeq: Number(r.first_seq),
-    lastSeq: Number(r.last_seq),
-    seqs: (r.seqs ?? []).map(Number),
-    leaves: r.leaves,
-    root: r.root,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-    sealedAt: new Date(r.sealed_at),
-  }));
+  return rows.map(toStoredBatch);
+}
+
+type BatchRow = {
+  batch: number;
+  xid_lo: string;
+  xid_hi: string;
+  entries: number;
+  first_seq: number;
+  last_seq: number;
+  seqs: number[] | null;
+  leaves: Uint8Array;
+  root: string;
+  prev_hash: string;
+  hash: string;
+  sealed_at: Date;
+};
+
+const toStoredBatch = (r: BatchRow): StoredBatch => ({
+  batch: Number(r.batch),
+  xidLo: r.xid_lo,
+  xidHi: r.xid_hi,
+  entries: Number(r.entries),
+  firstSeq: Number(r.first_seq),
+  lastSeq: Number(r.last_seq),
+  seqs: (r.seqs ?? []).map(Number),
+  leaves: r.leaves,
+  root: r.root,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+  sealedAt: new Date(r.sealed_at),
+});
+
+/** The sealed batch that holds entry `seq` (batches' seq ranges may overlap: the seqs decide). */
+export async function findBatchOfSeq(db: Kysely<DB>, seq: number): Promise<StoredBatch | undefined> {
+  const row = await db
+    .selectFrom('audit_batch')
+    .select(batchColumns)
+    .where('first_seq', '<=', seq)
+    .where('last_seq', '>=', seq)
+    .where(sql<boolean>`${seq}::bigint = any(seqs)`)
+    .executeTakeFirst();
+  return row ? toStoredBatch(row) : undefined;
+}
+
+export async function findEntry(db: Kysely<DB>, seq: number): Promise<StoredEntry | undefined> {
+  const row = await db.selectFrom('audit_log').select(entryColumns).where('seq', '=', seq).executeTakeFirst();
+  return row ? toEntry(row) : undefined;
 }
 
 export async function highestSeq(db: Kysely<DB>): Promise<number> {

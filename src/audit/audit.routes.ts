@@ -5,6 +5,7 @@ import { languageFromHeader } from '../platform/errors.ts';
 import { PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { Instant } from '../shared/date-schemas.ts';
+import { proveEntry } from './audit.proof.ts';
 import { sealAudit } from './audit.sealer.ts';
 import * as audit from './audit.service.ts';
 import { requireAuditor, requireCitizen } from './request-actor.ts';
@@ -43,6 +44,30 @@ export const FileComplaint = z.object({
   text: z.string().trim().min(1).max(4000),
 });
 export type FileComplaint = z.infer<typeof FileComplaint>;
+
+const Hex = z.string().regex(/^[0-9a-f]{64}$/);
+const EntryProof = z.object({
+  seq: z.number().int(),
+  batch: z.number().int().describe('The sealed batch that holds the entry'),
+  leafHash: Hex.describe('The leaf as sealed'),
+  leafMatchesEntry: z.boolean().describe('The entry as it reads now still gives that leaf'),
+  proof: z
+    .array(z.object({ hash: Hex, left: z.boolean() }))
+    .describe(
+      'Sibling hashes from the leaf up to the root (RFC 6962 nodes); left: the sibling is on the left',
+    ),
+  root: Hex.describe("The batch's Merkle root"),
+  batchHash: Hex.describe("The batch's chained hash: compare it with a published one"),
+  header: z.object({
+    xidLo: z.string(),
+    xidHi: z.string(),
+    entries: z.number().int(),
+    firstSeq: z.number().int(),
+    lastSeq: z.number().int(),
+    prevHash: Hex,
+    sealedAt: z.string(),
+  }),
+});
 
 const SeqParams = z.object({ seq: z.coerce.number().int().positive() });
 
@@ -232,6 +257,34 @@ export const auditRoutes: HttpPlugin = (app, { database }) => {
         const items = result.items.map((e) => ({ ...e, actorDisplay: displays.get(actorKey(e)) ?? null }));
         return { ...result, items, page, pageSize };
       });
+    },
+  );
+
+  app.get(
+    '/api/audit/entries/:seq/proof',
+    {
+      config: { access: { action: 'audit.read' } },
+      schema: {
+        tags: TAGS,
+        summary: 'Proof that one audit entry is in a sealed batch (auditor, regional administrator)',
+        description:
+          'The leaf, the sibling hashes up to the batch root and the batch header: enough to check the entry ' +
+          'against a published batch hash without the rest of the log. 409 AUDIT_ENTRY_NOT_SEALED for an entry ' +
+          'written in the last seconds.',
+        params: SeqParams,
+        response: { 200: EntryProof },
+      },
+    },
+    async (request) => {
+      const { grant } = requireAuditor(request);
+      const proof = await proveEntry(db, request.params.seq);
+      await audit.auditFromRequest(
+        db,
+        request,
+        { action: 'verify', resourceType: 'audit_log', resourceId: String(proof.seq), purpose: 'audit' },
+        { grant },
+      );
+      return proof;
     },
   );
 

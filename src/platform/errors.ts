@@ -71,6 +71,8 @@ export const ERROR_CATALOGUE = {
   FORBIDDEN: { status: 403 },
   PURPOSE_REQUIRED: { status: 403 },
   ACCESS_COMPLAINT_ID_REUSED: { status: 409 },
+  AUDIT_ENTRY_NOT_FOUND: { status: 404 },
+  AUDIT_ENTRY_NOT_SEALED: { status: 409 },
   // Identity (src/identity): sign-in, sessions, second factor, citizen sign-in via OneID.
   UNAUTHENTICATED: { status: 401 },
   ACTOR_KIND_NOT_ALLOWED: { status: 403 },

@@ -472,6 +472,10 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   // The audit trail (auditors and the regional administration) and the citizen's own data.
   'GET /api/audit/entries': { expect: '-------AA- -------', request: get('/api/audit/entries') },
   'GET /api/audit/verify': { expect: '-------AA- -------', request: get('/api/audit/verify') },
+  'GET /api/audit/entries/:seq/proof': {
+    expect: '-------AA- -------',
+    request: get('/api/audit/entries/1/proof'),
+  },
   'GET /api/me/access-log': { expect: CITIZEN_ONLY, request: get('/api/me/access-log') },
   'POST /api/me/access-log/:seq/complaints': {
     expect: CITIZEN_ONLY,
