@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { PREPARED } from '../platform/db/prepared-statements.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { Place } from './policies.ts';
+import { type LoadedPlace, loadedPlaceOf, type PlaceColumns, placeColumns } from './record-place.sql.ts';
 
 /** The few reads the policies need: where a household is, and which households a citizen belongs to. */
 
@@ -20,38 +21,16 @@ export async function findPlaceOfHousehold(db: Kysely<DB>, householdId: string):
 /**
  * Where the household is and, for a staff session, the purpose it stated for the household and still holds
  * (null for none): one round trip for what opening a record asks first (authorisation, then the purpose).
+ * The same columns the record read takes with it (`placeColumns`), so the held purpose has one definition.
  */
 export async function findPlaceAndHeldPurpose(
   db: Kysely<DB>,
   householdId: string,
   sessionId: string,
-): Promise<{ place: Place; heldPurpose: string | null } | undefined> {
-  const row = await db
-    .selectFrom('household as h')
-    .modifyFront(PREPARED)
-    .innerJoin('district as d', 'd.code', 'h.district_code')
-    .select(['h.district_code', 'h.mahalla_code', 'd.region_code'])
-    .select((eb) =>
-      eb
-        .selectFrom('purpose_grant as g')
-        .select('g.purpose')
-        .where('g.session_id', '=', sessionId)
-        .whereRef('g.household_id', '=', 'h.id')
-        .where('g.expires_at', '>', sql<Date>`now()`)
-        .as('held_purpose'),
-    )
-    .where('h.id', '=', householdId)
-    .executeTakeFirst();
-  return row
-    ? {
-        place: {
-          regionCode: row.region_code,
-          districtCode: row.district_code,
-          mahallaCode: row.mahalla_code,
-        },
-        heldPurpose: row.held_purpose,
-      }
-    : undefined;
+): Promise<LoadedPlace | undefined> {
+  const { rows } = await sql<PlaceColumns>`${PREPARED}
+    select ${placeColumns('h', sessionId)} from household h where h.id = ${householdId}`.execute(db);
+  return rows[0] && loadedPlaceOf(rows[0]);
 }
 
 export async function findPlaceOfMahalla(db: Kysely<DB>, mahallaCode: string): Promise<Place | undefined> {
