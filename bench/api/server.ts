@@ -43,6 +43,11 @@ export async function startServer(databaseUrl: string, schema: string): Promise<
     EVALUATE_SCHEDULE: 'off',
     SEED_HOUSEHOLDS: '0',
   };
+  // Settings a comparison may change, passed through: e.g. SESSION_MEMORY_SECONDS=0 (ADR 015 off).
+  for (const name of ['SESSION_MEMORY_SECONDS']) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
   // Profiling the server: e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof".
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   // As `npm start` runs it (src/platform/server-flags.ts).

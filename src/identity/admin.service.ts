@@ -8,6 +8,7 @@ import * as clients from './client-admin.repository.ts';
 import type { NewGrant } from './identity.repository.ts';
 import * as identity from './identity.repository.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import { forgetSessions } from './session-memory.ts';
 import { normaliseUsername } from './staff.service.ts';
 import { newToken } from './tokens.ts';
 
@@ -68,14 +69,20 @@ export async function insertStaffAccount(
   return inserted;
 }
 
-export function setAccountGrants(trx: Kysely<DB>, accountId: string, grants: readonly RoleGrant[]) {
-  return accounts.replaceGrants(trx, accountId, grants);
+// Each change below also drops the account's sessions from this process's memory at once (ADR 015); the
+// other processes drop them on the notice the triggers send when the transaction commits.
+
+export async function setAccountGrants(trx: Kysely<DB>, accountId: string, grants: readonly RoleGrant[]) {
+  await accounts.replaceGrants(trx, accountId, grants);
+  forgetSessions({ accountId });
 }
 
 /** Disables the account and ends its live sessions at once (not only at their next request). */
 export async function disableAccount(trx: Kysely<DB>, accountId: string, now = new Date()) {
   await accounts.setDisabled(trx, accountId, true);
-  return { sessionsEnded: await accounts.revokeSessionsOf(trx, accountId, now) };
+  const sessionsEnded = await accounts.revokeSessionsOf(trx, accountId, now);
+  forgetSessions({ accountId });
+  return { sessionsEnded };
 }
 
 export function enableAccount(trx: Kysely<DB>, accountId: string) {
@@ -88,7 +95,9 @@ export function enableAccount(trx: Kysely<DB>, accountId: string) {
  */
 export async function resetAccountTotp(trx: Kysely<DB>, accountId: string, now = new Date()) {
   await accounts.clearTotp(trx, accountId);
-  return { sessionsEnded: await accounts.revokeSessionsOf(trx, accountId, now) };
+  const sessionsEnded = await accounts.revokeSessionsOf(trx, accountId, now);
+  forgetSessions({ accountId });
+  return { sessionsEnded };
 }
 
 export function unlockAccount(trx: Kysely<DB>, accountId: string) {

@@ -7,6 +7,7 @@ import { type IdentitySettings, identitySettings } from './identity.settings.ts'
 import { resolveBearer } from './machine.service.ts';
 import { crossSiteReason } from './same-origin.ts';
 import { resolveSession } from './session.service.ts';
+import { startSessionMemory } from './session-memory.ts';
 import { sameSecret } from './tokens.ts';
 
 declare module 'fastify' {
@@ -72,6 +73,11 @@ export const authenticationPlugin: HttpPlugin = async (app, ctx) => {
   const settings = identitySettings(ctx.config);
   const publicOrigin = new URL(settings.publicUrl).origin;
   const { db } = ctx.database;
+  const sessions = await startSessionMemory(ctx.database, {
+    ttlMs: settings.memoryMs,
+    idleMs: settings.idleMs,
+  });
+  app.addHook('onClose', async () => sessions.stop());
   await app.register(cookie);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
     app.addContentTypeParser(
@@ -103,7 +109,7 @@ export const authenticationPlugin: HttpPlugin = async (app, ctx) => {
     }
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const session = await resolveSession(db, settings, token);
+    const session = await resolveSession(db, settings, token, new Date(), sessions.memory);
     if (!session) {
       clearSessionCookie(reply, settings);
       return;

@@ -336,6 +336,7 @@ export interface LiveSession {
   kind: 'staff' | 'citizen';
   csrfToken: string;
   lastSeenAt: Date;
+  expiresAt: Date;
   account: { id: string; username: string; displayName: string } | null;
   person: { id: string; pinfl: string; displayName: string } | null;
   /** The role grants of its account or person, as `grantsOf` reads them (in grant order). */
@@ -367,6 +368,7 @@ const liveSessionStatement = compiledOnce((db: Kysely<DB>, id: string, now: Date
       's.kind',
       's.csrf_token',
       's.last_seen_at',
+      's.expires_at',
       'a.id as account_id',
       'a.username',
       'a.display_name',
@@ -406,6 +408,7 @@ export async function findLiveSession(
     kind: row.kind,
     csrfToken: row.csrf_token,
     lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
     account:
       row.account_id && row.username && row.display_name
         ? { id: row.account_id, username: row.username, displayName: row.display_name }

@@ -4,6 +4,8 @@ import type { Config } from '../platform/config.ts';
 export interface IdentitySettings {
   idleMs: number;
   absoluteMs: number;
+  /** How long a process may keep a session it read (src/identity/session-memory.ts); 0 = not at all. */
+  memoryMs: number;
   maxFailures: number;
   lockMs: number;
   accessTokenSeconds: number;
@@ -44,6 +46,7 @@ export function identitySettings(config: Config): IdentitySettings {
   return {
     idleMs: config.SESSION_IDLE_MINUTES * 60_000,
     absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    memoryMs: config.SESSION_MEMORY_SECONDS * 1000,
     maxFailures: config.LOGIN_MAX_FAILURES,
     lockMs: config.LOGIN_LOCK_MINUTES * 60_000,
     accessTokenSeconds: config.ACCESS_TOKEN_SECONDS,

@@ -3,6 +3,7 @@ import type { Actor, RoleGrant } from '../access/actor.ts';
 import type { DB } from '../platform/db/schema.ts';
 import * as repo from './identity.repository.ts';
 import type { IdentitySettings } from './identity.settings.ts';
+import { forgetSessions, type SessionMemory } from './session-memory.ts';
 import { newToken, tokenDigest } from './tokens.ts';
 
 /**
@@ -44,17 +45,29 @@ export async function createSession(
 
 export type SessionActor = Extract<Actor, { kind: 'staff' | 'citizen' }>;
 
-/** The actor of a cookie's token and the session's CSRF token, or undefined when it is not live. */
+/**
+ * The actor of a cookie's token and the session's CSRF token, or undefined when it is not live. With a
+ * `memory`, a session this process read a moment ago is taken from it (ADR 015).
+ */
 export async function resolveSession(
   db: Kysely<DB>,
   settings: IdentitySettings,
   token: string,
   now = new Date(),
+  memory?: SessionMemory,
 ): Promise<{ actor: SessionActor; csrfToken: string } | undefined> {
-  const session = await repo.findLiveSession(db, tokenDigest(token), now, settings.idleMs);
-  if (!session) return undefined;
-  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS)
+  const id = tokenDigest(token);
+  let session = memory?.recall(id, now);
+  if (!session) {
+    const mark = memory?.mark() ?? 0;
+    session = await repo.findLiveSession(db, id, now, settings.idleMs);
+    if (!session) return undefined;
+    memory?.keep(session, mark, now);
+  }
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await repo.touchSession(db, session.id, now);
+    memory?.touched(session.id, now);
+  }
   if (session.kind === 'staff' && session.account) {
     const grants = session.grants;
     return {
@@ -87,7 +100,10 @@ export async function resolveSession(
 }
 
 export async function revokeSessionByToken(db: Kysely<DB>, token: string, now = new Date()): Promise<void> {
-  await repo.revokeSession(db, tokenDigest(token), now);
+  const sessionId = tokenDigest(token);
+  await repo.revokeSession(db, sessionId, now);
+  // This process's next request must not wait for the notice.
+  forgetSessions({ sessionId });
 }
 
 export function csrfTokenOf(db: Kysely<DB>, sessionId: string): Promise<string | undefined> {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { ROLES } from '../access/actor.ts';
 import { actorOf } from '../platform/http/actor.ts';
+import { settleSessionNotices } from './session-memory.ts';
 import { createStaffAccount } from './staff.service.ts';
 import { totpAt } from './totp.ts';
 
@@ -227,6 +228,8 @@ describe('staff sign-in, second factor, sessions and CSRF', () => {
       .set({ last_seen_at: new Date(Date.now() - 29 * 60_000) })
       .where('id', '=', first)
       .execute();
+    // The change was made in SQL, not through a service: let the session memory hear of it (ADR 015).
+    await settleSessionNotices();
     expect(((await session(a.cookie)).json() as SessionReply).actor.kind).toBe('staff');
     const touched = await t.database.db
       .selectFrom('auth_session')
@@ -240,6 +243,8 @@ describe('staff sign-in, second factor, sessions and CSRF', () => {
       .set({ last_seen_at: new Date(Date.now() - 31 * 60_000) })
       .where('id', '=', first)
       .execute();
+    // The change was made in SQL, not through a service: let the session memory hear of it (ADR 015).
+    await settleSessionNotices();
     const idle = await session(a.cookie);
     expect((idle.json() as SessionReply).actor.kind).toBe('anonymous');
     // The dead cookie is cleared.
@@ -258,6 +263,8 @@ describe('staff sign-in, second factor, sessions and CSRF', () => {
       .set({ expires_at: new Date(Date.now() - 1000) })
       .where('id', '=', second)
       .execute();
+    // The change was made in SQL, not through a service: let the session memory hear of it (ADR 015).
+    await settleSessionNotices();
     expect(((await session(b.cookie)).json() as SessionReply).actor.kind).toBe('anonymous');
   });
 

@@ -104,6 +104,15 @@ export const ConfigSchema = z.object({
     .min(1)
     .default(12)
     .describe('A signed-in session ends this many hours after sign-in, however active'),
+  SESSION_MEMORY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(30)
+    .describe(
+      'Each process keeps a session it has read for at most this long, dropped at once on a change (ADR 015); 0 = read every time',
+    ),
   LOGIN_MAX_FAILURES: z.coerce
     .number()
     .int()

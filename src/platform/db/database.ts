@@ -32,6 +32,16 @@ export interface Database {
    * together on one PostgreSQL database take turns (seeding, first-start work). PGlite has one process.
    */
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Listens on a notification channel (NOTIFY) on a connection of its own until the returned function is
+   * called. `onState(false)` says notices may be lost (the connection dropped; it reconnects by itself),
+   * `onState(true)` that it listens again: a listener must not trust what it could not hear about between.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onState: (listening: boolean) => void,
+  ): Promise<() => Promise<void>>;
   /** PGlite only: a dump of the whole data folder, to start other instances from (test templates). */
   dumpDataDir(): Promise<Blob>;
   close(): Promise<void>;
@@ -144,6 +154,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
         client.release();
       }
     },
+    listen: (channel, onPayload, onState) => listenPostgres(url, schema, channel, onPayload, onState),
     async dumpDataDir() {
       throw new Error('dumpDataDir is only available on PGlite');
     },
@@ -212,11 +223,78 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
       await flush();
     },
     withLock: (_name, fn) => fn(),
+    async listen(channel, onPayload, onState) {
+      // One process: notices are delivered as the statement that sent them commits.
+      const stop = await lock.run(() => pglite.listen(channel, onPayload));
+      onState(true);
+      return async () => {
+        onState(false);
+        await lock.run(() => stop());
+      };
+    },
     dumpDataDir: () => lock.run(async () => pglite.dumpDataDir('none')),
     async close() {
       await db.destroy();
       await lock.run(() => pglite.close());
     },
+  };
+}
+
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** A connection that only listens, reconnecting (with a growing pause) until it is stopped. */
+async function listenPostgres(
+  url: string,
+  schema: string | undefined,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onState: (listening: boolean) => void,
+): Promise<() => Promise<void>> {
+  if (!CHANNEL_NAME.test(channel)) throw new Error(`Invalid channel name: ${channel}`);
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let pause = 100;
+  const lost = (dead: pg.Client) => {
+    if (client !== dead) return;
+    client = undefined;
+    onState(false);
+    dead.end().catch(() => undefined);
+    if (!stopped) retry = setTimeout(() => void connect(), pause);
+    pause = Math.min(pause * 2, 5_000);
+  };
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({
+      connectionString: url,
+      // Named, so an operator (or a test) can tell the listeners among the connections.
+      application_name: `himoya-listen-${channel}`,
+      ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+    });
+    client = next;
+    next.on('error', () => lost(next));
+    next.on('end', () => lost(next));
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) onPayload(message.payload);
+    });
+    try {
+      await next.connect();
+      await next.query(`listen ${channel}`);
+    } catch {
+      lost(next);
+      return;
+    }
+    if (stopped || client !== next) return;
+    pause = 100;
+    onState(true);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const last = client;
+    client = undefined;
+    onState(false);
+    await last?.end().catch(() => undefined);
   };
 }
 
