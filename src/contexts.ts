@@ -11,6 +11,7 @@ import { intakeModule } from './intake/intake.module.ts';
 import { integrationModule } from './integration/integration.module.ts';
 import { notificationsModule } from './notifications/notifications.module.ts';
 import { outboxModule } from './outbox/outbox.module.ts';
+import { paymentsModule } from './payments/payments.module.ts';
 import type { ContextModule, SupportingFolder } from './platform/context-module.ts';
 import { proactiveModule } from './proactive/proactive.module.ts';
 import { registryModule } from './registry/registry.module.ts';
@@ -41,6 +42,7 @@ export const CONTEXTS: readonly ContextModule[] = [
   documentsModule,
   administrationModule,
   outboxModule,
+  paymentsModule,
 ];
 
 /** The folders of src/ that are not contexts: no routes, no jobs of their own. */

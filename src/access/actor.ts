@@ -16,6 +16,7 @@ export const ROLES = [
   'auditor',
   'vendor',
   'agency_client',
+  'finance',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -43,6 +43,12 @@ export const ACTIONS = [
   'outbox.read',
   /** Send a dead letter again. */
   'outbox.retry',
+  /** Payment history, batches and reconciliation, account numbers masked (src/payments). */
+  'payments.read',
+  /** Build payrolls, approve batches (four eyes above the limit), export bank files, import results. */
+  'payments.manage',
+  /** Open and close the holds that stop a household's payments (suspected fraud, data mismatch). */
+  'payments.hold',
   // Machine clients only. Each is also the OAuth2 scope that grants it (see MACHINE_SCOPES).
   /** DCI Social Registry search and transaction status (src/dci). */
   'dci.search',
@@ -87,6 +93,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'decisions.read',
     'appeals.submit',
     'applications.submit',
+    'payments.read',
   ],
   social_worker: [
     'registry.read',
@@ -94,6 +101,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'decisions.read',
     'applications.submit',
     'applications.process',
+    'payments.read',
   ],
   district_officer: [
     'registry.read',
@@ -109,6 +117,8 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'applications.submit',
     'applications.process',
     'applications.decide',
+    'payments.read',
+    'payments.hold',
   ],
   disability_assessor: ['registry.read', 'health.read', 'decisions.read'],
   commission_member: ['registry.read', 'health.read', 'decisions.read'],
@@ -132,9 +142,10 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'outbox.read',
     'outbox.retry',
   ],
-  auditor: ['registry.read', 'decisions.read', 'simulations.run', 'audit.read'],
+  auditor: ['registry.read', 'decisions.read', 'simulations.run', 'audit.read', 'payments.read'],
   vendor: [],
   agency_client: MACHINE_SCOPES,
+  finance: ['payments.read', 'payments.manage', 'payments.hold'],
 };
 
 /** Where a household is, for an area check. */

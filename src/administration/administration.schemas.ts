@@ -13,6 +13,7 @@ export const STAFF_ROLES = [
   'regional_admin',
   'auditor',
   'vendor',
+  'finance',
 ] as const satisfies readonly Role[];
 export const StaffRole = z.enum(STAFF_ROLES);
 export type StaffRole = z.infer<typeof StaffRole>;

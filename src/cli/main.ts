@@ -1,6 +1,7 @@
 import { auditCommand } from '../audit/audit.command.ts';
 import { evaluateCommand, simulateCommand } from '../decisions/decision.command.ts';
 import { agenciesCommand } from '../integration/agencies/agencies.command.ts';
+import { payrollCommand } from '../payments/payroll.command.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { seedCommand } from '../synthetic/seed.command.ts';
 import { type CliCommand, CliUsageError } from './command.ts';
@@ -16,6 +17,7 @@ const COMMANDS: CliCommand[] = [
   simulateCommand,
   auditCommand,
   agenciesCommand,
+  payrollCommand,
 ];
 
 function usage(): string {

@@ -85,6 +85,18 @@ export const ConfigSchema = z.object({
     .regex(/^(off|(\S+\s+){4}\S+)$/, "must be a five-field cron expression or 'off'")
     .default('0 2 * * *')
     .describe("When the proactive evaluation of every household runs, cron in Tashkent time; 'off' = never"),
+  // Payments (src/payments/README.md).
+  PAYMENT_FOUR_EYES_ABOVE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(500_000_000)
+    .describe("A payment batch above this total (so'm) needs two different finance officers' approvals"),
+  PAYROLL_SCHEDULE: z
+    .string()
+    .regex(/^(off|(\S+\s+){4}\S+)$/, "must be a five-field cron expression or 'off'")
+    .default('0 6 1 * *')
+    .describe("When each monthly programme's payroll of the month is built, cron in Tashkent time; 'off' = never"),
   // Identity (src/identity/README.md).
   PUBLIC_URL: z
     .url()

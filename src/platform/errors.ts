@@ -118,6 +118,21 @@ export const ERROR_CATALOGUE = {
   DOCUMENT_QUOTA_EXCEEDED: { status: 409 },
   // --- Hostile input (issue 10): values a schema accepts but the rules cannot answer for ---
   RULES_NOT_IN_FORCE: { status: 422 },
+  // Payments (src/payments): payrolls, batches, bank files.
+  PAYROLL_PROGRAMME_NOT_PAID: { status: 422 },
+  PAYMENT_BATCH_NOT_FOUND: { status: 404 },
+  PAYMENT_BATCH_NOT_APPROVED: { status: 409 },
+  PAYMENT_BATCH_ALREADY_APPROVED: { status: 409 },
+  PAYMENT_BATCH_NOT_SENT: { status: 409 },
+  BANK_FILE_MALFORMED: { status: 422 },
+  BANK_FILE_CHECKSUM_MISMATCH: { status: 422 },
+  BANK_FILE_TOTALS_MISMATCH: { status: 422 },
+  BANK_FILE_DUPLICATE_LINE: { status: 422 },
+  BANK_FILE_UNKNOWN_LINE: { status: 422 },
+  BANK_FILE_AMOUNT_MISMATCH: { status: 422 },
+  BANK_FILE_WRONG_BATCH: { status: 422 },
+  BANK_FILE_LINE_ALREADY_ANSWERED: { status: 409 },
+  PAYMENT_HOLD_NOT_FOUND: { status: 404 },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { giveDemoAccounts } from '../payments/payment-accounts.service.ts';
 import type { Database } from '../platform/db/database.ts';
 import { resumeMemberNames, suspendMemberNames } from '../registry/search/member-name.repository.ts';
 import { buildTerritory } from '../territory/territory.builder.ts';
@@ -95,6 +96,8 @@ export async function seedPopulation(database: Database, options: SeedOptions): 
     result = await copyPopulation(database, generator, plan, progress, interrupted.signal);
     await finishBulkLoad(database, plan, tables);
     await fillDerived(database);
+    // The demo families are paid to accounts their banks would report (src/payments).
+    await giveDemoAccounts(database.db);
   } catch (error) {
     progress?.finish();
     await abortBulkLoad(database, plan, tables).catch((cleanup: unknown) => {

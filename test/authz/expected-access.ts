@@ -5,9 +5,9 @@ import { MATRIX_CALLBACK, MONTH } from './fixtures.ts';
 /**
  * THE authorisation matrix: every route, every role, a record inside and outside the role's area.
  *
- * Each row's `expect` has one letter per role, in the order of ROLE_NAMES: ten people
+ * Each row's `expect` has one letter per role, in the order of ROLE_NAMES: eleven people
  *   anonymous, citizen, social_worker, district_officer, disability_assessor, commission_member,
- *   youth_officer, regional_admin, auditor, vendor
+ *   youth_officer, regional_admin, auditor, vendor, finance
  * then, after a space, seven machine clients, each holding one OAuth2 scope only (MACHINE_SCOPES):
  *   registry.read, dci.search, dci.subscribe, events.push, events.push:any, intake.submit,
  *   notifications.callback
@@ -57,11 +57,11 @@ export interface MatrixRow {
 
 const get = (url: string) => (): MatrixRequest => ({ url });
 const id = () => randomUUID();
-const PUBLIC = 'AAAAAAAAAA AAAAAAA';
-const CITIZEN_ONLY = '-A-------- -------';
+const PUBLIC = 'AAAAAAAAAAA AAAAAAA';
+const CITIZEN_ONLY = '-A--------- -------';
 /** The administration: regional administrators only (A), or only inside their region (I). */
-const ADMIN_ONLY = '-------A-- -------';
-const ADMIN_INSIDE = '-------I-- -------';
+const ADMIN_ONLY = '-------A--- -------';
+const ADMIN_INSIDE = '-------I--- -------';
 /** The smallest PNG: a file that is what it says it is. */
 const TINY_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -110,36 +110,36 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   'POST /demo-idp/token': { expect: PUBLIC, request: () => ({ url: '/demo-idp/token', payload: {} }) },
   // One's own second factor: staff accounts only.
   'POST /auth/totp/enrol': {
-    expect: '--AAAAAAAA -------',
+    expect: '--AAAAAAAAA -------',
     request: () => ({ url: '/auth/totp/enrol', payload: {} }),
   },
   'POST /auth/totp/confirm': {
-    expect: '--AAAAAAAA -------',
+    expect: '--AAAAAAAAA -------',
     request: () => ({ url: '/auth/totp/confirm', payload: { code: '000000' } }),
   },
   'PUT /auth/language': {
-    expect: '--AAAAAAAA -------',
+    expect: '--AAAAAAAAA -------',
     request: () => ({ url: '/auth/language', payload: { language: 'ru' } }),
   },
 
   // The Social Registry.
-  'GET /api/registry/summary': { expect: '-AAAAAAAA- A------', request: get('/api/registry/summary') },
-  'GET /api/households': { expect: '-AAAAAAAA- A------', request: get('/api/households') },
+  'GET /api/registry/summary': { expect: '-AAAAAAAA-- A------', request: get('/api/registry/summary') },
+  'GET /api/households': { expect: '-AAAAAAAA-- A------', request: get('/api/households') },
   'GET /api/households/export.csv': {
-    expect: '-AAAAAAAA- A------',
+    expect: '-AAAAAAAA-- A------',
     request: get('/api/households/export.csv'),
   },
   'GET /api/households/:id': {
-    expect: '-IIIIIIII- I------',
+    expect: '-IIIIIIII-- I------',
     request: (t) => ({ url: `/api/households/${t.householdId}?purpose=casework` }),
   },
   // What a screen may offer on the household (no personal data): whoever may open the record.
   'GET /api/households/:id/access': {
-    expect: '-IIIIIIII- I------',
+    expect: '-IIIIIIII-- I------',
     request: (t) => ({ url: `/api/households/${t.householdId}/access` }),
   },
   'POST /api/households': {
-    expect: '--II---I-- -------',
+    expect: '--II---I--- -------',
     request: (t) => ({
       url: '/api/households',
       payload: {
@@ -154,7 +154,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   // A creation with the id of an existing household: never hands that household back (finding: a
   // citizen or worker read any family's record by posting its id with their own mahalla).
   'POST /api/households #existing id': {
-    expect: '--II---I-- -------',
+    expect: '--II---I--- -------',
     request: (t) => ({
       url: '/api/households',
       payload: {
@@ -167,7 +167,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     }),
   },
   'POST /api/households #head from another family': {
-    expect: '--II---I-- -------',
+    expect: '--II---I--- -------',
     request: (t) => ({
       url: '/api/households',
       payload: {
@@ -179,13 +179,13 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
       },
     }),
   },
-  'GET /api/persons': { expect: '-AAAAAAAA- A------', request: get('/api/persons') },
+  'GET /api/persons': { expect: '-AAAAAAAA-- A------', request: get('/api/persons') },
   'GET /api/persons/:id': {
-    expect: '-IIIIIIII- I------',
+    expect: '-IIIIIIII-- I------',
     request: (t) => ({ url: `/api/persons/${t.headId}?purpose=casework` }),
   },
   'POST /api/change-requests': {
-    expect: '-III---I-- -------',
+    expect: '-III---I--- -------',
     request: (t) => ({
       url: '/api/change-requests',
       payload: {
@@ -198,7 +198,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     }),
   },
   'POST /api/change-requests #member from another family': {
-    expect: '-III---I-- -------',
+    expect: '-III---I--- -------',
     request: (t) => ({
       url: '/api/change-requests',
       payload: {
@@ -212,7 +212,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     }),
   },
   'POST /api/change-requests #merge another family in': {
-    expect: '-III---I-- -------',
+    expect: '-III---I--- -------',
     request: (t) => ({
       url: '/api/change-requests',
       payload: {
@@ -226,7 +226,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   },
   // A retry with another area's request id: answered 409 without anything of that request.
   'POST /api/change-requests #existing id': {
-    expect: '-AAA---A-- -------',
+    expect: '-AAA---A--- -------',
     request: (t) => ({
       url: '/api/change-requests',
       payload: {
@@ -240,7 +240,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   },
   // Report a mistake in a fact (issue 12, point 8): the household in the body is the resource.
   'POST /api/change-requests/fact-contests': {
-    expect: '-III---I-- -------',
+    expect: '-III---I--- -------',
     request: (t) => ({
       url: '/api/change-requests/fact-contests',
       payload: {
@@ -254,7 +254,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   },
   // The caller's own person with the case's household: judged by the household alone.
   'POST /api/change-requests/fact-contests #own person, case household': {
-    expect: '-III---I-- -------',
+    expect: '-III---I--- -------',
     request: (t) => ({
       url: '/api/change-requests/fact-contests',
       payload: {
@@ -268,7 +268,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   },
   // A retry with another area's request id: 409, without anything of that request.
   'POST /api/change-requests/fact-contests #existing id': {
-    expect: '-AAA---A-- -------',
+    expect: '-AAA---A--- -------',
     request: (t) => ({
       url: '/api/change-requests/fact-contests',
       payload: {
@@ -279,66 +279,66 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
       },
     }),
   },
-  'GET /api/change-requests': { expect: '-AAA---A-- -------', request: get('/api/change-requests') },
+  'GET /api/change-requests': { expect: '-AAA---A--- -------', request: get('/api/change-requests') },
   'GET /api/change-requests/count': {
-    expect: '-AAA---A-- -------',
+    expect: '-AAA---A--- -------',
     request: get('/api/change-requests/count?status=pending'),
   },
   'GET /api/change-requests/:id': {
-    expect: '-III---I-- -------',
+    expect: '-III---I--- -------',
     request: (t) => ({ url: `/api/change-requests/${t.changeRequestId}` }),
   },
   'POST /api/change-requests/:id/apply': {
-    expect: '---I---I-- -------',
+    expect: '---I---I--- -------',
     request: (t) => ({ url: `/api/change-requests/${t.changeRequestId}/apply` }),
   },
   'POST /api/change-requests/:id/reject': {
-    expect: '---I---I-- -------',
+    expect: '---I---I--- -------',
     request: (t) => ({
       url: `/api/change-requests/${t.changeRequestId}/reject`,
       payload: { reason: 'matrix' },
     }),
   },
-  'GET /api/duplicates': { expect: '---A---A-- -------', request: get('/api/duplicates') },
-  'GET /api/duplicates/count': { expect: '---A---A-- -------', request: get('/api/duplicates/count') },
+  'GET /api/duplicates': { expect: '---A---A--- -------', request: get('/api/duplicates') },
+  'GET /api/duplicates/count': { expect: '---A---A--- -------', request: get('/api/duplicates/count') },
   // The scan reads the whole registry: region-wide reviewers only.
   'POST /api/duplicates/scan': {
-    expect: '-------A-- -------',
+    expect: '-------A--- -------',
     request: () => ({ url: '/api/duplicates/scan' }),
   },
   'GET /api/duplicates/scans/:jobId': {
-    expect: '---A---A-- -------',
+    expect: '---A---A--- -------',
     request: get(`/api/duplicates/scans/${id()}`),
   },
   'POST /api/duplicates/:id/review': {
-    expect: '---I---I-- -------',
+    expect: '---I---I--- -------',
     request: (t) => ({ url: `/api/duplicates/${t.duplicateId}/review`, payload: { decision: 'distinct' } }),
   },
 
   // Decisions, evaluations, simulations.
-  'GET /api/decisions': { expect: '-AAAAAAAA- -------', request: get('/api/decisions') },
+  'GET /api/decisions': { expect: '-AAAAAAAA-- -------', request: get('/api/decisions') },
   'GET /api/decisions/:id': {
-    expect: '-IIIIIIII- -------',
+    expect: '-IIIIIIII-- -------',
     request: (t) => ({ url: `/api/decisions/${t.decisionId}` }),
   },
   'GET /api/households/:id/entitlements': {
-    expect: '-IIIIIIII- -------',
+    expect: '-IIIIIIII-- -------',
     request: (t) => ({ url: `/api/households/${t.householdId}/entitlements` }),
   },
   'GET /api/evaluations/:id': {
-    expect: '-AAAAAAAA- -------',
+    expect: '-AAAAAAAA-- -------',
     request: (t) => ({ url: `/api/evaluations/${t.world.evaluationRunId}` }),
   },
   'POST /api/evaluations': {
-    expect: '-------A-- -------',
+    expect: '-------A--- -------',
     request: () => ({ url: '/api/evaluations', payload: { month: MONTH } }),
   },
   'POST /api/households/:id/evaluate': {
-    expect: '---I---I-- -------',
+    expect: '---I---I--- -------',
     request: (t) => ({ url: `/api/households/${t.householdId}/evaluate`, payload: { month: MONTH } }),
   },
   'POST /api/simulations': {
-    expect: '-------AA- -------',
+    expect: '-------AA-- -------',
     request: () => ({
       url: '/api/simulations',
       payload: { month: MONTH, changes: [{ parameter: 'common.mce', factor: 1.1 }] },
@@ -347,7 +347,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
 
   // Casework: overrides (four eyes), appeals, applications.
   'POST /api/overrides': {
-    expect: '---I---I-- -------',
+    expect: '---I---I--- -------',
     request: (t) => ({
       url: '/api/overrides',
       payload: {
@@ -363,7 +363,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   },
   // Retries with another area's ids: 409 *_ID_REUSED, nothing of the stored record.
   'POST /api/overrides #existing id': {
-    expect: '---A---A-- -------',
+    expect: '---A---A--- -------',
     request: (t) => ({
       url: '/api/overrides',
       payload: {
@@ -377,49 +377,49 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
       },
     }),
   },
-  'GET /api/overrides': { expect: '---A---A-- -------', request: get('/api/overrides') },
+  'GET /api/overrides': { expect: '---A---A--- -------', request: get('/api/overrides') },
   'GET /api/overrides/count': {
-    expect: '---A---A-- -------',
+    expect: '---A---A--- -------',
     request: get('/api/overrides/count?status=pending'),
   },
   'GET /api/overrides/:id': {
-    expect: '---I---I-- -------',
+    expect: '---I---I--- -------',
     request: (t) => ({ url: `/api/overrides/${t.pendingOverrideId}` }),
   },
   'POST /api/overrides/:id/approve': {
-    expect: '---I---I-- -------',
+    expect: '---I---I--- -------',
     request: (t) => ({ url: `/api/overrides/${t.pendingOverrideId}/approve`, payload: {} }),
   },
   'POST /api/overrides/:id/reject': {
-    expect: '---I---I-- -------',
+    expect: '---I---I--- -------',
     request: (t) => ({ url: `/api/overrides/${t.pendingOverrideId}/reject`, payload: {} }),
   },
   'POST /api/appeals': {
-    expect: '-I-I------ -------',
+    expect: '-I-I------- -------',
     request: (t) => ({
       url: '/api/appeals',
       payload: { id: id(), decisionId: t.decisionId, grounds: 'matrix' },
     }),
   },
   'POST /api/appeals #existing id': {
-    expect: '-A-A------ -------',
+    expect: '-A-A------- -------',
     request: (t) => ({
       url: '/api/appeals',
       payload: { id: t.appealId, decisionId: t.world.inside.decisionId, grounds: 'matrix again' },
     }),
   },
-  'GET /api/appeals': { expect: '-A-A---A-- -------', request: get('/api/appeals') },
-  'GET /api/appeals/count': { expect: '-A-A---A-- -------', request: get('/api/appeals/count?open=true') },
+  'GET /api/appeals': { expect: '-A-A---A--- -------', request: get('/api/appeals') },
+  'GET /api/appeals/count': { expect: '-A-A---A--- -------', request: get('/api/appeals/count?open=true') },
   'GET /api/appeals/:id': {
-    expect: '-I-I---I-- -------',
+    expect: '-I-I---I--- -------',
     request: (t) => ({ url: `/api/appeals/${t.appealId}` }),
   },
   'POST /api/appeals/:id/transition': {
-    expect: '---I---I-- -------',
+    expect: '---I---I--- -------',
     request: (t) => ({ url: `/api/appeals/${t.appealId}/transition`, payload: { to: 'under_review' } }),
   },
   'POST /api/applications': {
-    expect: '-III------ -------',
+    expect: '-III------- -------',
     request: (t) => ({
       url: '/api/applications',
       payload: {
@@ -432,7 +432,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     }),
   },
   'POST /api/applications #existing id': {
-    expect: '-AAA------ -------',
+    expect: '-AAA------- -------',
     request: (t) => ({
       url: '/api/applications',
       payload: {
@@ -444,36 +444,36 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
       },
     }),
   },
-  'GET /api/applications': { expect: '-AAA---A-- -------', request: get('/api/applications') },
+  'GET /api/applications': { expect: '-AAA---A--- -------', request: get('/api/applications') },
   'GET /api/applications/count': {
-    expect: '-AAA---A-- -------',
+    expect: '-AAA---A--- -------',
     request: get('/api/applications/count?open=true'),
   },
   'GET /api/applications/:id': {
-    expect: '-III---I-- -------',
+    expect: '-III---I--- -------',
     request: (t) => ({ url: `/api/applications/${t.applicationId}` }),
   },
   'POST /api/applications/:id/questionnaire': {
-    expect: '--II------ -------',
+    expect: '--II------- -------',
     request: (t) => ({ url: `/api/applications/${t.applicationId}/questionnaire`, payload: {} }),
   },
   'POST /api/applications/:id/mahalla-opinion': {
-    expect: '--II------ -------',
+    expect: '--II------- -------',
     request: (t) => ({
       url: `/api/applications/${t.applicationId}/mahalla-opinion`,
       payload: { supports: true },
     }),
   },
   'POST /api/applications/:id/decide': {
-    expect: '---I---I-- -------',
+    expect: '---I---I--- -------',
     request: (t) => ({ url: `/api/applications/${t.applicationId}/decide`, payload: {} }),
   },
 
   // The audit trail (auditors and the regional administration) and the citizen's own data.
-  'GET /api/audit/entries': { expect: '-------AA- -------', request: get('/api/audit/entries') },
-  'GET /api/audit/verify': { expect: '-------AA- -------', request: get('/api/audit/verify') },
+  'GET /api/audit/entries': { expect: '-------AA-- -------', request: get('/api/audit/entries') },
+  'GET /api/audit/verify': { expect: '-------AA-- -------', request: get('/api/audit/verify') },
   'GET /api/audit/entries/:seq/proof': {
-    expect: '-------AA- -------',
+    expect: '-------AA-- -------',
     request: get('/api/audit/entries/1/proof'),
   },
   'GET /api/me/access-log': { expect: CITIZEN_ONLY, request: get('/api/me/access-log') },
@@ -501,27 +501,27 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   // the DCI shape, not the catalogue's) answers: counted here as past Himoya's access rules; the scope
   // refusal is tested in src/dci/dci.test.ts.
   'POST /dci/registry/sync/search': {
-    expect: '---------- -A-----',
+    expect: '----------- -A-----',
     request: () => ({ url: '/dci/registry/sync/search' }),
   },
   'POST /dci/registry/search': {
-    expect: '---------- -A-----',
+    expect: '----------- -A-----',
     request: () => ({ url: '/dci/registry/search' }),
   },
   'POST /dci/registry/sync/txn/status': {
-    expect: '---------- -AA----',
+    expect: '----------- -AA----',
     request: () => ({ url: '/dci/registry/sync/txn/status' }),
   },
   'POST /dci/registry/txn/status': {
-    expect: '---------- -AA----',
+    expect: '----------- -AA----',
     request: () => ({ url: '/dci/registry/txn/status' }),
   },
   'POST /dci/registry/subscribe': {
-    expect: '---------- --A----',
+    expect: '----------- --A----',
     request: () => ({ url: '/dci/registry/subscribe' }),
   },
   'POST /dci/registry/unsubscribe': {
-    expect: '---------- --A----',
+    expect: '----------- --A----',
     request: () => ({ url: '/dci/registry/unsubscribe' }),
   },
 
@@ -532,20 +532,20 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     request: () => ({ url: `/api/me/notifications/${id()}/read` }),
   },
   'GET /api/notifications': {
-    expect: '-------AA- -------',
+    expect: '-------AA-- -------',
     request: get('/api/notifications?status=delivered'),
   },
   // Partners' systems only: the SMS gateway (scope notifications.callback, or its shared secret) and
   // my.gov.uz (scope intake.submit). The matrix's machine client holds neither scope.
   'POST /api/notifications/provider-callback': {
-    expect: '---------- ------A',
+    expect: '----------- ------A',
     request: () => ({
       url: '/api/notifications/provider-callback',
       payload: { messageId: 'matrix', status: 'delivered' },
     }),
   },
   'POST /api/intake/applications': {
-    expect: '---------- -----I-',
+    expect: '----------- -----I-',
     request: (t) => ({
       url: '/api/intake/applications',
       payload: {
@@ -561,22 +561,22 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   // Inter-agency data exchange (src/integration). Pushing events needs a machine client with the scope
   // 'events.push', which the matrix's agency client does not hold: refused to every role here.
   'POST /integration/events/:agency': {
-    expect: '---------- ---AA--',
+    expect: '----------- ---AA--',
     request: () => ({ url: '/integration/events/tax', payload: { events: [{ id: 'matrix' }] } }),
   },
   'GET /api/integration/quarantine': {
-    expect: '-------AA- -------',
+    expect: '-------AA-- -------',
     request: get('/api/integration/quarantine'),
   },
-  'GET /api/integration/status': { expect: '-------AA- -------', request: get('/api/integration/status') },
+  'GET /api/integration/status': { expect: '-------AA-- -------', request: get('/api/integration/status') },
   'POST /api/integration/pulls/:agency': {
-    expect: '-------A-- -------',
+    expect: '-------A--- -------',
     request: () => ({ url: '/api/integration/pulls/tax' }),
   },
 
   // Composite services: the cases life events opened.
-  'GET /api/cases': { expect: '-AAAAAAAA- -------', request: get('/api/cases') },
-  'GET /api/cases/:id': { expect: '-IIIIIIII- -------', request: (t) => ({ url: `/api/cases/${t.caseId}` }) },
+  'GET /api/cases': { expect: '-AAAAAAAA-- -------', request: get('/api/cases') },
+  'GET /api/cases/:id': { expect: '-IIIIIIII-- -------', request: (t) => ({ url: `/api/cases/${t.caseId}` }) },
   'GET /api/me/cases': { expect: CITIZEN_ONLY, request: get('/api/me/cases') },
 
   // The citizen's own self-service: who I am, my language, my family's offers and my answers.
@@ -610,7 +610,7 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     request: get(`/api/me/documents/${id()}/content`),
   },
   'GET /api/households/:id/documents': {
-    expect: '-IIIIIIII- I------',
+    expect: '-IIIIIIII-- I------',
     request: (t) => ({ url: `/api/households/${t.householdId}/documents?purpose=casework` }),
   },
   // Administration (src/administration): regional administrators only, within their region. A new account

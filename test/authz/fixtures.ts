@@ -65,6 +65,7 @@ export const PEOPLE = [
   'regional_admin',
   'auditor',
   'vendor',
+  'finance',
 ] as const;
 /** Machine clients: one per OAuth2 scope, each holding that scope only, bound to the Khorezm region. */
 export const MACHINES = MACHINE_SCOPES.map((scope) => `machine:${scope}` as const);
@@ -238,6 +239,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
     regional_admin: grant('regional_admin', region),
     auditor: grant('auditor', region),
     vendor: grant('vendor', null),
+    finance: grant('finance', region),
   };
   const actors: Record<string, Record<string, string>> = { anonymous: {} };
   for (const [role, grants] of Object.entries(staffGrants))

@@ -190,6 +190,16 @@ export interface BankDeposit {
   source: string;
 }
 
+export interface BankResultFile {
+  batch_id: number;
+  imported_at: Generated<Timestamp>;
+  imported_by: string;
+  lines: number;
+  paid: number;
+  rejected: number;
+  sha256: string;
+}
+
 export interface ChangeRequest {
   comment: string | null;
   decided_at: Timestamp | null;
@@ -505,6 +515,17 @@ export interface IntegrationCursor {
   records_quarantined: Generated<number>;
 }
 
+export interface LedgerEntry {
+  amount: number;
+  attempt_id: number | null;
+  credit: string;
+  debit: string;
+  id: Generated<number>;
+  kind: "accrued" | "overpaid" | "sent" | "paid" | "returned";
+  line_id: number;
+  posted_at: Generated<Timestamp>;
+}
+
 export interface LoginThrottle {
   failed_attempts: Generated<number>;
   locked_until: Timestamp | null;
@@ -649,6 +670,99 @@ export interface OverrideRequest {
   until_month: string;
 }
 
+export interface PaymentAccount {
+  bank_code: string;
+  closed_at: Timestamp | null;
+  holder_person_id: string;
+  household_id: string;
+  id: string;
+  kind: "card" | "account";
+  number: string;
+  opened_at: Generated<Timestamp>;
+  source: string;
+}
+
+export interface PaymentAttempt {
+  account_id: string;
+  amount: number;
+  batch_id: number;
+  id: Generated<number>;
+  line_id: number;
+  reference: string;
+}
+
+export interface PaymentBatch {
+  approvals_required: number;
+  bank_code: string;
+  created_at: Generated<Timestamp>;
+  district_code: string;
+  id: Generated<number>;
+  lines: number;
+  reference: string;
+  run_id: number;
+  total: number;
+}
+
+export interface PaymentBatchApproval {
+  account_id: string;
+  approved_at: Generated<Timestamp>;
+  batch_id: number;
+}
+
+export interface PaymentBatchExport {
+  batch_id: number;
+  exported_at: Generated<Timestamp>;
+  exported_by: string;
+  file_sha256: string;
+  lines_sha256: string;
+}
+
+export interface PaymentHold {
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  household_id: string;
+  id: Generated<number>;
+  opened_at: Generated<Timestamp>;
+  opened_by: string;
+  reason: "fraud_suspected" | "data_mismatch" | "account_problem";
+}
+
+export interface PaymentLine {
+  amount: number;
+  corrects_line_id: number | null;
+  created_at: Generated<Timestamp>;
+  decision_id: number;
+  household_id: string;
+  id: Generated<number>;
+  kind: "regular" | "arrears" | "correction";
+  month: string;
+  programme: string;
+  run_id: number;
+}
+
+export interface PaymentLineHold {
+  line_id: number;
+  reason: "fraud_suspected" | "data_mismatch" | "account_problem" | "no_account" | "holder_deceased";
+  run_id: number;
+}
+
+export interface PaymentOutcome {
+  attempt_id: number;
+  line_id: number;
+  outcome: "paid" | "rejected";
+  reason: "wrong_card" | "closed_account" | "holder_mismatch" | "limit_exceeded" | "technical" | null;
+  recorded_at: Generated<Timestamp>;
+  result_file: string;
+}
+
+export interface PayrollRun {
+  built_at: Generated<Timestamp>;
+  built_by: string;
+  id: Generated<number>;
+  month: string;
+  programme: string;
+}
+
 export interface Person {
   birth_date: string;
   created_at: Generated<Timestamp>;
@@ -751,7 +865,7 @@ export interface RoleGrant {
   id: Generated<number>;
   organisation: string;
   person_id: string | null;
-  role: "citizen" | "social_worker" | "district_officer" | "disability_assessor" | "commission_member" | "youth_officer" | "regional_admin" | "auditor" | "vendor" | "agency_client";
+  role: "citizen" | "social_worker" | "district_officer" | "disability_assessor" | "commission_member" | "youth_officer" | "regional_admin" | "auditor" | "vendor" | "agency_client" | "finance";
 }
 
 export interface SeedRun {
@@ -882,6 +996,7 @@ export interface DB {
   audit_log: AuditLog;
   auth_session: AuthSession;
   bank_deposit: BankDeposit;
+  bank_result_file: BankResultFile;
   change_request: ChangeRequest;
   consent: Consent;
   dci_household_figure: DciHouseholdFigure;
@@ -907,6 +1022,7 @@ export interface DB {
   intake_application: IntakeApplication;
   intake_callback: IntakeCallback;
   integration_cursor: IntegrationCursor;
+  ledger_entry: LedgerEntry;
   login_throttle: LoginThrottle;
   machine_client: MachineClient;
   mahalla: Mahalla;
@@ -919,6 +1035,16 @@ export interface DB {
   oidc_login: OidcLogin;
   outbox_message: OutboxMessage;
   override_request: OverrideRequest;
+  payment_account: PaymentAccount;
+  payment_attempt: PaymentAttempt;
+  payment_batch: PaymentBatch;
+  payment_batch_approval: PaymentBatchApproval;
+  payment_batch_export: PaymentBatchExport;
+  payment_hold: PaymentHold;
+  payment_line: PaymentLine;
+  payment_line_hold: PaymentLineHold;
+  payment_outcome: PaymentOutcome;
+  payroll_run: PayrollRun;
   person: Person;
   person_history: PersonHistory;
   population_fact: PopulationFact;

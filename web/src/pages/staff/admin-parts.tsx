@@ -34,6 +34,7 @@ export const STAFF_ROLES = [
   'regional_admin',
   'auditor',
   'vendor',
+  'finance',
 ] as const;
 
 export const SCOPES = [
