@@ -62,6 +62,8 @@ const CITIZEN_ONLY = '-A--------- -------';
 /** The administration: regional administrators only (A), or only inside their region (I). */
 const ADMIN_ONLY = '-------A--- -------';
 const ADMIN_INSIDE = '-------I--- -------';
+/** Payrolls, batches and bank files: finance officers only. */
+const FINANCE_ONLY = '----------A -------';
 /** The smallest PNG: a file that is what it says it is. */
 const TINY_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -576,7 +578,10 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
 
   // Composite services: the cases life events opened.
   'GET /api/cases': { expect: '-AAAAAAAA-- -------', request: get('/api/cases') },
-  'GET /api/cases/:id': { expect: '-IIIIIIII-- -------', request: (t) => ({ url: `/api/cases/${t.caseId}` }) },
+  'GET /api/cases/:id': {
+    expect: '-IIIIIIII-- -------',
+    request: (t) => ({ url: `/api/cases/${t.caseId}` }),
+  },
   'GET /api/me/cases': { expect: CITIZEN_ONLY, request: get('/api/me/cases') },
 
   // The citizen's own self-service: who I am, my language, my family's offers and my answers.
@@ -714,6 +719,50 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
   'POST /api/outbox/dead-letters/:id/retry': {
     expect: ADMIN_ONLY,
     request: () => ({ url: `/api/outbox/dead-letters/${id()}/retry` }),
+  },
+
+  // Payments (src/payments): the finance officer's payroll, batches and bank files; families' payment history
+  // for the roles that serve them; holds by district officers and finance. Batch ids that exist nowhere: an
+  // allowed caller gets 404, which is the route's business.
+  'GET /api/payments/runs': { expect: FINANCE_ONLY, request: get(`/api/payments/runs?month=${MONTH}`) },
+  'POST /api/payments/runs': {
+    expect: FINANCE_ONLY,
+    request: () => ({ url: '/api/payments/runs', payload: { month: MONTH } }),
+  },
+  'GET /api/payments/batches': { expect: FINANCE_ONLY, request: get('/api/payments/batches') },
+  'GET /api/payments/batches/:id': { expect: FINANCE_ONLY, request: get('/api/payments/batches/987654321') },
+  'POST /api/payments/batches/:id/approve': {
+    expect: FINANCE_ONLY,
+    request: () => ({ url: '/api/payments/batches/987654321/approve' }),
+  },
+  'GET /api/payments/batches/:id/file': {
+    expect: FINANCE_ONLY,
+    request: get('/api/payments/batches/987654321/file'),
+  },
+  'POST /api/payments/batches/:id/results': {
+    expect: FINANCE_ONLY,
+    request: () => ({ url: '/api/payments/batches/987654321/results', payload: { file: 'none' } }),
+  },
+  'GET /api/payments/reconciliation': {
+    expect: FINANCE_ONLY,
+    request: get(`/api/payments/reconciliation?month=${MONTH}`),
+  },
+  'GET /api/households/:id/payments': {
+    expect: '-III----I-I -------',
+    request: (t) => ({ url: `/api/households/${t.householdId}/payments` }),
+  },
+  'GET /api/me/payments': { expect: CITIZEN_ONLY, request: get('/api/me/payments') },
+  'GET /api/payments/rejected': { expect: '-AAA----A-A -------', request: get('/api/payments/rejected') },
+  'POST /api/households/:id/payment-holds': {
+    expect: '---I------I -------',
+    request: (t) => ({
+      url: `/api/households/${t.householdId}/payment-holds`,
+      payload: { reason: 'data_mismatch' },
+    }),
+  },
+  'POST /api/households/:id/payment-holds/:holdId/close': {
+    expect: '---I------I -------',
+    request: (t) => ({ url: `/api/households/${t.householdId}/payment-holds/987654321/close` }),
   },
 };
 

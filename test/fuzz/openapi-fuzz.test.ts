@@ -318,6 +318,9 @@ describe('hostile input to every operation (generated from /openapi.json)', () =
       evaluations: world.evaluationRunId,
     };
     if (name === 'id' && op.path.includes('/consents/')) return consentId;
+    // Payment batches and holds are numbered; none exists in this world, so a handler answers 404.
+    if (name === 'id' && op.path.startsWith('/api/payments/batches/')) return String(random.int(1, 1000));
+    if (name === 'holdId') return String(random.int(1, 1000));
     if (name === 'id' && Object.hasOwn(ids, segment)) return String(ids[segment]);
     if (name === 'id') return random.uuid();
     if (name === 'decisionId') return String(world.inside.decisionId);

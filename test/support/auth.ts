@@ -17,6 +17,7 @@ const STAFF_ROLES: readonly Role[] = [
   'youth_officer',
   'regional_admin',
   'auditor',
+  'finance',
 ];
 
 /**
