@@ -18,11 +18,7 @@ import { reconcileBatches, reconcileByMonth, runSummaries } from './reconciliati
 
 const TAGS = ['payments'];
 const IdParams = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 53),
+  id: z.coerce.number().int().positive(),
 });
 const HouseholdParams = z.object({ id: z.uuid() });
 
@@ -459,11 +455,7 @@ export const paymentRoutes: HttpPlugin = (app, { database, config }) => {
         tags: TAGS,
         summary: 'Lift a hold: the next payroll sends what waited',
         params: HouseholdParams.extend({
-          holdId: z.coerce
-            .number()
-            .int()
-            .positive()
-            .max(2 ** 53),
+          holdId: z.coerce.number().int().positive(),
         }),
         response: { 200: holds.HoldView },
       },
