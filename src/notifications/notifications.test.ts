@@ -60,6 +60,8 @@ describe('notifications', () => {
       childName: 'Dilnoza',
       kindergarten: 'Quyosh',
       date: '2026-03-05',
+      account: '1234',
+      reason: 'closed_account',
     };
     for (const template of NOTIFICATION_TEMPLATES) {
       for (const language of ['uz-Latn', 'uz-Cyrl', 'ru', 'en'] as const) {

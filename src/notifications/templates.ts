@@ -48,6 +48,10 @@ export const TEMPLATES = {
   'birth.kindergarten_queued': { params: ['childName', 'kindergarten'] },
   /** Birth bundle, step 3: the one-time birth allowance (claimable within 6 months) is processed. */
   'birth.allowance_processed': { params: ['childName', 'amount'] },
+  /** A payment the bank made: `account` is the last four digits of the account paid to. */
+  'payment.paid': { params: ['programme', 'amount', 'month', 'account'] },
+  /** A payment the bank returned; `reason` one of the bank file's rejection reasons. */
+  'payment.rejected': { params: ['programme', 'amount', 'month', 'reason'] },
 } as const satisfies Record<MessageKey<'notifications'>, TemplateDefinition>;
 
 export type NotificationTemplate = keyof typeof TEMPLATES;

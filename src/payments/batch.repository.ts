@@ -215,3 +215,27 @@ export async function applyResults(
     select count(*)::int as opened from opened`.execute(trx);
   return { paid, rejected, holdsOpened: rows[0]?.opened ?? 0 };
 }
+
+export interface AnsweredNotice {
+  reference: string;
+  personId: string;
+  programme: string;
+  month: string;
+  amount: number;
+  outcome: 'paid' | 'rejected';
+  reason: string | null;
+  accountEnd: string;
+}
+
+/** The answers one result file gave, with whom to tell: the holder of the account paid to. */
+export async function answeredNotices(trx: Kysely<DB>, sha256: string): Promise<AnsweredNotice[]> {
+  const { rows } = await sql<AnsweredNotice>`
+    select a.reference, acc.holder_person_id as "personId", l.programme, l.month, a.amount, o.outcome, o.reason,
+      right(acc.number, 4) as "accountEnd"
+    from payment_outcome o
+    join payment_attempt a on a.id = o.attempt_id
+    join payment_line l on l.id = o.line_id
+    join payment_account acc on acc.id = a.account_id
+    where o.result_file = ${sha256}`.execute(trx);
+  return rows;
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../access/actor.ts';
 import { can, type Place } from '../access/policies.ts';
+import { type EnqueueNotification, enqueueNotifications } from '../notifications/notification.service.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { DomainError } from '../platform/errors.ts';
 import { writePaymentFile } from './bank-file/payment-file.ts';
@@ -182,6 +183,24 @@ export async function importResults(
         reason: l.reason,
       })),
     });
+    // Each family hears of its payment: made, or returned with the reason (SMS and the portal's messages).
+    const notices = await repo.answeredNotices(trx, sha256);
+    await enqueueNotifications(
+      trx,
+      notices.map(
+        (n): EnqueueNotification => ({
+          personId: n.personId,
+          template: n.outcome === 'paid' ? ('payment.paid' as const) : ('payment.rejected' as const),
+          params: {
+            programme: n.programme,
+            amount: n.amount,
+            month: n.month,
+            ...(n.outcome === 'paid' ? { account: n.accountEnd } : { reason: n.reason ?? 'technical' }),
+          },
+          dedupeKey: `payment:${n.reference}`,
+        }),
+      ),
+    );
     const after = await repo.findBatch(trx, id);
     if (!after) throw new DomainError('PAYMENT_BATCH_NOT_FOUND');
     return { applied: true, lines: parsed.file.lines.length, ...applied, batch: after };
