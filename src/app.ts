@@ -115,6 +115,7 @@ export async function startApp(config: Config): Promise<RunningApp> {
     for (const context of CONTEXTS) await context.recover?.(ctx);
     // Demo: the current month is evaluated once (offers, decisions, messages) instead of waiting for 02:00.
     await evaluateOnFirstStart(ctx);
+    if (config.DEMO && config.JOBS) for (const context of CONTEXTS) await context.demo?.(ctx);
     if (config.JOBS) {
       for (const context of CONTEXTS) await context.schedules?.(ctx);
       // Delivery loops (SMS, my.gov.uz callbacks): messages leave as soon as they are queued.

@@ -199,6 +199,8 @@ describe('citizen sign-in through OpenID Connect (demo OneID)', () => {
       'youth',
       'admin',
       'auditor',
+      'finance',
+      'finance2',
       'vendor',
     ]);
     expect(await installDemoAccounts(t.database)).toEqual([]);

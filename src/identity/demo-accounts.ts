@@ -86,6 +86,20 @@ export async function demoAccounts(database: Database): Promise<DemoAccount[]> {
       grants: [{ role: 'auditor', area: region, organisation: 'Ichki audit' }],
     },
     {
+      username: 'finance',
+      displayName: 'Dilshod Qodirov (moliya bo‘limi)',
+      grants: [
+        { role: 'finance', area: region, organisation: 'Ijtimoiy himoya boshqarmasi, moliya bo‘limi' },
+      ],
+    },
+    {
+      username: 'finance2',
+      displayName: 'Nodira Karimova (moliya bo‘limi boshlig‘i)',
+      grants: [
+        { role: 'finance', area: region, organisation: 'Ijtimoiy himoya boshqarmasi, moliya bo‘limi' },
+      ],
+    },
+    {
       username: 'vendor',
       displayName: 'Vendor (yordamchi vositalar yetkazib beruvchi)',
       grants: [{ role: 'vendor', area: null, organisation: 'Demo vendor' }],

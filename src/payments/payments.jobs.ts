@@ -33,3 +33,19 @@ export async function schedulePayrolls({ jobs, config }: AppContext): Promise<vo
     else await jobs.unschedule(jobName(programme));
   }
 }
+
+/** The demo's first start: this month's payroll built, its batches waiting for the finance officers. */
+export async function buildDemoPayroll({ database, config, logger }: AppContext): Promise<void> {
+  const month = khorezmToday().slice(0, 7);
+  const { fourEyesAbove } = paymentSettings(config);
+  for (const programme of monthlyProgrammes()) {
+    const { run, created } = await buildPayroll(database.db, {
+      month,
+      programme,
+      builtBy: 'system:payroll',
+      fourEyesAbove,
+    });
+    if (created)
+      logger.info({ month, programme, lines: run.lines, batches: run.batches }, 'demo payroll built');
+  }
+}

@@ -1,5 +1,5 @@
 import type { ContextModule } from '../platform/context-module.ts';
-import { registerPaymentJobs, schedulePayrolls } from './payments.jobs.ts';
+import { buildDemoPayroll, registerPaymentJobs, schedulePayrolls } from './payments.jobs.ts';
 import { paymentRoutes } from './payments.routes.ts';
 
 export const paymentsModule: ContextModule = {
@@ -8,6 +8,7 @@ export const paymentsModule: ContextModule = {
   routes: [paymentRoutes],
   registerJobs: registerPaymentJobs,
   schedules: schedulePayrolls,
+  demo: buildDemoPayroll,
   tables: [
     'payment_account',
     'payment_hold',

@@ -32,6 +32,11 @@ export interface ContextModule {
   recover?(ctx: AppContext): Promise<void>;
   /** Recurring jobs it schedules; called only in a process that runs jobs (`JOBS`). */
   schedules?(ctx: AppContext): Promise<void>;
+  /**
+   * Demo only (`DEMO` and `JOBS`): what a first start does so that the product shows itself, after the month's
+   * first evaluation (the payroll of the month, built and waiting for approval). Idempotent across restarts.
+   */
+  demo?(ctx: AppContext): Promise<void>;
   /** Long-running loops (deliveries); only with `JOBS`. Returns the function that stops them. */
   start?(ctx: AppContext): Promise<() => void>;
   /**

@@ -1,8 +1,11 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateMonth } from '../../src/decisions/decision.service.ts';
 import { writeResultFile } from '../../src/payments/bank-file/result-file.ts';
+import { buildDemoPayroll } from '../../src/payments/payments.jobs.ts';
 import { buildPayroll, buildPayrolls } from '../../src/payments/payroll.service.ts';
 import { ledgerBalances, reconcileByMonth } from '../../src/payments/reconciliation.repository.ts';
+import { khorezmToday } from '../../src/shared/khorezm-clock.ts';
 import { seedPopulation } from '../../src/synthetic/seed.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
@@ -139,5 +142,27 @@ describe('a month paid: payroll, batches, bank file, results, reconciliation', (
     const paid = months.reduce((s, m) => s + m.paid, 0);
     expect(-(balances.treasury ?? 0)).toBe(paid);
     expect(paid).toBeGreaterThan(0);
+  });
+
+  it("on a demo's first start builds this month's payroll once, waiting for approval", async () => {
+    const logger = pino({ level: 'silent' });
+    const ctx = { config: t.config, database: t.database, logger, jobs: t.jobs };
+    const month = khorezmToday().slice(0, 7);
+    await buildDemoPayroll(ctx);
+    await buildDemoPayroll(ctx);
+    const runs = await t.database.db
+      .selectFrom('payroll_run')
+      .select(['programme'])
+      .where('month', '=', month)
+      .execute();
+    expect(runs.map((r) => r.programme).sort()).toEqual(['child_allowance', 'material_assistance']);
+    const waiting = await t.app.inject({
+      method: 'GET',
+      url: `/api/payments/batches?month=${month}`,
+      headers: finance,
+    });
+    const items = (waiting.json() as { items: { status: string }[] }).items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((b) => b.status === 'awaiting_approval')).toBe(true);
   });
 });
