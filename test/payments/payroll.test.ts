@@ -165,4 +165,47 @@ describe('a month paid: payroll, batches, bank file, results, reconciliation', (
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((b) => b.status === 'awaiting_approval')).toBe(true);
   });
+
+  it('needs two different finance officers for a batch above the four-eyes limit', async () => {
+    await buildPayroll(t.database.db, {
+      month: '2026-05',
+      programme: 'child_allowance',
+      builtBy: 'test',
+      fourEyesAbove: 0,
+    });
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/payments/batches?month=2026-05',
+      headers: finance,
+    });
+    const batch = (list.json() as { items: { id: number; approvalsRequired: number }[] }).items[0];
+    if (!batch) throw new Error('no batch');
+    expect(batch.approvalsRequired).toBe(2);
+    const approve = (headers: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: `/api/payments/batches/${batch.id}/approve`, headers });
+    const first = await approve(finance);
+    expect(first.json()).toMatchObject({ status: 'awaiting_approval', approvals: 1, approvedByMe: true });
+    const again = await approve(finance);
+    expect(again.statusCode).toBe(409);
+    expect((again.json() as { error: { code: string } }).error.code).toBe('PAYMENT_BATCH_ALREADY_APPROVED');
+    const file = await t.app.inject({
+      method: 'GET',
+      url: `/api/payments/batches/${batch.id}/file`,
+      headers: finance,
+    });
+    expect((file.json() as { error: { code: string } }).error.code).toBe('PAYMENT_BATCH_NOT_APPROVED');
+    const second = await approve(finance2);
+    expect(second.json()).toMatchObject({ status: 'approved', approvals: 2 });
+    // A social worker, an auditor or a citizen never approves, and never downloads account numbers.
+    const worker = await t.staff('worker-payments', [
+      { role: 'social_worker', area: { kind: 'region', code: '1733' }, organisation: 'Mahalla' },
+    ]);
+    expect((await approve(worker)).statusCode).toBe(403);
+    const workerFile = await t.app.inject({
+      method: 'GET',
+      url: `/api/payments/batches/${batch.id}/file`,
+      headers: worker,
+    });
+    expect(workerFile.statusCode).toBe(403);
+  });
 });
