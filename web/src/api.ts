@@ -45,17 +45,58 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   });
   const text = await response.text();
   const data = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!response.ok) {
-    const error = (data as { error?: { code: string; message: string; details?: Record<string, unknown> } })
-      ?.error;
-    throw new ApiError(
-      response.status,
-      error?.code ?? 'HTTP',
-      error?.message ?? response.statusText,
-      error?.details,
-    );
-  }
+  if (!response.ok) throw apiError(response, data);
   return data as T;
+}
+
+function apiError(response: Response, data: unknown): ApiError {
+  const error = (data as { error?: { code: string; message: string; details?: Record<string, unknown> } })
+    ?.error;
+  return new ApiError(
+    response.status,
+    error?.code ?? 'HTTP',
+    error?.message ?? response.statusText,
+    error?.details,
+  );
+}
+
+/** The JSON of an error answer, or nothing when the body is not JSON. */
+async function errorBody(response: Response): Promise<unknown> {
+  try {
+    return JSON.parse(await response.text()) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends a file's bytes as they are (a bank's result file as text/csv) and reads the JSON answer. */
+export async function apiSendFile<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'accept-language': currentLanguage(),
+    'content-type': contentType,
+  };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(path, {
+    method: 'POST',
+    headers,
+    credentials: 'same-origin',
+    body: await file.arrayBuffer(),
+  });
+  if (!response.ok) throw apiError(response, await errorBody(response));
+  return (await response.json()) as T;
+}
+
+/** A file the server gives (a bank file, a CSV), with the name its content-disposition header names. */
+export async function apiDownload(path: string): Promise<{ blob: Blob; fileName: string | undefined }> {
+  const response = await fetch(path, {
+    headers: { 'accept-language': currentLanguage() },
+    credentials: 'same-origin',
+  });
+  if (!response.ok) throw apiError(response, await errorBody(response));
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const fileName = /filename="([^"]+)"/.exec(disposition)?.[1];
+  return { blob: await response.blob(), fileName };
 }
 
 export async function loadSession(): Promise<Session> {

@@ -24,6 +24,7 @@ import type notificationsMessages from './i18n/notifications/en.json';
 import type offersMessages from './i18n/offers/en.json';
 import type outboxMessages from './i18n/outbox/en.json';
 import type overrideMessages from './i18n/override/en.json';
+import type paymentsMessages from './i18n/payments/en.json';
 import type recordMessages from './i18n/record/en.json';
 import type reportMessages from './i18n/report/en.json';
 import type roleMessages from './i18n/role/en.json';
@@ -62,6 +63,7 @@ declare module 'i18next' {
       offers: typeof offersMessages;
       outbox: typeof outboxMessages;
       override: typeof overrideMessages;
+      payments: typeof paymentsMessages;
       // Programme names come from the programme registry (src/programs/catalogue.ts), keyed by id.
       programmes: Record<string, string>;
       record: typeof recordMessages;
@@ -100,6 +102,7 @@ export const WEB_NAMESPACES = [
   'offers',
   'outbox',
   'override',
+  'payments',
   'programmes',
   'record',
   'report',

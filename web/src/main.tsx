@@ -29,6 +29,7 @@ const Appeals = lazy(() => import('./pages/citizen/appeals.tsx'));
 const AppealNew = lazy(() => import('./pages/citizen/appeal-new.tsx'));
 const AppealDone = lazy(() => import('./pages/citizen/appeal-done.tsx'));
 const Cases = lazy(() => import('./pages/citizen/cases.tsx'));
+const CitizenPayments = lazy(() => import('./pages/citizen/payments.tsx'));
 const StaffHome = lazy(() => import('./pages/staff/home.tsx'));
 const Worklist = lazy(() => import('./pages/staff/worklist.tsx'));
 const FactContest = lazy(() => import('./pages/staff/fact-contest.tsx'));
@@ -48,6 +49,11 @@ const ClientScreen = lazy(() => import('./pages/staff/client.tsx'));
 const AdminRequests = lazy(() => import('./pages/staff/admin-requests.tsx'));
 const DeadLetters = lazy(() => import('./pages/staff/dead-letters.tsx'));
 const OutboxState = lazy(() => import('./pages/staff/outbox-state.tsx'));
+const Payments = lazy(() => import('./pages/staff/payments.tsx'));
+const PaymentBatch = lazy(() => import('./pages/staff/payment-batch.tsx'));
+const Payroll = lazy(() => import('./pages/staff/payroll.tsx'));
+const Reconciliation = lazy(() => import('./pages/staff/reconciliation.tsx'));
+const ReturnedPayments = lazy(() => import('./pages/staff/returned-payments.tsx'));
 
 const client = new QueryClient({
   defaultOptions: {
@@ -86,6 +92,7 @@ function render(root: HTMLElement): void {
               <Route path="/citizen/appeals/new/:decisionId" element={<AppealNew />} />
               <Route path="/citizen/appeals/sent/:id" element={<AppealDone />} />
               <Route path="/citizen/cases" element={<Cases />} />
+              <Route path="/citizen/payments" element={<CitizenPayments />} />
               <Route path="/staff" element={<StaffHome />} />
               <Route path="/staff/overrides" element={<Overrides />} />
               <Route path="/staff/worklists/:list" element={<Worklist />} />
@@ -105,6 +112,11 @@ function render(root: HTMLElement): void {
               <Route path="/staff/admin-requests" element={<AdminRequests />} />
               <Route path="/staff/dead-letters" element={<DeadLetters />} />
               <Route path="/staff/outbox" element={<OutboxState />} />
+              <Route path="/staff/payments" element={<Payments />} />
+              <Route path="/staff/payments/batches/:id" element={<PaymentBatch />} />
+              <Route path="/staff/payments/payroll" element={<Payroll />} />
+              <Route path="/staff/payments/reconciliation" element={<Reconciliation />} />
+              <Route path="/staff/payments/returned" element={<ReturnedPayments />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Layout>

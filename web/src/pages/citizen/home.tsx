@@ -29,6 +29,7 @@ function Home() {
     'decisions',
     'documents',
     'home',
+    'payments',
   ]);
   const me = useMe();
   const name = me.data ? `${me.data.firstName} ${me.data.lastName}` : '';
@@ -40,6 +41,7 @@ function Home() {
     ['/citizen/applications', 'applications.link', 'applications.linkHint'],
     ['/citizen/documents', 'documents.link', 'documents.linkHint'],
     ['/citizen/decisions', 'decisions.link', 'decisions.linkHint'],
+    ['/citizen/payments', 'payments.link', 'payments.linkHint'],
     ['/citizen/appeals', 'appeals.link', 'appeals.linkHint'],
     ['/citizen/cases', 'cases.link', 'cases.linkHint'],
     ['/citizen/notifications', 'citizen.notifications', 'citizen.notificationsHint'],

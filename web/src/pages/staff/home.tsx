@@ -13,13 +13,25 @@ export function hasRole(actor: Actor, roles: string[]): boolean {
 }
 
 function Home({ actor }: { actor: Actor }) {
-  const { t } = useTranslation(['admin', 'audit', 'home', 'staff']);
+  const { t } = useTranslation(['admin', 'audit', 'home', 'payments', 'staff']);
   const summary = useQuery<{ households: number; persons: number; mahallas: number }>({
     queryKey: ['registry-summary'],
     queryFn: () => api('/api/registry/summary'),
   });
   // Tools without a worklist. The worklists above decide their own visibility by the server's answer.
   const tools = [
+    // Payments: the finance officer's batches, payroll and reconciliation.
+    ...(hasRole(actor, ['finance'])
+      ? ([
+          ['/staff/payments', 'payments.nav.batches'],
+          ['/staff/payments/payroll', 'payments.nav.payroll'],
+          ['/staff/payments/reconciliation', 'payments.nav.reconciliation'],
+        ] as const)
+      : []),
+    // Payments the bank returned, for those who help families put their account right (payments.read).
+    ...(hasRole(actor, ['social_worker', 'district_officer', 'auditor', 'finance'])
+      ? ([['/staff/payments/returned', 'payments.nav.returned']] as const)
+      : []),
     ...(hasRole(actor, ['auditor', 'regional_admin']) ? ([['/staff/audit', 'audit.link']] as const) : []),
     // Administration: regional administrators only.
     ...(hasRole(actor, ['regional_admin'])
