@@ -24,6 +24,8 @@ export interface BatchRow {
   rejected: number;
 }
 
+// The batch's answers are summed over its own attempts (by `payment_attempt_batch_idx`) and their outcomes
+// (by primary key): never over every outcome ever recorded, which grows with each month paid.
 const batchSelect = sql`
   select b.id, b.reference, b.run_id as "runId", r.month, r.programme, b.bank_code as "bankCode",
     b.district_code as "districtCode", d.region_code as "regionCode", b.lines, b.total,
@@ -31,16 +33,18 @@ const batchSelect = sql`
     coalesce((select array_agg(ap.account_id::text order by ap.approved_at) from payment_batch_approval ap
       where ap.batch_id = b.id), '{}') as "approvedBy",
     ex.exported_at as "exportedAt", ex.file_sha256 as "fileSha256",
-    (select count(*) from payment_attempt a join payment_outcome o on o.attempt_id = a.id
-      where a.batch_id = b.id)::int as answered,
-    (select coalesce(sum(a.amount), 0) from payment_attempt a join payment_outcome o on o.attempt_id = a.id
-      where a.batch_id = b.id and o.outcome = 'paid')::bigint as paid,
-    (select coalesce(sum(a.amount), 0) from payment_attempt a join payment_outcome o on o.attempt_id = a.id
-      where a.batch_id = b.id and o.outcome = 'rejected')::bigint as rejected
+    answers.answered, answers.paid, answers.rejected
   from payment_batch b
   join payroll_run r on r.id = b.run_id
   join district d on d.code = b.district_code
-  left join payment_batch_export ex on ex.batch_id = b.id`;
+  left join payment_batch_export ex on ex.batch_id = b.id
+  cross join lateral (
+    select count(o.attempt_id)::int as answered,
+      coalesce(sum(a.amount) filter (where o.outcome = 'paid'), 0)::bigint as paid,
+      coalesce(sum(a.amount) filter (where o.outcome = 'rejected'), 0)::bigint as rejected
+    from payment_attempt a left join payment_outcome o on o.attempt_id = a.id
+    where a.batch_id = b.id
+  ) answers`;
 
 /** A batch is in scope when its district is (a batch serves a whole district, not one mahalla). */
 function districtInScope(scope: Scope) {
@@ -145,8 +149,9 @@ export async function findResultFile(db: Kysely<DB>, sha256: string) {
 /** The batch's attempts, by reference: the amount sent and whether the bank has answered it already. */
 export async function attemptsOf(db: Kysely<DB>, batchId: number) {
   const { rows } = await sql<{ reference: string; amount: number; answered: boolean }>`
-    select a.reference, a.amount, exists (select 1 from payment_outcome o where o.attempt_id = a.id) as answered
-    from payment_attempt a where a.batch_id = ${batchId}`.execute(db);
+    select a.reference, a.amount, o.attempt_id is not null as answered
+    from payment_attempt a left join payment_outcome o on o.attempt_id = a.id
+    where a.batch_id = ${batchId}`.execute(db);
   return rows;
 }
 
@@ -227,15 +232,19 @@ export interface AnsweredNotice {
   accountEnd: string;
 }
 
-/** The answers one result file gave, with whom to tell: the holder of the account paid to. */
-export async function answeredNotices(trx: Kysely<DB>, sha256: string): Promise<AnsweredNotice[]> {
+/** The answers one result file gave for its batch, with whom to tell: the holder of the account paid to. */
+export async function answeredNotices(
+  trx: Kysely<DB>,
+  batchId: number,
+  sha256: string,
+): Promise<AnsweredNotice[]> {
   const { rows } = await sql<AnsweredNotice>`
     select a.reference, acc.holder_person_id as "personId", l.programme, l.month, a.amount, o.outcome, o.reason,
       right(acc.number, 4) as "accountEnd"
-    from payment_outcome o
-    join payment_attempt a on a.id = o.attempt_id
+    from payment_attempt a
+    join payment_outcome o on o.attempt_id = a.id
     join payment_line l on l.id = o.line_id
     join payment_account acc on acc.id = a.account_id
-    where o.result_file = ${sha256}`.execute(trx);
+    where a.batch_id = ${batchId} and o.result_file = ${sha256}`.execute(trx);
   return rows;
 }

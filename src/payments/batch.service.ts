@@ -53,10 +53,9 @@ export async function loadBatch(
 
 export async function approveBatch(db: Kysely<DB>, actor: Actor & { kind: 'staff' }, id: number) {
   return inTransaction(db, async (trx) => {
-    await loadBatch(trx, actor, id, 'payments.manage');
+    // Locked first, then read once: approvals, exports and imports of one batch take turns.
     await repo.lockBatch(trx, id);
-    const batch = await repo.findBatch(trx, id);
-    if (!batch) throw new DomainError('PAYMENT_BATCH_NOT_FOUND');
+    const batch = await loadBatch(trx, actor, id, 'payments.manage');
     if (batch.approvedBy.includes(actor.id)) throw new DomainError('PAYMENT_BATCH_ALREADY_APPROVED');
     // Once enough officers approved, a further approval adds nothing (and is not an error: a double click).
     if (batch.approvedBy.length < batch.approvalsRequired) await repo.insertApproval(trx, id, actor.id);
@@ -142,10 +141,8 @@ export async function importResults(
   bytes: Uint8Array,
 ): Promise<ImportResult> {
   return inTransaction(db, async (trx) => {
-    await loadBatch(trx, actor, id, 'payments.manage');
     await repo.lockBatch(trx, id);
-    const batch = await repo.findBatch(trx, id);
-    if (!batch) throw new DomainError('PAYMENT_BATCH_NOT_FOUND');
+    const batch = await loadBatch(trx, actor, id, 'payments.manage');
     if (!batch.exportedAt) throw new DomainError('PAYMENT_BATCH_NOT_SENT');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const seen = await repo.findResultFile(trx, sha256);
@@ -184,7 +181,7 @@ export async function importResults(
       })),
     });
     // Each family hears of its payment: made, or returned with the reason (SMS and the portal's messages).
-    const notices = await repo.answeredNotices(trx, sha256);
+    const notices = await repo.answeredNotices(trx, id, sha256);
     await enqueueNotifications(
       trx,
       notices.map(

@@ -209,3 +209,9 @@ export async function insertBatches(
   await sql`insert into payment_line_hold (line_id, run_id, reason)
     select line_id, ${p.runId}, held_reason from payroll_send where held_reason is not null`.execute(trx);
 }
+
+export async function analyzePayments(db: Kysely<DB>): Promise<void> {
+  await sql`analyze payment_line, payment_line_hold, payment_batch, payment_attempt, payment_outcome, ledger_entry`.execute(
+    db,
+  );
+}

@@ -56,6 +56,9 @@ export async function buildPayroll(
     });
     return { runId: id, created: true };
   });
+  // A build adds a month of rows at once; the next statements (batches, exports, the next build) are
+  // planned on statistics that know it, without waiting for autovacuum.
+  if (created && !db.isTransaction) await repo.analyzePayments(db);
   const [run] = await runSummaries(db, { runId });
   if (!run) throw new Error(`payroll run ${runId} vanished`);
   return { run, created };

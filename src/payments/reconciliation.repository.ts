@@ -15,16 +15,16 @@ export type LineStatus = 'paid' | 'pending' | 'rejected' | 'held';
 
 /** The status of each positive line `l` (a lateral fragment: needs `payment_line l` in scope). */
 export const lineStatus = sql<LineStatus>`(
-  select case
+  case
     when exists (select 1 from payment_outcome o where o.line_id = l.id and o.outcome = 'paid') then 'paid'
     when exists (select 1 from payment_attempt a where a.line_id = l.id
                  and not exists (select 1 from payment_outcome o where o.attempt_id = a.id)) then 'pending'
-    when last_attempt.run_id is not null
-         and coalesce((select max(h.run_id) from payment_line_hold h where h.line_id = l.id), 0) < last_attempt.run_id
+    -- Neither paid nor pending (a few lines): rejected when sent since the last build that held it.
+    when coalesce((select max(b.run_id) from payment_attempt a join payment_batch b on b.id = a.batch_id
+                   where a.line_id = l.id), 0)
+         > coalesce((select max(h.run_id) from payment_line_hold h where h.line_id = l.id), 0)
       then 'rejected'
     else 'held' end
-  from (select max(b.run_id) as run_id from payment_attempt a join payment_batch b on b.id = a.batch_id
-        where a.line_id = l.id) last_attempt
 )`;
 
 export interface RunSummary {
