@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Scope } from '../access/policies.ts';
 import type { DB } from '../platform/db/schema.ts';
+import { districtInScope } from './reconciliation.repository.ts';
 
 /** Batches, their approvals, their bank file and the bank's answers: reads and appends only. */
 
@@ -46,21 +47,23 @@ const batchSelect = sql`
     where a.batch_id = b.id
   ) answers`;
 
-/** A batch is in scope when its district is (a batch serves a whole district, not one mahalla). */
-function districtInScope(scope: Scope) {
-  switch (scope.kind) {
-    case 'all':
-      return sql`true`;
-    case 'areas':
-      return sql`(d.region_code = any(${scope.regions}::text[]) or b.district_code = any(${scope.districts}::text[]))`;
-    default:
-      return sql`false`;
-  }
-}
-
 export async function findBatch(db: Kysely<DB>, id: number): Promise<BatchRow | undefined> {
   const { rows } = await sql<BatchRow>`${batchSelect} where b.id = ${id}`.execute(db);
   return rows[0];
+}
+
+export async function countBatches(
+  db: Kysely<DB>,
+  filter: { month?: string | undefined; programme?: string | undefined; scope: Scope },
+): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from payment_batch b
+    join payroll_run r on r.id = b.run_id
+    where ${districtInScope(filter.scope, 'b.district_code')}
+      and (${filter.month ?? null}::text is null or r.month = ${filter.month ?? null})
+      and (${filter.programme ?? null}::text is null or r.programme = ${filter.programme ?? null})`.execute(
+    db,
+  );
+  return rows[0]?.n ?? 0;
 }
 
 export async function listBatches(
@@ -74,7 +77,7 @@ export async function listBatches(
   },
 ): Promise<BatchRow[]> {
   const { rows } = await sql<BatchRow>`${batchSelect}
-    where ${districtInScope(filter.scope)}
+    where ${districtInScope(filter.scope, 'b.district_code')}
       and (${filter.month ?? null}::text is null or r.month = ${filter.month ?? null})
       and (${filter.programme ?? null}::text is null or r.programme = ${filter.programme ?? null})
     order by r.month desc, r.programme, b.reference

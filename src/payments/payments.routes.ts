@@ -3,7 +3,7 @@ import { actorIn, authorizeHousehold, ownHouseholdIds, scopeFor } from '../acces
 import type { Actor } from '../access/actor.ts';
 import { auditFromRequest } from '../audit/audit.service.ts';
 import { DomainError } from '../platform/errors.ts';
-import { offsetOf, PageQuery } from '../platform/http/pagination.ts';
+import { offsetOf, PageQuery, pageOf } from '../platform/http/pagination.ts';
 import type { HttpPlugin } from '../platform/http/server.ts';
 import { csvDocument } from '../shared/csv.ts';
 import { CalendarMonth as Month } from '../shared/date-schemas.ts';
@@ -77,6 +77,40 @@ function batchView(row: batchRepo.BatchRow, actor: Actor): z.infer<typeof BatchV
     rejected: row.rejected,
   };
 }
+
+const Som = z.number().int().describe("So'm");
+const ReconciliationView = z.object({
+  months: z.array(
+    z.object({
+      month: z.string(),
+      programme: z.string(),
+      lines: z.number().int(),
+      entitled: Som,
+      paid: Som,
+      rejected: Som,
+      pending: Som,
+      held: Som,
+      recoverable: Som.describe('Overpaid amounts a later decision took back, to recover'),
+      balanced: z.boolean().describe('entitled = paid + rejected + pending + held'),
+    }),
+  ),
+  batches: z.array(
+    z.object({
+      batchId: z.number().int(),
+      reference: z.string(),
+      month: z.string(),
+      programme: z.string(),
+      bankCode: z.string(),
+      districtCode: z.string(),
+      lines: z.number().int(),
+      sent: Som,
+      paid: Som,
+      rejected: Som,
+      pending: Som,
+      balanced: z.boolean().describe('sent = paid + rejected + pending'),
+    }),
+  ),
+});
 
 const HistoryItem = z.object({
   programme: z.string(),
@@ -157,21 +191,24 @@ export const paymentRoutes: HttpPlugin = (app, { database, config }) => {
         tags: TAGS,
         summary: 'Payment batches (one per run, bank and district), newest month first',
         querystring: PageQuery.extend({ month: Month.optional(), programme: Programme.optional() }),
-        response: { 200: z.object({ items: z.array(BatchView), page: z.number(), pageSize: z.number() }) },
+        response: { 200: pageOf(BatchView) },
       },
     },
     async (request) => {
       const actor = actorIn(request);
       const scope = await scopeFor(request, db, 'payments.manage');
-      const rows = await batchRepo.listBatches(db, {
-        month: request.query.month,
-        programme: request.query.programme,
-        scope,
-        limit: request.query.pageSize,
-        offset: offsetOf(request.query),
-      });
+      const filter = { month: request.query.month, programme: request.query.programme, scope };
+      const [rows, total] = await Promise.all([
+        batchRepo.listBatches(db, {
+          ...filter,
+          limit: request.query.pageSize,
+          offset: offsetOf(request.query),
+        }),
+        batchRepo.countBatches(db, filter),
+      ]);
       return {
         items: rows.map((r) => batchView(r, actor)),
+        total,
         page: request.query.page,
         pageSize: request.query.pageSize,
       };
@@ -276,6 +313,8 @@ export const paymentRoutes: HttpPlugin = (app, { database, config }) => {
     },
   );
 
+  const ReconciliationQuery = z.object({ month: Month.optional(), programme: Programme.optional() });
+
   app.get(
     '/api/payments/reconciliation',
     {
@@ -284,56 +323,67 @@ export const paymentRoutes: HttpPlugin = (app, { database, config }) => {
         tags: TAGS,
         summary:
           "Entitled = paid + rejected + pending + held, to the so'm, per month and programme, and per batch",
-        querystring: z.object({
-          month: Month.optional(),
-          programme: Programme.optional(),
-          format: z.enum(['json', 'csv']).default('json'),
-        }),
+        description: "Within the officer's areas.",
+        querystring: ReconciliationQuery,
+        response: { 200: ReconciliationView },
       },
     },
-    async (request, reply) => {
-      const months = await reconcileByMonth(db, request.query);
-      const perBatch = await reconcileBatches(db, {});
-      const filtered = perBatch.filter(
-        (b) =>
-          (!request.query.month || b.month === request.query.month) &&
-          (!request.query.programme || b.programme === request.query.programme),
-      );
-      if (request.query.format === 'csv') {
-        const header = [
-          'month',
-          'programme',
-          'lines',
-          'entitled',
-          'paid',
-          'rejected',
-          'pending',
-          'held',
-          'recoverable',
-        ];
-        const rows = months.map((m) => [
-          m.month,
-          m.programme,
-          m.lines,
-          m.entitled,
-          m.paid,
-          m.rejected,
-          m.pending,
-          m.held,
-          m.recoverable,
-        ]);
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="reconciliation.csv"')
-          .send(csvDocument(header, rows));
-      }
+    async (request) => {
+      const scope = await scopeFor(request, db, 'payments.manage');
+      const filter = { ...request.query, scope };
+      const [months, batchesOf] = await Promise.all([
+        reconcileByMonth(db, filter),
+        reconcileBatches(db, filter),
+      ]);
       return {
         months: months.map((m) => ({
           ...m,
           balanced: m.entitled === m.paid + m.rejected + m.pending + m.held,
         })),
-        batches: filtered.map((b) => ({ ...b, balanced: b.sent === b.paid + b.rejected + b.pending })),
+        batches: batchesOf.map((b) => ({ ...b, balanced: b.sent === b.paid + b.rejected + b.pending })),
       };
+    },
+  );
+
+  app.get(
+    '/api/payments/reconciliation.csv',
+    {
+      config: { access: { action: 'payments.manage' } },
+      schema: {
+        tags: TAGS,
+        summary: 'The reconciliation per month and programme as CSV (within your areas)',
+        querystring: ReconciliationQuery,
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeFor(request, db, 'payments.manage');
+      const months = await reconcileByMonth(db, { ...request.query, scope });
+      const header = [
+        'month',
+        'programme',
+        'lines',
+        'entitled',
+        'paid',
+        'rejected',
+        'pending',
+        'held',
+        'recoverable',
+      ];
+      const rows = months.map((m) => [
+        m.month,
+        m.programme,
+        m.lines,
+        m.entitled,
+        m.paid,
+        m.rejected,
+        m.pending,
+        m.held,
+        m.recoverable,
+      ]);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="reconciliation.csv"')
+        .send(csvDocument(header, rows));
     },
   );
 

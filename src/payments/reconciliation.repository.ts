@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { Scope } from '../access/policies.ts';
+import { householdIdInScope } from '../access/scope.sql.ts';
 import type { DB } from '../platform/db/schema.ts';
 
 /**
@@ -101,8 +103,9 @@ export interface Reconciliation {
 /** Entitled = paid + rejected + pending + held, per benefit month and programme. */
 export async function reconcileByMonth(
   db: Kysely<DB>,
-  filter: { month?: string | undefined; programme?: string | undefined } = {},
+  filter: { month?: string | undefined; programme?: string | undefined; scope?: Scope } = {},
 ): Promise<Reconciliation[]> {
+  const inScope = filter.scope ? householdIdInScope(filter.scope, 'l.household_id') : sql`true`;
   const { rows } = await sql<Reconciliation>`
     select l.month, l.programme,
       count(*) filter (where l.amount > 0)::int as lines,
@@ -116,6 +119,7 @@ export async function reconcileByMonth(
     cross join lateral (select case when l.amount > 0 then ${lineStatus} end as status) s
     where (${filter.month ?? null}::text is null or l.month = ${filter.month ?? null})
       and (${filter.programme ?? null}::text is null or l.programme = ${filter.programme ?? null})
+      and ${inScope}
     group by l.month, l.programme
     order by l.month desc, l.programme`.execute(db);
   return rows;
@@ -138,8 +142,15 @@ export interface BatchReconciliation {
 /** Per batch: what was sent = paid + rejected + still unanswered. */
 export async function reconcileBatches(
   db: Kysely<DB>,
-  filter: { batchId?: number | undefined; runId?: number | undefined } = {},
+  filter: {
+    batchId?: number | undefined;
+    runId?: number | undefined;
+    month?: string | undefined;
+    programme?: string | undefined;
+    scope?: Scope;
+  } = {},
 ): Promise<BatchReconciliation[]> {
+  const inScope = filter.scope ? districtInScope(filter.scope, 'b.district_code') : sql`true`;
   const { rows } = await sql<BatchReconciliation>`
     select b.id as "batchId", b.reference, r.month, r.programme, b.bank_code as "bankCode",
       b.district_code as "districtCode", b.lines,
@@ -153,9 +164,26 @@ export async function reconcileBatches(
     left join payment_outcome o on o.attempt_id = a.id
     where (${filter.batchId ?? null}::bigint is null or b.id = ${filter.batchId ?? null})
       and (${filter.runId ?? null}::bigint is null or b.run_id = ${filter.runId ?? null})
+      and (${filter.month ?? null}::text is null or r.month = ${filter.month ?? null})
+      and (${filter.programme ?? null}::text is null or r.programme = ${filter.programme ?? null})
+      and ${inScope}
     group by b.id, r.month, r.programme
     order by r.month desc, r.programme, b.reference`.execute(db);
   return rows;
+}
+
+/** A batch serves a whole district: in scope when its district is (region or district grants). */
+export function districtInScope(scope: Scope, column: string) {
+  const ref = sql.ref(column);
+  switch (scope.kind) {
+    case 'all':
+      return sql`true`;
+    case 'areas':
+      return sql`(${ref} in (select code from district where region_code = any(${scope.regions}::text[]))
+        or ${ref} = any(${scope.districts}::text[]))`;
+    default:
+      return sql`false`;
+  }
 }
 
 /** Each ledger account's balance (debits minus credits), by account kind (the part before ':'). */

@@ -15,7 +15,13 @@ const REFUSALS: Record<number, readonly string[]> = {
 };
 
 /** Roles whose areas are the whole region: their "outside" is another region. */
-const REGION_WIDE: readonly RoleName[] = ['commission_member', 'regional_admin', 'auditor', 'finance', ...MACHINES];
+const REGION_WIDE: readonly RoleName[] = [
+  'commission_member',
+  'regional_admin',
+  'auditor',
+  'finance',
+  ...MACHINES,
+];
 
 /** The DCI API refuses a machine client without the route's scope in the standard's shape. */
 const dciRefusal = (status: number, body: unknown) =>

@@ -747,6 +747,10 @@ export const EXPECTED_ACCESS: Record<string, MatrixRow> = {
     expect: FINANCE_ONLY,
     request: get(`/api/payments/reconciliation?month=${MONTH}`),
   },
+  'GET /api/payments/reconciliation.csv': {
+    expect: FINANCE_ONLY,
+    request: get(`/api/payments/reconciliation.csv?month=${MONTH}`),
+  },
   'GET /api/households/:id/payments': {
     expect: '-III----I-I -------',
     request: (t) => ({ url: `/api/households/${t.householdId}/payments` }),

@@ -346,7 +346,7 @@ describe.skipIf(!chromiumPath)('payments on the screens', () => {
     await page.getByTestId('reconciliation-batches').waitFor();
     const csvLink = page.getByTestId('reconciliation-csv');
     const href = (await csvLink.getAttribute('href')) ?? '';
-    expect(href).toContain('format=csv');
+    expect(href).toContain('reconciliation.csv');
     expect(href).toContain(`month=${month}`);
     const csv = await page.request.get(`${server.baseUrl}${href}`);
     expect(csv.status()).toBe(200);

@@ -208,4 +208,41 @@ describe('a month paid: payroll, batches, bank file, results, reconciliation', (
     });
     expect(workerFile.statusCode).toBe(403);
   });
+
+  it("keeps a district finance officer's batches and reconciliation to the district", async () => {
+    const all = await t.app.inject({
+      method: 'GET',
+      url: '/api/payments/batches?pageSize=200',
+      headers: finance,
+    });
+    const everything = all.json() as { items: { districtCode: string }[]; total: number };
+    const district = everything.items[0]?.districtCode ?? '';
+    const local = await t.staff('finance-district', [
+      { role: 'finance', area: { kind: 'district', code: district }, organisation: 'Tuman moliya bo‘limi' },
+    ]);
+    const mine = await t.app.inject({
+      method: 'GET',
+      url: '/api/payments/batches?pageSize=200',
+      headers: local,
+    });
+    const items = mine.json() as { items: { districtCode: string }[]; total: number };
+    expect(items.total).toBe(everything.items.filter((b) => b.districtCode === district).length);
+    expect(items.total).toBeLessThan(everything.total);
+    const rec = await t.app.inject({
+      method: 'GET',
+      url: `/api/payments/reconciliation?month=${MONTH}`,
+      headers: local,
+    });
+    const body = rec.json() as { months: { entitled: number }[]; batches: { districtCode: string }[] };
+    expect(body.batches.every((b) => b.districtCode === district)).toBe(true);
+    const wide = await t.app.inject({
+      method: 'GET',
+      url: `/api/payments/reconciliation?month=${MONTH}`,
+      headers: finance,
+    });
+    const wideBody = wide.json() as { months: { entitled: number }[] };
+    const sum = (rows: { entitled: number }[]) => rows.reduce((s, r) => s + r.entitled, 0);
+    expect(sum(body.months)).toBeLessThan(sum(wideBody.months));
+    expect(sum(body.months)).toBeGreaterThan(0);
+  });
 });

@@ -62,7 +62,7 @@ function ReconciliationPage() {
   const monthOptions = useMonthOptions();
   const districtName = useDistrictName((data.data?.batches ?? []).map((b) => b.districtCode));
   const forbidden = data.error instanceof ApiError && data.error.status === 403;
-  const csv = `/api/payments/reconciliation?format=csv${query ? `&${query}` : ''}`;
+  const csv = `/api/payments/reconciliation.csv${query ? `?${query}` : ''}`;
   const months = data.data?.months ?? [];
   const batches = data.data?.batches ?? [];
   return (
