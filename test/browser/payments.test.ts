@@ -7,6 +7,7 @@ import errorWords from '../../src/i18n/errors/uz-Latn.json' with { type: 'json' 
 import { writeResultFile } from '../../src/payments/bank-file/result-file.ts';
 import { paymentSettings } from '../../src/payments/payments.settings.ts';
 import { buildPayrolls } from '../../src/payments/payroll.service.ts';
+import { bankName } from '../../src/shared/banks.ts';
 import { formatSoum } from '../../src/shared/format.ts';
 import enWords from '../../web/src/i18n/payments/en.json' with { type: 'json' };
 import ruWords from '../../web/src/i18n/payments/ru.json' with { type: 'json' };
@@ -243,7 +244,9 @@ describe.skipIf(!chromiumPath)('payments on the screens', () => {
     const rowText = (await row.textContent()) ?? '';
     expect(rowText).toContain(words.batchStatus.awaiting_approval);
     expect(rowText).toContain(approvalsText(0, 2));
-    expect(rowText).toContain(words.bank.replace('{code}', batchB.bankCode));
+    expect(rowText).toContain(
+      bankName(batchB.bankCode, 'uz-Latn') ?? words.bank.replace('{code}', batchB.bankCode),
+    );
     await expectPeoplesWords(page);
     await expectAccessible(page, 'payments-batches');
 

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { type BankLanguage, bankName } from '../../../src/shared/banks.ts';
 
 /**
  * The payments' codes as the API sends them, each with its words in web/src/i18n/payments: a payment's
@@ -58,7 +59,7 @@ export const BATCH_TONE: Record<BatchStatus | 'other', Tone> = {
 
 /** The words of the payments' codes in the current language (loads the payments group). */
 export function usePaymentWords() {
-  const { t } = useTranslation(['payments']);
+  const { t, i18n } = useTranslation(['payments']);
   return {
     status: (code: string) => t(`payments.status.${oneOf(PAYMENT_STATUSES, code)}`),
     statusTone: (code: string) => PAYMENT_TONE[oneOf(PAYMENT_STATUSES, code)],
@@ -67,7 +68,8 @@ export function usePaymentWords() {
     rejection: (code: string | null) => t(`payments.rejection.${oneOf(REJECTION_REASONS, code)}`),
     hold: (code: string | null) => t(`payments.hold.${oneOf(HOLD_REASONS, code)}`),
     kind: (code: string) => t(`payments.kind.${oneOf(LINE_KINDS, code)}`),
-    bank: (code: string) => t('payments.bank', { code }),
+    // The bank's name where the list knows it (src/shared/banks.ts), else "Bank <code>".
+    bank: (code: string) => bankName(code, i18n.language as BankLanguage) ?? t('payments.bank', { code }),
   };
 }
 

@@ -103,7 +103,12 @@ function PaymentsPage() {
                   { key: t('payments.my.amount'), value: formatSoum(Math.abs(p.amount)) },
                   { key: t('payments.my.kind'), value: words.kind(p.kind) },
                   { key: t('payments.my.where'), value: <Where payment={p} /> },
-                  { key: t('payments.my.account'), value: p.account ?? t('payments.my.noAccount') },
+                  {
+                    key: t('payments.my.account'),
+                    value: p.account
+                      ? [p.bankCode ? words.bank(p.bankCode) : null, p.account].filter(Boolean).join(', ')
+                      : t('payments.my.noAccount'),
+                  },
                   {
                     key: t('payments.my.decision'),
                     value: (
