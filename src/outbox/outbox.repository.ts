@@ -45,22 +45,19 @@ export async function insertMessage(
 /** Inserts the messages whose idempotency key is new (one statement); returns how many were. */
 export async function insertMessages(db: Kysely<DB>, messages: readonly NewOutboxMessage[]): Promise<number> {
   if (messages.length === 0) return 0;
-  const inserted = await db
-    .insertInto('outbox_message')
-    .values(
-      messages.map((m) => ({
-        id: m.id,
-        kind: m.kind,
-        payload: JSON.stringify(m.payload),
-        target: m.target,
-        idempotency_key: m.idempotencyKey,
-        order_key: m.orderKey ?? null,
-      })),
+  // Column arrays (unnest): one statement planned once for a batch of any size.
+  const { rows } = await sql<{ n: number }>`with inserted as (
+      insert into outbox_message (id, kind, payload, target, idempotency_key, order_key)
+      select u.id, u.kind, u.payload::jsonb, u.target, u.idempotency_key, u.order_key
+      from unnest(${messages.map((m) => m.id)}::uuid[], ${messages.map((m) => m.kind)}::text[],
+        ${messages.map((m) => JSON.stringify(m.payload))}::text[], ${messages.map((m) => m.target)}::text[],
+        ${messages.map((m) => m.idempotencyKey)}::text[], ${messages.map((m) => m.orderKey ?? null)}::text[])
+        as u(id, kind, payload, target, idempotency_key, order_key)
+      on conflict (idempotency_key) do nothing
+      returning 1
     )
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
-    .execute();
-  return inserted.length;
+    select count(*)::int as n from inserted`.execute(db);
+  return rows[0]?.n ?? 0;
 }
 
 type Row = Selectable<OutboxMessageTable>;
