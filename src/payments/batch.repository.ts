@@ -43,7 +43,10 @@ const batchSelect = sql`
     select count(o.attempt_id)::int as answered,
       coalesce(sum(a.amount) filter (where o.outcome = 'paid'), 0)::bigint as paid,
       coalesce(sum(a.amount) filter (where o.outcome = 'rejected'), 0)::bigint as rejected
-    from payment_attempt a left join payment_outcome o on o.attempt_id = a.id
+    from payment_attempt a
+    left join lateral (
+      select o.attempt_id, o.outcome from payment_outcome o where o.attempt_id = a.id limit 1
+    ) o on true
     where a.batch_id = b.id
   ) answers`;
 
@@ -152,8 +155,9 @@ export async function findResultFile(db: Kysely<DB>, sha256: string) {
 /** The batch's attempts, by reference: the amount sent and whether the bank has answered it already. */
 export async function attemptsOf(db: Kysely<DB>, batchId: number) {
   const { rows } = await sql<{ reference: string; amount: number; answered: boolean }>`
-    select a.reference, a.amount, o.attempt_id is not null as answered
-    from payment_attempt a left join payment_outcome o on o.attempt_id = a.id
+    select a.reference, a.amount,
+      exists (select 1 from payment_outcome o where o.attempt_id = a.id limit 1) as answered
+    from payment_attempt a
     where a.batch_id = ${batchId}`.execute(db);
   return rows;
 }
@@ -170,8 +174,8 @@ export interface OutcomeInput {
  */
 export async function applyResults(
   trx: Kysely<DB>,
-  r: { batchId: number; sha256: string; importedBy: string; outcomes: OutcomeInput[] },
-): Promise<{ paid: number; rejected: number; holdsOpened: number }> {
+  r: { batchId: number; bankCode: string; sha256: string; importedBy: string; outcomes: OutcomeInput[] },
+): Promise<{ paid: number; rejected: number; holdsOpened: number; notices: AnsweredNotice[] }> {
   const paid = r.outcomes.filter((o) => o.outcome === 'paid').length;
   const rejected = r.outcomes.length - paid;
   await trx
@@ -188,23 +192,31 @@ export async function applyResults(
   const refs = r.outcomes.map((o) => o.reference);
   const outcomes = r.outcomes.map((o) => o.outcome);
   const reasons = r.outcomes.map((o) => o.reason);
-  await sql`with given as (
+  // One statement: the outcomes, their ledger entries, and whom each answer is to be told to.
+  const { rows: notices } = await sql<AnsweredNotice>`with given as (
       select * from unnest(${refs}::text[], ${outcomes}::text[], ${reasons}::text[]) as g(reference, outcome, reason)
     ),
     inserted as (
       insert into payment_outcome (attempt_id, line_id, outcome, reason, result_file)
       select a.id, a.line_id, g.outcome, g.reason, ${r.sha256}
       from given g join payment_attempt a on a.reference = g.reference and a.batch_id = ${r.batchId}
-      returning attempt_id, line_id, outcome
+      returning attempt_id, line_id, outcome, reason
+    ),
+    posted as (
+      insert into ledger_entry (kind, debit, credit, amount, line_id, attempt_id)
+      select case when i.outcome = 'paid' then 'paid' else 'returned' end,
+        ${`transit:${r.bankCode}`},
+        case when i.outcome = 'paid' then 'treasury' else 'payable:families' end,
+        a.amount, i.line_id, i.attempt_id
+      from inserted i join payment_attempt a on a.id = i.attempt_id
+      returning 1
     )
-    insert into ledger_entry (kind, debit, credit, amount, line_id, attempt_id)
-    select case when i.outcome = 'paid' then 'paid' else 'returned' end,
-      'transit:' || b.bank_code,
-      case when i.outcome = 'paid' then 'treasury' else 'payable:families' end,
-      a.amount, i.line_id, i.attempt_id
-    from inserted i join payment_attempt a on a.id = i.attempt_id join payment_batch b on b.id = a.batch_id`.execute(
-    trx,
-  );
+    select a.reference, acc.holder_person_id as "personId", l.programme, l.month, a.amount, i.outcome, i.reason,
+      right(acc.number, 4) as "accountEnd"
+    from inserted i
+    join payment_attempt a on a.id = i.attempt_id
+    join payment_line l on l.id = i.line_id
+    join payment_account acc on acc.id = a.account_id`.execute(trx);
   const { rows } = await sql<{ opened: number }>`with wrong as (
       select distinct l.household_id
       from unnest(${refs}::text[], ${reasons}::text[]) as g(reference, reason)
@@ -221,7 +233,7 @@ export async function applyResults(
       returning 1
     )
     select count(*)::int as opened from opened`.execute(trx);
-  return { paid, rejected, holdsOpened: rows[0]?.opened ?? 0 };
+  return { paid, rejected, holdsOpened: rows[0]?.opened ?? 0, notices };
 }
 
 export interface AnsweredNotice {
@@ -233,21 +245,4 @@ export interface AnsweredNotice {
   outcome: 'paid' | 'rejected';
   reason: string | null;
   accountEnd: string;
-}
-
-/** The answers one result file gave for its batch, with whom to tell: the holder of the account paid to. */
-export async function answeredNotices(
-  trx: Kysely<DB>,
-  batchId: number,
-  sha256: string,
-): Promise<AnsweredNotice[]> {
-  const { rows } = await sql<AnsweredNotice>`
-    select a.reference, acc.holder_person_id as "personId", l.programme, l.month, a.amount, o.outcome, o.reason,
-      right(acc.number, 4) as "accountEnd"
-    from payment_attempt a
-    join payment_outcome o on o.attempt_id = a.id
-    join payment_line l on l.id = o.line_id
-    join payment_account acc on acc.id = a.account_id
-    where a.batch_id = ${batchId} and o.result_file = ${sha256}`.execute(trx);
-  return rows;
 }

@@ -170,8 +170,9 @@ export async function importResults(
     const answered = new Set(attempts.filter((a) => a.answered).map((a) => a.reference));
     const again = parsed.file.lines.find((l) => answered.has(l.lineRef));
     if (again) throw new DomainError('BANK_FILE_LINE_ALREADY_ANSWERED', { lineRef: again.lineRef });
-    const applied = await repo.applyResults(trx, {
+    const { notices, ...applied } = await repo.applyResults(trx, {
       batchId: id,
+      bankCode: batch.bankCode,
       sha256,
       importedBy: actor.id,
       outcomes: parsed.file.lines.map((l) => ({
@@ -181,7 +182,6 @@ export async function importResults(
       })),
     });
     // Each family hears of its payment: made, or returned with the reason (SMS and the portal's messages).
-    const notices = await repo.answeredNotices(trx, id, sha256);
     await enqueueNotifications(
       trx,
       notices.map(
@@ -198,8 +198,15 @@ export async function importResults(
         }),
       ),
     );
-    const after = await repo.findBatch(trx, id);
-    if (!after) throw new DomainError('PAYMENT_BATCH_NOT_FOUND');
+    // The batch as it now stands, from what was just applied (no second read of its answers).
+    const sum = (outcome: 'paid' | 'rejected') =>
+      parsed.file.lines.filter((l) => l.outcome === outcome).reduce((total, l) => total + l.amount, 0);
+    const after: repo.BatchRow = {
+      ...batch,
+      answered: batch.answered + parsed.file.lines.length,
+      paid: batch.paid + sum('paid'),
+      rejected: batch.rejected + sum('rejected'),
+    };
     return { applied: true, lines: parsed.file.lines.length, ...applied, batch: after };
   });
 }
