@@ -64,13 +64,14 @@ export async function buildPayroll(
   return { run, created };
 }
 
-/** Builds every monthly programme's payroll of the month (or the one named), in turn. */
+/**
+ * Builds every monthly programme's payroll of the month (or the one named). Programmes are independent (their
+ * own lock, lines and batches), so they are built at once, each in its own transaction and connection.
+ */
 export async function buildPayrolls(
   db: Kysely<DB>,
   request: Omit<BuildRequest, 'programme'> & { programme?: string | undefined },
 ) {
   const programmes = request.programme ? [request.programme] : monthlyProgrammes();
-  const results: { run: RunSummary; created: boolean }[] = [];
-  for (const programme of programmes) results.push(await buildPayroll(db, { ...request, programme }));
-  return results;
+  return Promise.all(programmes.map((programme) => buildPayroll(db, { ...request, programme })));
 }
