@@ -229,6 +229,15 @@ describe.skipIf(!chromiumPath)('every page in people’s words, in the four lang
           ['staff-duplicates', '/staff/duplicates'],
           ['staff-propose-override', `/staff/households/${staffHouseholdId}/override?purpose=casework`],
           ['staff-decision', `/staff/decisions/${staffDecisionId}`],
+          ['staff-returned-payments', '/staff/payments/returned'],
+        ],
+      },
+      {
+        account: 'finance',
+        pages: [
+          ['staff-payments', '/staff/payments'],
+          ['staff-payroll', '/staff/payments/payroll'],
+          ['staff-reconciliation', '/staff/payments/reconciliation'],
         ],
       },
       {
@@ -248,6 +257,7 @@ describe.skipIf(!chromiumPath)('every page in people’s words, in the four lang
         pages: [
           ['citizen-home', '/citizen'],
           ['citizen-household', '/citizen/household'],
+          ['citizen-payments', '/citizen/payments'],
           ['citizen-benefits', '/citizen/benefits'],
           ['citizen-offer', `/citizen/benefits/${decisionId}`],
           ['citizen-decisions', '/citizen/decisions'],
