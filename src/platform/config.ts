@@ -96,7 +96,9 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^(off|(\S+\s+){4}\S+)$/, "must be a five-field cron expression or 'off'")
     .default('0 6 1 * *')
-    .describe("When each monthly programme's payroll of the month is built, cron in Tashkent time; 'off' = never"),
+    .describe(
+      "When each monthly programme's payroll of the month is built, cron in Tashkent time; 'off' = never",
+    ),
   // Identity (src/identity/README.md).
   PUBLIC_URL: z
     .url()
