@@ -81,14 +81,32 @@ describe('the session memory of a process (ADR 015)', () => {
     expect(memory.size).toBe(0);
   });
 
-  it('refuses to keep a read that began before a drop: it may hold what the drop was about', () => {
+  it('refuses to keep a read that began before a drop of its keys: it may hold what the drop was about', () => {
     const memory = listeningMemory();
-    const mark = memory.mark();
-    memory.heard('a:someone-else');
-    memory.keep(staffSession('s1', 'a1'), mark, T0);
-    expect(memory.recall('s1', T0)).toBeUndefined();
+    for (const drop of ['s:s1', 'a:a1', '*']) {
+      const mark = memory.mark();
+      memory.heard(drop);
+      memory.keep(staffSession('s1', 'a1'), mark, T0);
+      expect(memory.recall('s1', T0), drop).toBeUndefined();
+    }
     memory.keep(staffSession('s1', 'a1'), memory.mark(), T0);
     expect(memory.recall('s1', T0)?.id).toBe('s1');
+  });
+
+  it("keeps a read while other sessions' and accounts' notices stream in", () => {
+    const memory = listeningMemory();
+    const mark = memory.mark();
+    for (let i = 0; i < 100; i++) memory.heard(i % 2 ? `a:other-${i}` : `s:other-${i}`);
+    memory.keep(staffSession('s1', 'a1'), mark, T0);
+    expect(memory.recall('s1', T0)?.id).toBe('s1');
+  });
+
+  it('treats everything as dropped once it can no longer remember which keys were', () => {
+    const memory = listeningMemory({ maxEntries: 10 });
+    const mark = memory.mark();
+    for (let i = 0; i < 11; i++) memory.heard(`a:other-${i}`);
+    memory.keep(staffSession('s1', 'a1'), mark, T0);
+    expect(memory.recall('s1', T0)).toBeUndefined();
   });
 
   it('keeps and answers nothing while it is not listening, and forgets all when listening stops', () => {

@@ -33,8 +33,12 @@ export class SessionMemory {
   private readonly byOwner = new Map<string, Set<string>>();
   private readonly syncs = new Map<string, () => void>();
   private listening = false;
-  /** Moves on every drop: a read that began before a drop may have seen what the drop is about. */
+  /** Moves on every drop: a read that began before a drop of its keys may have seen what it is about. */
   private drops = 0;
+  /** The drop number of the last drop of each key ('s:…', 'a:…', 'p:…'), bounded by `maxEntries`. */
+  private readonly droppedAt = new Map<string, number>();
+  /** The drop number of the last drop of everything ('*', the listener lost or regained). */
+  private allDroppedAt = 0;
   private readonly maxEntries: number;
 
   constructor(private readonly options: SessionMemoryOptions) {
@@ -72,11 +76,17 @@ export class SessionMemory {
     return kept.session;
   }
 
-  /** Keeps a session read from the database, unless something was dropped since `mark` was taken. */
+  /**
+   * Keeps a session read from the database, unless it, its account or person, or everything was dropped
+   * since `mark` was taken: the read may predate that change. Drops of other keys do not matter, so a busy
+   * system's stream of notices does not keep every read out.
+   */
   keep(session: LiveSession, mark: number, now: Date): void {
-    if (!this.trusted || mark !== this.drops) return;
-    this.forget(session.id);
+    if (!this.trusted) return;
     const owner = ownerKey(session);
+    const since = (key: string) => (this.droppedAt.get(key) ?? 0) > mark;
+    if (this.allDroppedAt > mark || since(`s:${session.id}`) || since(owner)) return;
+    this.forget(session.id);
     this.entries.set(session.id, { session, owner, keptAt: now.getTime() });
     let ids = this.byOwner.get(owner);
     if (!ids) {
@@ -105,9 +115,13 @@ export class SessionMemory {
     }
     this.drops++;
     if (payload === '*') {
-      this.clear();
+      this.dropAll();
       return;
     }
+    this.droppedAt.delete(payload);
+    this.droppedAt.set(payload, this.drops);
+    // Bounded: past the bound, forgetting which keys were dropped means treating everything as dropped.
+    if (this.droppedAt.size > this.maxEntries) this.dropAll();
     if (payload.startsWith('s:')) {
       this.forget(payload.slice(2));
       return;
@@ -119,7 +133,7 @@ export class SessionMemory {
   /** The listening connection's state: whatever happened while it was down is unknown, so all goes. */
   listeningChanged(listening: boolean): void {
     this.drops++;
-    this.clear();
+    this.dropAll();
     this.listening = listening;
   }
 
@@ -158,7 +172,9 @@ export class SessionMemory {
     if (ids?.size === 0) this.byOwner.delete(kept.owner);
   }
 
-  private clear(): void {
+  private dropAll(): void {
+    this.allDroppedAt = this.drops;
+    this.droppedAt.clear();
     this.entries.clear();
     this.byOwner.clear();
   }

@@ -58,10 +58,10 @@ export async function approveBatch(db: Kysely<DB>, actor: Actor & { kind: 'staff
     const batch = await loadBatch(trx, actor, id, 'payments.manage');
     if (batch.approvedBy.includes(actor.id)) throw new DomainError('PAYMENT_BATCH_ALREADY_APPROVED');
     // Once enough officers approved, a further approval adds nothing (and is not an error: a double click).
-    if (batch.approvedBy.length < batch.approvalsRequired) await repo.insertApproval(trx, id, actor.id);
-    const after = await repo.findBatch(trx, id);
-    if (!after) throw new DomainError('PAYMENT_BATCH_NOT_FOUND');
-    return after;
+    if (batch.approvedBy.length >= batch.approvalsRequired) return batch;
+    await repo.insertApproval(trx, id, actor.id);
+    // The batch is locked: the approval just written is the only change since it was read.
+    return { ...batch, approvedBy: [...batch.approvedBy, actor.id] };
   });
 }
 
@@ -117,8 +117,8 @@ export async function exportBatch(
       // The same batch must always give the same bytes: anything else means its rows changed underneath.
       throw new Error(`bank file of batch ${batch.reference} differs from the one exported`);
     }
-    const after = await repo.findBatch(trx, id);
-    if (!after) throw new DomainError('PAYMENT_BATCH_NOT_FOUND');
+    // The batch is locked: what the export just wrote is the only change since it was read.
+    const after: repo.BatchRow = { ...batch, exportedAt, fileSha256 };
     return { fileName: `${batch.reference}.csv`, text: file.text, sha256: fileSha256, batch: after };
   });
 }

@@ -10,6 +10,10 @@ import { JobRunner } from '../../src/platform/jobs/job-runner.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { signInCitizen, signInStaff } from '../support/auth.ts';
 
+if (!process.env.DATABASE_URL) {
+  console.warn('session-memory: the killed-listener test is skipped, it needs PostgreSQL (set DATABASE_URL)');
+}
+
 /**
  * Two applications on one database, as two server processes behind a load balancer: each keeps the sessions
  * it has read (ADR 015), and a change made anywhere (here in SQL, as another process or an administrator's
