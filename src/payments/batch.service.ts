@@ -194,6 +194,9 @@ export async function importResults(
             month: n.month,
             ...(n.outcome === 'paid' ? { account: n.accountEnd } : { reason: n.reason ?? 'technical' }),
           },
+          // A payment made is an SMS only: the portal shows it in the family's payments every month already;
+          // a returned one also waits in the portal's messages, since the family has something to do.
+          channels: n.outcome === 'paid' ? ['sms'] : ['sms', 'portal'],
           dedupeKey: `payment:${n.reference}`,
         }),
       ),
