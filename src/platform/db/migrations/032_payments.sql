@@ -53,18 +53,23 @@ create table payroll_run (
 -- A household-programme-month payable: 'regular' (the run's month), 'arrears' (an earlier month a
 -- backdated decision made payable), 'correction' (the difference a later decision made to a month that
 -- already has its line; negative when it lowered it: an overpayment to recover, never sent to a bank).
+-- A line's household and programme are its decision's: one composite foreign key holds both (and that the
+-- decision exists), checked once per line instead of three single keys (the household and the programme
+-- exist because the decision names them).
+create unique index decision_household_programme_key on decision (id, household_id, programme);
 create table payment_line (
   id bigint generated always as identity primary key,
   run_id bigint not null references payroll_run (id),
-  household_id uuid not null references household (id),
-  programme text not null references programme (id),
+  household_id uuid not null,
+  programme text not null,
   month text not null check (month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
   kind text not null check (kind in ('regular', 'arrears', 'correction')),
   amount bigint not null check (amount <> 0),
   -- The decision that made it payable (or changed it).
-  decision_id bigint not null references decision (id),
+  decision_id bigint not null,
   corrects_line_id bigint references payment_line (id),
   created_at timestamptz not null default now(),
+  foreign key (decision_id, household_id, programme) references decision (id, household_id, programme),
   check ((kind = 'correction') = (corrects_line_id is not null)),
   check (kind = 'correction' or amount > 0)
 );
