@@ -38,6 +38,7 @@ export function httpPlugins(ctx: AppContext): HttpPlugin[] {
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   return openDatabase({
     url: config.DATABASE_URL,
+    listenUrl: config.DATABASE_LISTEN_URL,
     dataDir: resolve(config.DATA_DIR, 'pglite'),
     schema: config.DATABASE_SCHEMA,
   });

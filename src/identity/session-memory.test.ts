@@ -32,6 +32,7 @@ function citizenSession(id: string, personId: string): LiveSession {
 function listeningMemory(options: { ttlMs?: number; maxEntries?: number } = {}) {
   const memory = new SessionMemory({ ttlMs: options.ttlMs ?? 30_000, idleMs: 30 * MINUTE, ...options });
   memory.listeningChanged(true);
+  memory.confirmListening();
   return memory;
 }
 
@@ -114,12 +115,17 @@ describe('the session memory of a process (ADR 015)', () => {
     memory.keep(staffSession('s1', 'a1'), memory.mark(), T0);
     expect(memory.size).toBe(0);
     memory.listeningChanged(true);
+    // Connected is not enough: a notice of its own must have come back.
+    memory.keep(staffSession('s1', 'a1'), memory.mark(), T0);
+    expect(memory.size).toBe(0);
+    memory.confirmListening();
     memory.keep(staffSession('s1', 'a1'), memory.mark(), T0);
     expect(memory.recall('s1', T0)?.id).toBe('s1');
     const mark = memory.mark();
     memory.listeningChanged(false);
     expect(memory.recall('s1', T0)).toBeUndefined();
     memory.listeningChanged(true);
+    memory.confirmListening();
     // A read begun while it was deaf is not kept once it listens again.
     memory.keep(staffSession('s1', 'a1'), mark, T0);
     expect(memory.size).toBe(0);
@@ -143,13 +149,24 @@ describe('the session memory of a process (ADR 015)', () => {
     expect(memory.size).toBe(2);
   });
 
-  it('sync resolves when its own notice comes back, and forgets all when it does not in time', async () => {
-    const memory = listeningMemory();
+  it('sync proves the listener when its own notice comes back, and distrusts it when it does not', async () => {
+    const memory = new SessionMemory({ ttlMs: 30_000, idleMs: 30 * MINUTE });
+    memory.listeningChanged(true);
+    expect(memory.trusted).toBe(false);
     await memory.sync(async (payload) => {
       queueMicrotask(() => memory.heard(payload));
     });
+    expect(memory.trusted).toBe(true);
     memory.keep(staffSession('s1', 'a1'), memory.mark(), T0);
+    // A listener that hears nothing (a proxy that does not carry LISTEN): out of use until proved again.
     await memory.sync(async () => undefined, 20);
     expect(memory.size).toBe(0);
+    expect(memory.trusted).toBe(false);
+    memory.keep(staffSession('s1', 'a1'), memory.mark(), T0);
+    expect(memory.recall('s1', T0)).toBeUndefined();
+    await memory.sync(async (payload) => {
+      queueMicrotask(() => memory.heard(payload));
+    });
+    expect(memory.trusted).toBe(true);
   });
 });

@@ -33,6 +33,12 @@ export class SessionMemory {
   private readonly byOwner = new Map<string, Set<string>>();
   private readonly syncs = new Map<string, () => void>();
   private listening = false;
+  /**
+   * Whether a notice of its own, sent through the pool, came back on the listening connection since it last
+   * (re)connected: a listener behind a transaction-pooling proxy is "connected" yet hears nothing, and such a
+   * memory must never be trusted. Proved at start and by every heartbeat (`sync`).
+   */
+  private proven = false;
   /** Moves on every drop: a read that began before a drop of its keys may have seen what it is about. */
   private drops = 0;
   /** The drop number of the last drop of each key ('s:…', 'a:…', 'p:…'), bounded by `maxEntries`. */
@@ -51,7 +57,7 @@ export class SessionMemory {
 
   /** True when recalls may answer: switched on, and hearing every notice. */
   get trusted(): boolean {
-    return this.options.ttlMs > 0 && this.listening;
+    return this.options.ttlMs > 0 && this.listening && this.proven;
   }
 
   /** A mark to take before reading a session from the database, given back to `keep`. */
@@ -135,6 +141,12 @@ export class SessionMemory {
     this.drops++;
     this.dropAll();
     this.listening = listening;
+    this.proven = false;
+  }
+
+  /** A notice of its own came back: what is committed is heard (see `proven`). */
+  confirmListening(): void {
+    if (this.listening) this.proven = true;
   }
 
   /**
@@ -143,20 +155,24 @@ export class SessionMemory {
    * process's services must be seen by its very next request (tests that age a session in SQL).
    */
   async sync(send: (payload: string) => Promise<void>, timeoutMs = 5_000): Promise<void> {
-    if (!this.trusted) return;
+    if (this.options.ttlMs <= 0 || !this.listening) return;
     const nonce = randomUUID();
-    const heard = new Promise<void>((resolve) => this.syncs.set(nonce, resolve));
+    const heard = new Promise<boolean>((resolve) => this.syncs.set(nonce, () => resolve(true)));
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        // Not heard in time: trust nothing kept so far rather than wait for ever.
-        this.heard('*');
-        resolve();
-      }, timeoutMs);
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
     });
     try {
       await send(`sync:${nonce}`);
-      await Promise.race([heard, late]);
+      if (await Promise.race([heard, late])) this.confirmListening();
+      else {
+        // Not heard in time: trust nothing kept, and keep nothing, until a notice comes back again.
+        this.heard('*');
+        this.proven = false;
+      }
+    } catch {
+      this.heard('*');
+      this.proven = false;
     } finally {
       clearTimeout(timer);
       this.syncs.delete(nonce);
@@ -202,14 +218,33 @@ export async function startSessionMemory(
     (payload) => memory.heard(payload),
     (listening) => memory.listeningChanged(listening),
   );
+  const send = async (payload: string) => {
+    await database.query('select pg_notify($1, $2)', [SESSION_CHANNEL, payload]);
+  };
+  // Proved before the first request, then every few seconds: after a reconnection, or if notices stop
+  // arriving (a proxy that does not carry LISTEN), the memory is out of use within one heartbeat.
+  await memory.sync(send, HEARTBEAT_TIMEOUT_MS);
+  let beating = false;
+  const heartbeat = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    void memory.sync(send, HEARTBEAT_TIMEOUT_MS).finally(() => {
+      beating = false;
+    });
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   return {
     memory,
     stop: async () => {
+      clearInterval(heartbeat);
       memories.delete(entry);
       await unlisten();
     },
   };
 }
+
+const HEARTBEAT_MS = 3_000;
+const HEARTBEAT_TIMEOUT_MS = 2_000;
 
 /** Drops, in every memory of this process, the session `id` or the sessions of an account or person. */
 export function forgetSessions(what: { sessionId: string } | { accountId: string } | { personId: string }) {

@@ -51,6 +51,13 @@ export const ConfigSchema = z.object({
     .describe(
       'A streaming replica of DATABASE_URL for reads that tolerate a few seconds of staleness (lists, search, counts); unset = all reads on the primary',
     ),
+  DATABASE_LISTEN_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .describe(
+      'The primary reached without a transaction-pooling proxy, for the one connection that LISTENs (session notices, ADR 015); unset = DATABASE_URL',
+    ),
   READ_REPLICA_RETRY_SECONDS: z.coerce
     .number()
     .int()

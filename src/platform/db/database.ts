@@ -50,6 +50,11 @@ export interface Database {
 export interface OpenOptions {
   /** postgres:// URL; when absent PGlite is used. */
   url?: string | undefined;
+  /**
+   * Where the listening connection (`listen`) goes when `url` is a transaction-pooling proxy, which does not
+   * carry LISTEN: the primary directly, or a session-mode pool. Default `url`.
+   */
+  listenUrl?: string | undefined;
   /** PGlite folder; absent = in memory. */
   dataDir?: string | undefined;
   /** A schema of its own (tests): created if missing and put first on the search path. */
@@ -154,7 +159,8 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
         client.release();
       }
     },
-    listen: (channel, onPayload, onState) => listenPostgres(url, schema, channel, onPayload, onState),
+    listen: (channel, onPayload, onState) =>
+      listenPostgres(options.listenUrl ?? url, schema, channel, onPayload, onState),
     async dumpDataDir() {
       throw new Error('dumpDataDir is only available on PGlite');
     },
