@@ -47,6 +47,7 @@ import {
   exportBatch,
   importResults,
 } from '../src/payments/batch.service.ts';
+import { PAYMENT_RECORDS } from '../src/payments/payments.module.ts';
 import { paymentSettings } from '../src/payments/payments.settings.ts';
 import { buildPayrolls } from '../src/payments/payroll.service.ts';
 import {
@@ -68,19 +69,8 @@ const REGION = '1733';
 const OFFICERS = ['payroll-bench-finance-1', 'payroll-bench-finance-2'];
 
 /** Every table of src/payments that a payroll, its batches and their answers write (migration 032). */
-const PAYMENTS_TABLES = [
-  'payroll_run',
-  'payment_line',
-  'payment_line_hold',
-  'payment_batch',
-  'payment_batch_approval',
-  'payment_batch_export',
-  'payment_attempt',
-  'bank_result_file',
-  'payment_outcome',
-  'ledger_entry',
-  'payment_hold',
-];
+// Everything a payroll writes, and the holds it reads (accounts stay: the seed's).
+const PAYMENTS_TABLES = [...PAYMENT_RECORDS, 'payment_hold'] as const;
 
 const seconds = (ms: number) => Math.round(ms / 10) / 100;
 const n = (value: number) => Math.round(value).toLocaleString('en');

@@ -67,3 +67,20 @@ export function mahallaInScope(scope: Scope, alias = 'mahalla'): RawBuilder<SqlB
         or ${code} = any(${scope.mahallas}::text[]))`;
   }
 }
+
+/**
+ * For a row that serves a whole district (a payment batch): `column` names a district within the scope's
+ * regions or districts. A mahalla or a household grant reaches no district-wide row.
+ */
+export function districtCodeInScope(scope: Scope, column: string): RawBuilder<SqlBool> {
+  const ref = sql.ref(column);
+  switch (scope.kind) {
+    case 'all':
+      return sql<SqlBool>`true`;
+    case 'areas':
+      return sql<SqlBool>`(${ref} in (select code from district where region_code = any(${scope.regions}::text[]))
+        or ${ref} = any(${scope.districts}::text[]))`;
+    default:
+      return sql<SqlBool>`false`;
+  }
+}

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Scope } from '../access/policies.ts';
+import { districtCodeInScope } from '../access/scope.sql.ts';
 import type { DB } from '../platform/db/schema.ts';
-import { districtInScope } from './reconciliation.repository.ts';
 
 /** Batches, their approvals, their bank file and the bank's answers: reads and appends only. */
 
@@ -61,7 +61,7 @@ export async function countBatches(
 ): Promise<number> {
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from payment_batch b
     join payroll_run r on r.id = b.run_id
-    where ${districtInScope(filter.scope, 'b.district_code')}
+    where ${districtCodeInScope(filter.scope, 'b.district_code')}
       and (${filter.month ?? null}::text is null or r.month = ${filter.month ?? null})
       and (${filter.programme ?? null}::text is null or r.programme = ${filter.programme ?? null})`.execute(
     db,
@@ -80,7 +80,7 @@ export async function listBatches(
   },
 ): Promise<BatchRow[]> {
   const { rows } = await sql<BatchRow>`${batchSelect}
-    where ${districtInScope(filter.scope, 'b.district_code')}
+    where ${districtCodeInScope(filter.scope, 'b.district_code')}
       and (${filter.month ?? null}::text is null or r.month = ${filter.month ?? null})
       and (${filter.programme ?? null}::text is null or r.programme = ${filter.programme ?? null})
     order by r.month desc, r.programme, b.reference

@@ -13,7 +13,7 @@ import * as batches from './batch.service.ts';
 import { householdHistory, rejectedPayments } from './history.repository.ts';
 import * as holds from './hold.service.ts';
 import { paymentSettings } from './payments.settings.ts';
-import { buildPayrolls, monthlyProgrammes } from './payroll.service.ts';
+import { buildPayrolls } from './payroll.service.ts';
 import { reconcileBatches, reconcileByMonth, runSummaries } from './reconciliation.repository.ts';
 
 const TAGS = ['payments'];
@@ -170,9 +170,6 @@ export const paymentRoutes: HttpPlugin = (app, { database, config }) => {
     },
     async (request) => {
       const actor = staffOf(request);
-      if (request.body.programme && !monthlyProgrammes().includes(request.body.programme)) {
-        throw new DomainError('PAYROLL_PROGRAMME_NOT_PAID');
-      }
       const built = await buildPayrolls(db, {
         month: request.body.month,
         programme: request.body.programme,

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Scope } from '../access/policies.ts';
-import { householdIdInScope } from '../access/scope.sql.ts';
+import { districtCodeInScope, householdIdInScope } from '../access/scope.sql.ts';
 import type { DB } from '../platform/db/schema.ts';
 
 /**
@@ -150,7 +150,7 @@ export async function reconcileBatches(
     scope?: Scope;
   } = {},
 ): Promise<BatchReconciliation[]> {
-  const inScope = filter.scope ? districtInScope(filter.scope, 'b.district_code') : sql`true`;
+  const inScope = filter.scope ? districtCodeInScope(filter.scope, 'b.district_code') : sql`true`;
   const { rows } = await sql<BatchReconciliation>`
     select b.id as "batchId", b.reference, r.month, r.programme, b.bank_code as "bankCode",
       b.district_code as "districtCode", b.lines,
@@ -170,20 +170,6 @@ export async function reconcileBatches(
     group by b.id, r.month, r.programme
     order by r.month desc, r.programme, b.reference`.execute(db);
   return rows;
-}
-
-/** A batch serves a whole district: in scope when its district is (region or district grants). */
-export function districtInScope(scope: Scope, column: string) {
-  const ref = sql.ref(column);
-  switch (scope.kind) {
-    case 'all':
-      return sql`true`;
-    case 'areas':
-      return sql`(${ref} in (select code from district where region_code = any(${scope.regions}::text[]))
-        or ${ref} = any(${scope.districts}::text[]))`;
-    default:
-      return sql`false`;
-  }
 }
 
 /** Each ledger account's balance (debits minus credits), by account kind (the part before ':'). */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { RoleGrant } from '../../src/access/actor.ts';
 import { evaluateMonth } from '../../src/decisions/decision.service.ts';
+import { PAYMENT_RECORDS } from '../../src/payments/payments.module.ts';
 import type { DB } from '../../src/platform/db/schema.ts';
 import { seedPopulation } from '../../src/synthetic/seed.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -26,19 +27,8 @@ export const FINANCE: RoleGrant[] = [
   { role: 'finance', area: { kind: 'region', code: '1733' }, organisation: 'Moliya bo‘limi' },
 ];
 
-const PAYMENT_TABLES = [
-  'payroll_run',
-  'payment_line',
-  'payment_line_hold',
-  'payment_batch',
-  'payment_batch_approval',
-  'payment_batch_export',
-  'payment_attempt',
-  'bank_result_file',
-  'payment_outcome',
-  'ledger_entry',
-  'payment_hold',
-] as const;
+// Everything a payroll writes, and the holds it reads (accounts stay: the seed's).
+const PAYMENT_TABLES = [...PAYMENT_RECORDS, 'payment_hold'] as const;
 type PaymentTable = (typeof PAYMENT_TABLES)[number];
 
 /** Rows of every payments table, to show a refused import or a killed build changed nothing. */
