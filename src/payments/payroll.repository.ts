@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 
 /**
@@ -10,6 +10,22 @@ import type { DB } from '../platform/db/schema.ts';
 
 /** A date as its month ('YYYY-MM'), in SQL. */
 const monthOf = (expression: ReturnType<typeof sql>) => sql`to_char(${expression}, 'YYYY-MM')`;
+
+/**
+ * What is due to a household for a programme's month: the latest decision of that month or before (by month,
+ * then by order written), its amount, or nothing when it ended the entitlement. A lateral subquery yielding
+ * `decision_id` and `amount`; the regular lines and the arrears and corrections both read it.
+ */
+const dueBy = (
+  household: RawBuilder<unknown>,
+  programme: RawBuilder<unknown>,
+  month: RawBuilder<unknown>,
+) => sql`(
+  select d.id as decision_id, case when d.kind = 'ended' then 0 else d.amount_after end as amount
+  from decision d
+  where d.household_id = ${household} and d.programme = ${programme} and d.month <= ${month}
+  order by d.month desc, d.id desc limit 1
+)`;
 
 /** Serialises builds of one programme's month (two started at once: the second waits, then finds the run). */
 export async function lockRun(trx: Kysely<DB>, month: string, programme: string): Promise<void> {
@@ -61,12 +77,7 @@ export async function stageLines(
     select e.household_id, ${p.month}, 'regular', due.amount, due.decision_id
     from entitlement e
     join household h on h.id = e.household_id
-    cross join lateral (
-      select d.id as decision_id, case when d.kind = 'ended' then 0 else d.amount_after end as amount
-      from decision d
-      where d.household_id = e.household_id and d.programme = e.programme and d.month <= ${p.month}
-      order by d.month desc, d.id desc limit 1
-    ) due
+    cross join lateral ${dueBy(sql`e.household_id`, sql`${p.programme}`, sql`${p.month}`)} due
     where e.programme = ${p.programme} and e.from_month <= ${p.month}
       and (e.to_month is null or e.to_month >= ${p.month})
       and (h.dissolved_on is null or h.dissolved_on >= ${monthStart})
@@ -99,12 +110,7 @@ export async function stageLines(
         (select coalesce(sum(l.amount), 0) from payment_line l where l.household_id = m.household_id
            and l.programme = ${p.programme} and l.month = m.month) as paid_for
       from months m
-      left join lateral (
-        select d.id as decision_id, case when d.kind = 'ended' then 0 else d.amount_after end as amount
-        from decision d
-        where d.household_id = m.household_id and d.programme = ${p.programme} and d.month <= m.month
-        order by d.month desc, d.id desc limit 1
-      ) dd on true
+      left join lateral ${dueBy(sql`m.household_id`, sql`${p.programme}`, sql`m.month`)} dd on true
     )
     select household_id, month,
       case when line_id is null then 'arrears' else 'correction' end,
