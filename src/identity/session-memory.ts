@@ -218,9 +218,7 @@ export async function startSessionMemory(
     (payload) => memory.heard(payload),
     (listening) => memory.listeningChanged(listening),
   );
-  const send = async (payload: string) => {
-    await database.query('select pg_notify($1, $2)', [SESSION_CHANNEL, payload]);
-  };
+  const send = notifierOf(database);
   // Proved before the first request, then every few seconds: after a reconnection, or if notices stop
   // arriving (a proxy that does not carry LISTEN), the memory is out of use within one heartbeat.
   await memory.sync(send, HEARTBEAT_TIMEOUT_MS);
@@ -243,6 +241,13 @@ export async function startSessionMemory(
   };
 }
 
+/** Sends a notice on the sessions' channel through the pool (the heartbeat's and `sync`'s own notices). */
+function notifierOf(database: Database): (payload: string) => Promise<void> {
+  return async (payload) => {
+    await database.query('select pg_notify($1, $2)', [SESSION_CHANNEL, payload]);
+  };
+}
+
 const HEARTBEAT_MS = 3_000;
 const HEARTBEAT_TIMEOUT_MS = 2_000;
 
@@ -259,11 +264,5 @@ export function forgetSessions(what: { sessionId: string } | { accountId: string
 
 /** Waits until every memory of this process has heard each change committed so far (see `sync`). */
 export async function settleSessionNotices(): Promise<void> {
-  await Promise.all(
-    [...memories].map(({ memory, database }) =>
-      memory.sync(async (payload) => {
-        await database.query('select pg_notify($1, $2)', [SESSION_CHANNEL, payload]);
-      }),
-    ),
-  );
+  await Promise.all([...memories].map(({ memory, database }) => memory.sync(notifierOf(database))));
 }

@@ -52,22 +52,27 @@ describe('sessions kept in memory, dropped on a change made elsewhere', () => {
         .executeTakeFirstOrThrow()
     ).id;
 
-  it('answers from memory while nothing is heard: a change with its notice switched off goes unseen', async () => {
-    const { headers } = await signInStaff(t.database.db, t.config, 'unheard');
-    expect((await who(other, headers)).kind).toBe('staff');
+  /** Disables an account with its notice switched off, then waits until every notice sent so far was heard. */
+  const disableUnheard = async (username: string) => {
     await sql`alter table account disable trigger account_changed_for_sessions`.execute(t.database.db);
     try {
       await t.database.db
         .updateTable('account')
         .set({ disabled: true })
-        .where('username', '=', 'unheard')
+        .where('username', '=', username)
         .execute();
-      await settleSessionNotices();
-      // The memory still holds the session: this is what the notices are for.
-      expect((await who(other, headers)).kind).toBe('staff');
     } finally {
       await sql`alter table account enable trigger account_changed_for_sessions`.execute(t.database.db);
     }
+    await settleSessionNotices();
+  };
+
+  it('answers from memory while nothing is heard: a change with its notice switched off goes unseen', async () => {
+    const { headers } = await signInStaff(t.database.db, t.config, 'unheard');
+    expect((await who(other, headers)).kind).toBe('staff');
+    await disableUnheard('unheard');
+    // The memory still holds the session: this is what the notices are for.
+    expect((await who(other, headers)).kind).toBe('staff');
     await t.database.db
       .updateTable('account')
       .set({ disabled: false })
@@ -180,28 +185,18 @@ describe('sessions kept in memory, dropped on a change made elsewhere', () => {
       const { headers } = await signInStaff(t.database.db, t.config, 'deaf-one');
       expect((await who(other, headers)).kind).toBe('staff');
       // A change nobody is told of: only a memory that stopped trusting itself can see it.
-      await sql`alter table account disable trigger account_changed_for_sessions`.execute(t.database.db);
-      try {
-        await t.database.db
-          .updateTable('account')
-          .set({ disabled: true })
-          .where('username', '=', 'deaf-one')
-          .execute();
-        await settleSessionNotices();
-        expect((await who(other, headers)).kind).toBe('staff');
-        await t.database.query(
-          'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
-          ['himoya-listen-himoya_sessions'],
-        );
-        let kind = 'staff';
-        for (let i = 0; i < 50 && kind === 'staff'; i++) {
-          await new Promise((done) => setTimeout(done, 100));
-          kind = (await who(other, headers)).kind;
-        }
-        expect(kind).toBe('anonymous');
-      } finally {
-        await sql`alter table account enable trigger account_changed_for_sessions`.execute(t.database.db);
+      await disableUnheard('deaf-one');
+      expect((await who(other, headers)).kind).toBe('staff');
+      await t.database.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+        ['himoya-listen-himoya_sessions'],
+      );
+      let kind = 'staff';
+      for (let i = 0; i < 50 && kind === 'staff'; i++) {
+        await new Promise((done) => setTimeout(done, 100));
+        kind = (await who(other, headers)).kind;
       }
+      expect(kind).toBe('anonymous');
     },
   );
 });
