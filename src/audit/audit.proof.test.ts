@@ -17,12 +17,32 @@ const entry = (requestId: string) => ({
 describe('proof that an entry is in a sealed batch', { timeout: 120_000 }, () => {
   const test = useTestDatabase({ territory: false });
 
+  /**
+   * Seals until `seq` is in a batch. On a PostgreSQL server shared with other work, a transaction of another
+   * schema still open holds the seal boundary (the oldest running transaction) back for a moment.
+   */
+  const sealThrough = async (seq: number) => {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      await sealAudit(test.db);
+      const sealed = await proveEntry(test.db, seq).then(
+        () => true,
+        (error: unknown) => {
+          if ((error as { code?: string }).code === 'AUDIT_ENTRY_NOT_SEALED') return false;
+          throw error;
+        },
+      );
+      if (sealed) return;
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    throw new Error(`audit entry ${seq} was not sealed within 10 s`);
+  };
+
   it('gives the leaf, the path to the batch root and the batch hash that verify reports', async () => {
     const appended = await appendAudit(
       test.db,
       Array.from({ length: 13 }, (_, i) => entry(`proof-${i}`)),
     );
-    await sealAudit(test.db);
+    await sealThrough(appended[12]?.seq ?? -1);
     const { lastBatch } = await verifyAuditChain(test.db);
     for (const at of [0, 6, 12]) {
       const seq = appended[at]?.seq ?? -1;
@@ -50,8 +70,8 @@ describe('proof that an entry is in a sealed batch', { timeout: 120_000 }, () =>
 
   it('says when the entry no longer gives its sealed leaf (changed behind the triggers)', async () => {
     const [target] = await appendAudit(test.db, [entry('proof-tamper')]);
-    await sealAudit(test.db);
     const seq = target?.seq ?? -1;
+    await sealThrough(seq);
     await test.db.transaction().execute(async (trx) => {
       await sql`set local session_replication_role = replica`.execute(trx);
       await sql`update audit_log set action = 'export' where seq = ${seq}`.execute(trx);
